@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { AgendaEventSchema, Instant, PrivacyMode } from '../model/event.js';
+import { RoomStateSchema, CheckInPolicySchema } from '../model/room-state.js';
+import { Id } from '../ids.js';
+
+/** Availability is the plain word, so `mosquitto_sub -v` reads well. */
+export const AvailabilitySchema = z.enum(['online', 'offline']);
+export type Availability = z.infer<typeof AvailabilitySchema>;
+
+export { RoomStateSchema };
+
+export const AgendaSchema = z.object({
+  room: z.string(),
+  timeZone: z.string(),
+  /** Events overlapping today (room time) and the next 24 hours, privacy applied. */
+  from: Instant,
+  to: Instant,
+  events: z.array(AgendaEventSchema).max(500),
+});
+export type Agenda = z.infer<typeof AgendaSchema>;
+
+export const PanelInfoSchema = z.object({
+  model: z.string().max(64),
+  width: z.number().int().positive().max(8192),
+  height: z.number().int().positive().max(8192),
+  colors: z.enum(['bw', 'bwr', 'rgb']),
+});
+
+export const HelloSchema = z.object({
+  model: z.string().max(128),
+  panel: PanelInfoSchema,
+  buttons: z.array(z.string().max(32)).max(16),
+  leds: z.array(z.string().max(32)).max(8),
+  versions: z.object({ agent: z.string().max(32), node: z.string().max(32) }),
+  address: z.string().max(64).nullable(),
+  uptimeSec: z.number().nonnegative(),
+  /** True when the device holds no per-device secret yet and asks to enroll. */
+  enrolling: z.boolean(),
+});
+export type Hello = z.infer<typeof HelloSchema>;
+
+export const DeviceConfigSchema = z.object({
+  room: Id.nullable(),
+  roomName: z.string().max(128).nullable(),
+  timeZone: z.string(),
+  locale: z.string().max(16),
+  privacy: PrivacyMode,
+  bookDurationsMins: z.array(z.number().int().min(5).max(480)).min(1).max(8),
+  defaultDurationMins: z.number().int().min(5).max(480),
+  checkIn: CheckInPolicySchema,
+  /** How long a button request stays valid; the server refuses older ones. */
+  requestTtlSecs: z.number().int().min(5).max(600),
+});
+export type DeviceConfig = z.infer<typeof DeviceConfigSchema>;
+
+export const Verb = z.enum(['book', 'extend', 'end', 'checkin']);
+export type Verb = z.infer<typeof Verb>;
+
+const Transaction = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be URL-safe');
+
+export const RequestSchema = z
+  .object({
+    transaction: Transaction,
+    pressedAt: Instant,
+    expiresAt: Instant,
+    durationMins: z.number().int().min(5).max(480).optional(),
+  })
+  .refine((r) => Date.parse(r.expiresAt) > Date.parse(r.pressedAt), {
+    message: 'must be after pressedAt',
+    path: ['expiresAt'],
+  });
+export type DeviceRequest = z.infer<typeof RequestSchema>;
+
+export const ResponseSchema = z.object({
+  transaction: z.string().max(64),
+  status: z.enum(['ok', 'error']),
+  data: z.record(z.string(), z.unknown()).optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export type DeviceResponse = z.infer<typeof ResponseSchema>;
+
+/** The server's answer to an enrolling device: its own secret, or a refusal. */
+export const EnrollmentReplySchema = z.object({
+  status: z.enum(['approved', 'pending', 'refused']),
+  secret: z.string().min(32).max(128).optional(),
+  message: z.string().max(256).optional(),
+});
+export type EnrollmentReply = z.infer<typeof EnrollmentReplySchema>;
+
+export const NotifySchema = z.object({
+  name: z.string().min(1).max(64),
+  message: z.string().min(1).max(280),
+  from: z.string().max(64),
+  expiresAt: Instant.nullable(),
+});
+export type Notify = z.infer<typeof NotifySchema>;

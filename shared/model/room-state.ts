@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { AgendaEventSchema, Instant } from './event.js';
+
+export const RoomStatus = z.enum(['free', 'busy', 'awaiting-checkin']);
+export type RoomStatus = z.infer<typeof RoomStatus>;
+
+/** The check-in window of the meeting that is about to start or has just started. */
+export const CheckInWindowSchema = z.object({
+  eventId: z.string(),
+  opensAt: Instant,
+  closesAt: Instant,
+});
+
+/**
+ * What a panel shows. Deterministic for (events, now, policy) so that "publish only when it
+ * changed" is a plain comparison; `nextChangeAt` tells each side when to compute it again.
+ */
+export const RoomStateSchema = z.object({
+  room: z.string(),
+  status: RoomStatus,
+  current: AgendaEventSchema.nullable(),
+  next: AgendaEventSchema.nullable(),
+  /** When free: the start of the next meeting, null when nothing follows. */
+  freeUntil: Instant.nullable(),
+  /** When busy: the end of the run of back-to-back or overlapping meetings. */
+  busyUntil: Instant.nullable(),
+  checkIn: CheckInWindowSchema.nullable(),
+  nextChangeAt: Instant.nullable(),
+  /** The provider could not be reached: the state is the last known one. */
+  stale: z.boolean(),
+});
+export type RoomState = z.infer<typeof RoomStateSchema>;
+
+export const CheckInPolicySchema = z.object({
+  enabled: z.boolean(),
+  opensBeforeMins: z.number().int().min(0).max(120),
+  closesAfterMins: z.number().int().min(1).max(120),
+});
+export type CheckInPolicy = z.infer<typeof CheckInPolicySchema>;
+
+/** What the engine needs to know about a room besides its events. */
+export interface RoomPolicy {
+  room: string;
+  timeZone: string;
+  checkIn: CheckInPolicy;
+  privacy: 'full' | 'organizer' | 'private';
+}
