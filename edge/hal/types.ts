@@ -67,3 +67,12 @@ export interface ActionSource {
   onAction(listener: (action: Action, source: string) => void): void;
   close(): void;
 }
+
+/**
+ * Where the agent sends each new picture. The refresh policy sits behind it and decides
+ * whether, when and how (full / partial) the panel is refreshed; `urgent` marks a picture
+ * that answers a person's button press, which may beat the panel's minimum interval.
+ */
+export interface PictureSink {
+  submit(picture: Raster, opts: { urgent: boolean }): Promise<void>;
+}
