@@ -1,0 +1,74 @@
+import { DateTime } from 'luxon';
+
+/**
+ * Instants leave the engine as UTC ISO strings with milliseconds (`2026-03-29T01:00:00.000Z`):
+ * one format whatever the room's zone, so two states compare equal as strings exactly when they
+ * mean the same instants, and it satisfies `z.iso.datetime({ offset: true })`.
+ */
+export function isoUtc(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** `YYYY-MM-DDTHH:mm[:ss[.f]]` followed by `Z` or `±HH:MM`: safe for `Date.parse`. */
+const QUALIFIED_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function isCalendarDate(s: string): boolean {
+  return CALENDAR_DATE.test(s);
+}
+
+/** Checks the zone once so that every later luxon call can trust it. */
+export function assertTimeZone(zone: string): void {
+  if (!DateTime.fromMillis(0, { zone }).isValid) {
+    throw new RangeError(`policy.timeZone: ${JSON.stringify(zone)} is not a known IANA time zone`);
+  }
+}
+
+/**
+ * Reads event times for one room. A calendar date is the start of that day in the room's zone
+ * (so a DST day lasts 23 or 25 hours; a day whose midnight does not exist starts at the first
+ * instant that does). Dates repeat across events, so they are memoised per reader.
+ */
+export class EventTimeReader {
+  private readonly days = new Map<string, number>();
+
+  constructor(private readonly zone: string) {}
+
+  /** Epoch ms of `value`; throws with `where: message` if it is neither an instant nor a date. */
+  read(value: string, where: string): number {
+    if (QUALIFIED_INSTANT.test(value)) {
+      const ms = Date.parse(value);
+      if (Number.isFinite(ms)) return ms;
+    } else if (CALENDAR_DATE.test(value)) {
+      const hit = this.days.get(value);
+      if (hit !== undefined) return hit;
+      const day = DateTime.fromISO(value, { zone: this.zone });
+      if (day.isValid) {
+        const ms = day.toMillis();
+        this.days.set(value, ms);
+        return ms;
+      }
+    }
+    throw new RangeError(`${where}: ${JSON.stringify(value)} is not an ISO instant with offset or a calendar date`);
+  }
+
+  /** The start of the local day containing `ms`. */
+  startOfDay(ms: number): number {
+    const local = DateTime.fromMillis(ms, { zone: this.zone });
+    return this.dayStart(local.toISODate() as string);
+  }
+
+  /**
+   * The first local midnight after `ms`: the date a panel shows changes there. Computed from the
+   * next calendar date rather than `startOf('day').plus({ days: 1 })`, which lands an hour late
+   * after a day whose midnight was skipped (America/Santiago, Asia/Beirut).
+   */
+  nextMidnight(ms: number): number {
+    const noon = DateTime.fromMillis(ms, { zone: this.zone }).set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
+    return this.dayStart(noon.plus({ days: 1 }).toISODate() as string);
+  }
+
+  private dayStart(date: string): number {
+    return this.read(date, 'date');
+  }
+}
