@@ -1,0 +1,181 @@
+import { Verb } from '../../shared/api/payloads.js';
+import { parseTopic } from '../../shared/api/topics.js';
+import { isId } from '../../shared/ids.js';
+
+/**
+ * Who may publish, subscribe to and receive what on the broker (DESIGN section 4).
+ * Pure: the broker adapter resolves the identity (with the device's current room) and asks.
+ *
+ * - server: everything, except publishing under `$SYS` (the broker's own tree).
+ * - device: publishes its own hello, availability and requests; reads its own config,
+ *   responses and enrollment reply, its assigned room's state and agenda, and notify messages
+ *   for all, its room and itself.
+ * - enrolling device (site enrollment token, no secret yet): publishes only its hello and
+ *   availability (its last will), reads only its enrollment reply.
+ * - inspector: reads anything under the prefix, publishes nothing.
+ *
+ * A subscription filter is allowed only if every topic it can match is allowed, so
+ * `doorplate/#` or `doorplate/devices/+/config` are refused to a device. Topics and filters
+ * with an empty level are refused to everyone but the server: nothing in the contract has one.
+ */
+export type Identity =
+  | { kind: 'server' }
+  | { kind: 'device'; deviceId: string; roomId: string | null }
+  | { kind: 'enrolling'; deviceId: string }
+  | { kind: 'inspector'; username: string };
+
+/** One level of an allowed-topic pattern: a fixed word, a verb, any one word, or the rest. */
+type Level = { lit: string } | { verb: true } | { any: true } | { rest: true };
+type Pattern = readonly Level[];
+
+const lit = (s: string): Level => ({ lit: s });
+const VERB: Level = { verb: true };
+const REST: Level = { rest: true };
+
+function pattern(prefix: string, ...levels: (string | Level)[]): Pattern {
+  return [...prefix.split('/').map(lit), ...levels.map((l) => (typeof l === 'string' ? lit(l) : l))];
+}
+
+function isVerb(word: string): boolean {
+  return Verb.safeParse(word).success;
+}
+
+/** A concrete topic: no wildcards, no NUL, at least one character. */
+function isConcreteTopic(topic: string): boolean {
+  return topic.length > 0 && !topic.includes('+') && !topic.includes('#') && !topic.includes('\u0000');
+}
+
+/** MQTT filter syntax: `#` only as the whole last level, `+` only as a whole level. */
+export function isValidFilter(filter: string): boolean {
+  if (filter.length === 0 || filter.includes('\u0000')) return false;
+  const levels = filter.split('/');
+  return levels.every((level, i) => {
+    if (level.includes('#')) return level === '#' && i === levels.length - 1;
+    if (level.includes('+')) return level === '+';
+    return true;
+  });
+}
+
+function hasEmptyLevel(topicOrFilter: string): boolean {
+  return topicOrFilter.split('/').some((l) => l.length === 0);
+}
+
+/**
+ * Ids become topic levels here; an id holding `+`, `#` or `/` would widen a pattern, so such an
+ * identity gets nothing (the authenticator never makes one, this is the second lock).
+ */
+function idsAreSafe(identity: Identity): boolean {
+  if (identity.kind === 'device') return isId(identity.deviceId) && (identity.roomId === null || isId(identity.roomId));
+  if (identity.kind === 'enrolling') return isId(identity.deviceId);
+  return true;
+}
+
+/** What a device or enrolling device may subscribe to and receive. */
+function readablePatterns(identity: Identity, prefix: string): Pattern[] {
+  if (!idsAreSafe(identity)) return [];
+  switch (identity.kind) {
+    case 'server':
+      return [];
+    case 'inspector':
+      return [pattern(prefix, REST)];
+    case 'enrolling':
+      return [pattern(prefix, 'devices', identity.deviceId, 'enrollment')];
+    case 'device': {
+      const id = identity.deviceId;
+      const own = [
+        pattern(prefix, 'devices', id, 'config'),
+        pattern(prefix, 'devices', id, 'response', VERB),
+        pattern(prefix, 'devices', id, 'enrollment'),
+        pattern(prefix, 'notify', 'all'),
+        pattern(prefix, 'notify', 'devices', id),
+      ];
+      const room = identity.roomId;
+      if (room === null) return own;
+      return [
+        ...own,
+        pattern(prefix, 'rooms', room, 'state'),
+        pattern(prefix, 'rooms', room, 'agenda'),
+        pattern(prefix, 'notify', 'rooms', room),
+      ];
+    }
+  }
+}
+
+/**
+ * Whether every topic `filter` can match is also matched by `p`. `+` in the filter is covered
+ * only by "any word" or "the rest"; a verb level covers `+` too, because the contract has no
+ * other words there and a subscription to `response/+` is the natural way to read them all.
+ */
+function filterWithin(filter: readonly string[], p: Pattern): boolean {
+  for (let i = 0; i < p.length; i++) {
+    const want = p[i] as Level;
+    if ('rest' in want) return true; // `a/#` also matches `a` itself
+    const got = filter[i];
+    if (got === undefined) return false;
+    if (got === '#') return false;
+    if ('lit' in want) {
+      if (got !== want.lit) return false;
+    } else if ('verb' in want) {
+      if (got !== '+' && !isVerb(got)) return false;
+    }
+    // 'any': every word and `+` are covered
+  }
+  return filter.length === p.length;
+}
+
+function topicMatches(topic: readonly string[], p: Pattern): boolean {
+  return filterWithin(topic, p);
+}
+
+export function mayPublish(identity: Identity, topic: string, prefix: string): boolean {
+  if (!isConcreteTopic(topic) || topic.startsWith('$')) return false;
+  if (identity.kind === 'server') return true;
+  if (identity.kind === 'inspector') return false;
+  if (hasEmptyLevel(topic) || !idsAreSafe(identity)) return false;
+  const parsed = parseTopic(prefix, topic);
+  if (parsed === null || parsed.params.device !== identity.deviceId) return false;
+  switch (parsed.name) {
+    case 'deviceHello':
+    case 'deviceAvailability':
+      return true;
+    case 'deviceRequest':
+      return identity.kind === 'device' && isVerb(parsed.params.verb ?? '');
+    default:
+      return false;
+  }
+}
+
+export function maySubscribe(identity: Identity, filter: string, prefix: string): boolean {
+  if (!isValidFilter(filter)) return false;
+  if (identity.kind === 'server') return true;
+  if (hasEmptyLevel(filter)) return false;
+  const levels = filter.split('/');
+  return readablePatterns(identity, prefix).some((p) => filterWithin(levels, p));
+}
+
+/**
+ * Whether a message on `topic` may be delivered to this client. The broker already checked the
+ * subscription, but a device's room can change while it stays subscribed: this keeps the old
+ * room's messages from reaching it.
+ */
+export function mayReceive(identity: Identity, topic: string, prefix: string): boolean {
+  if (!isConcreteTopic(topic)) return false;
+  if (identity.kind === 'server') return true;
+  if (hasEmptyLevel(topic)) return false;
+  const levels = topic.split('/');
+  return readablePatterns(identity, prefix).some((p) => topicMatches(levels, p));
+}
+
+/** A short description for log lines; never holds a credential. */
+export function describeIdentity(identity: Identity): string {
+  switch (identity.kind) {
+    case 'server':
+      return 'server';
+    case 'device':
+      return `device ${identity.deviceId}${identity.roomId === null ? ' (no room)' : ` (room ${identity.roomId})`}`;
+    case 'enrolling':
+      return `enrolling device ${identity.deviceId}`;
+    case 'inspector':
+      return `inspector ${identity.username}`;
+  }
+}
