@@ -1,0 +1,224 @@
+import type { Clock } from '../../shared/clock.js';
+import type { Logger } from '../../shared/logger.js';
+import { decodePayload } from '../../shared/api/topics.js';
+import type { DeviceResponse, Verb } from '../../shared/api/payloads.js';
+import { DoorplateError } from '../../shared/errors.js';
+import { applyPrivacy } from '../../shared/model/privacy.js';
+import type { ServerBus } from '../bus.js';
+import type { RoomDirectory } from '../rooms/room-directory.js';
+import type { BookingService } from '../bookings/booking-service.js';
+import type { DeviceRecord, DeviceStore } from './device-store.js';
+
+export interface SecretIssuer {
+  newSecret(): string;
+  hash(secret: string): string;
+}
+
+export type DeviceChange = { kind: 'device'; device: DeviceRecord };
+
+export interface DeviceServiceDeps {
+  clock: Clock;
+  store: DeviceStore;
+  rooms: RoomDirectory;
+  bookings: BookingService;
+  bus: ServerBus;
+  secrets: SecretIssuer;
+  log: Logger;
+  autoApprove: () => boolean;
+  /** Drops a device's live connections (after revoke). */
+  disconnect: (deviceId: string) => void;
+}
+
+/**
+ * The fleet: enrollment (hello -> pending -> approved -> per-device secret), room assignment,
+ * revocation, presence, and the requests devices send when a button is pressed.
+ */
+export class DeviceService {
+  private readonly listeners: Array<(change: DeviceChange) => void> = [];
+  private refused = 0;
+
+  constructor(private readonly deps: DeviceServiceDeps) {}
+
+  onChange(l: (change: DeviceChange) => void): void {
+    this.listeners.push(l);
+  }
+
+  /** Messages refused as malformed or unauthorised (for /metrics). */
+  refusedCount(): number {
+    return this.refused;
+  }
+
+  async start(): Promise<void> {
+    const { bus } = this.deps;
+    await bus.subscribe('deviceHello', {}, (p, raw) => void this.guard('hello', p.device, () => this.onHello(p.device ?? '', raw)));
+    await bus.subscribe('deviceAvailability', {}, (p, raw) => void this.guard('availability', p.device, () => this.onAvailability(p.device ?? '', raw)));
+    await bus.subscribe('deviceRequest', {}, (p, raw) => void this.guard('request', p.device, () => this.onRequest(p.device ?? '', (p.verb ?? '') as Verb, raw)));
+    for (const d of this.deps.store.list()) {
+      if (d.status === 'approved') await this.publishConfig(d.id);
+    }
+  }
+
+  private async guard(what: string, device: string | undefined, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (e) {
+      this.deps.log.error({ device, err: (e as Error).message }, `handling a device ${what} failed`);
+    }
+  }
+
+  private emit(id: string): void {
+    const d = this.deps.store.get(id);
+    if (d) for (const l of this.listeners) l({ kind: 'device', device: d });
+  }
+
+  private refuse(device: string, what: string, reason: string): void {
+    this.refused++;
+    this.deps.log.warn({ device, reason }, `refused ${what}`);
+  }
+
+  private async onHello(id: string, raw: Buffer): Promise<void> {
+    const decoded = decodePayload('deviceHello', raw);
+    if (!decoded.ok) return this.refuse(id, 'hello', decoded.error);
+    const hello = decoded.value;
+    const { store } = this.deps;
+    const known = store.get(id);
+    const now = new Date(this.deps.clock.now()).toISOString();
+    if (!known) {
+      store.getOrCreatePending(id, hello, hello.address);
+      this.deps.log.info({ device: id, model: hello.model }, 'new device is pending approval');
+      if (this.deps.autoApprove()) {
+        await this.approve(id);
+        return;
+      }
+      this.emit(id);
+      if (hello.enrolling) await this.deps.bus.publish('deviceEnrollment', { device: id }, { status: 'pending', message: 'waiting for an administrator' });
+      return;
+    }
+    store.updateHello(id, hello);
+    store.markSeen(id, true, now);
+    if (known.status === 'revoked') {
+      if (hello.enrolling) await this.deps.bus.publish('deviceEnrollment', { device: id }, { status: 'refused', message: 'this device was revoked' });
+    } else if (known.status === 'pending') {
+      if (hello.enrolling) await this.deps.bus.publish('deviceEnrollment', { device: id }, { status: 'pending', message: 'waiting for an administrator' });
+    } else if (hello.enrolling) {
+      // A device that never used its secret may ask again (it lost the reply); one that did
+      // must be reset by an administrator, so a copied enrollment token cannot take it over.
+      if (known.secretConfirmed) await this.deps.bus.publish('deviceEnrollment', { device: id }, { status: 'refused', message: 'this device already enrolled; ask an administrator to reset it' });
+      else await this.issueSecret(id);
+    } else {
+      await this.publishConfig(id);
+    }
+    this.emit(id);
+  }
+
+  private async onAvailability(id: string, raw: Buffer): Promise<void> {
+    const decoded = decodePayload('deviceAvailability', raw);
+    if (!decoded.ok) return this.refuse(id, 'availability', decoded.error);
+    if (!this.deps.store.get(id)) return;
+    this.deps.store.markSeen(id, decoded.value === 'online', new Date(this.deps.clock.now()).toISOString());
+    this.emit(id);
+  }
+
+  /** The device's own connection with its secret proves it holds it. */
+  secretUsed(id: string): void {
+    const d = this.deps.store.get(id);
+    if (d && !d.secretConfirmed) {
+      this.deps.store.confirmSecret(id);
+      this.emit(id);
+    }
+  }
+
+  private async onRequest(id: string, verb: Verb, raw: Buffer): Promise<void> {
+    const decoded = decodePayload('deviceRequest', raw);
+    if (!decoded.ok) return this.refuse(id, `request/${verb}`, decoded.error);
+    const req = decoded.value;
+    const answer = (r: Omit<DeviceResponse, 'transaction'>): Promise<void> =>
+      this.deps.bus.publish('deviceResponse', { device: id, verb }, { transaction: req.transaction, ...r });
+    try {
+      const device = this.deps.store.get(id);
+      if (!device || device.status !== 'approved') throw new DoorplateError('NOT_APPROVED');
+      if (!device.roomId) throw new DoorplateError('NOT_ASSIGNED');
+      const now = this.deps.clock.now();
+      // A press queued while offline must not act long after the person left.
+      if (Date.parse(req.expiresAt) <= now) throw new DoorplateError('REQUEST_EXPIRED', `the request expired at ${req.expiresAt}`);
+      const room = this.deps.rooms.get(device.roomId);
+      if (!room) throw new DoorplateError('ROOM_NOT_FOUND');
+      const scope = `device:${id}`;
+      const key = req.transaction;
+      const { bookings } = this.deps;
+      let event;
+      switch (verb) {
+        case 'book':
+          event = (await bookings.bookNow(room.id, { durationMins: req.durationMins, via: 'panel', scope, key })).event;
+          break;
+        case 'extend':
+          event = await bookings.extend(room.id, { mins: req.durationMins ?? 15, scope, key });
+          break;
+        case 'end':
+          event = await bookings.end(room.id, { scope, key });
+          break;
+        case 'checkin':
+          event = await bookings.checkIn(room.id, { scope, key });
+          break;
+      }
+      await answer({ status: 'ok', data: event ? { meeting: applyPrivacy(event, room.privacy) } : {} });
+    } catch (e) {
+      if (!(e instanceof DoorplateError)) {
+        this.deps.log.error({ device: id, verb, err: (e as Error).message }, 'request failed');
+        return answer({ status: 'error', error: { code: 'INTERNAL', message: 'internal error' } });
+      }
+      this.deps.log.info({ device: id, verb, code: e.code }, `request refused: ${e.message}`);
+      await answer({ status: 'error', error: { code: e.code, message: e.message } });
+    }
+  }
+
+  private async issueSecret(id: string): Promise<void> {
+    const secret = this.deps.secrets.newSecret();
+    this.deps.store.setSecretHash(id, this.deps.secrets.hash(secret));
+    await this.deps.bus.publish('deviceEnrollment', { device: id }, { status: 'approved', secret });
+    this.deps.log.info({ device: id }, 'device secret issued');
+  }
+
+  async publishConfig(id: string): Promise<void> {
+    const d = this.deps.store.get(id);
+    if (!d || d.status !== 'approved') return;
+    await this.deps.bus.publish('deviceConfig', { device: id }, this.deps.rooms.deviceConfig(d.roomId));
+  }
+
+  private need(id: string): DeviceRecord {
+    const d = this.deps.store.get(id);
+    if (!d) throw new DoorplateError('DEVICE_NOT_FOUND', `no device ${JSON.stringify(id)}`);
+    return d;
+  }
+
+  async approve(id: string): Promise<DeviceRecord> {
+    const d = this.need(id);
+    if (d.status === 'revoked') throw new DoorplateError('FORBIDDEN', 'a revoked device must be deleted and enroll again');
+    if (d.status !== 'approved') {
+      this.deps.store.approve(id);
+      this.deps.log.info({ device: id }, 'device approved');
+    }
+    if (!d.secretConfirmed) await this.issueSecret(id);
+    await this.publishConfig(id);
+    this.emit(id);
+    return this.need(id);
+  }
+
+  async assign(id: string, roomId: string | null): Promise<DeviceRecord> {
+    this.need(id);
+    if (roomId !== null && !this.deps.rooms.has(roomId)) throw new DoorplateError('ROOM_NOT_FOUND', `no room ${JSON.stringify(roomId)}`);
+    this.deps.store.assignRoom(id, roomId);
+    await this.publishConfig(id);
+    this.emit(id);
+    return this.need(id);
+  }
+
+  async revoke(id: string): Promise<void> {
+    this.need(id);
+    this.deps.store.revoke(id);
+    this.deps.disconnect(id);
+    await this.deps.bus.clearRetained('deviceConfig', { device: id });
+    this.deps.log.info({ device: id }, 'device revoked');
+    this.emit(id);
+  }
+}

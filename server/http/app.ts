@@ -1,0 +1,41 @@
+import Fastify, { type FastifyError } from 'fastify';
+import type { Logger } from '../../shared/logger.js';
+import { DoorplateError } from '../../shared/errors.js';
+
+/**
+ * The Fastify instance with the error contract every route shares: `{error: {code, message}}`
+ * with the status of the code, never a 200 that says it failed.
+ */
+export function createHttpApp(log: Logger, opts: { bodyLimit?: number } = {}) {
+  const app = Fastify({
+    loggerInstance: log,
+    disableRequestLogging: true,
+    bodyLimit: opts.bodyLimit ?? 64 * 1024,
+    // The store holds JSON; a body that is not an object is refused by the route schemas.
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+
+  app.setErrorHandler((err: FastifyError | DoorplateError, req, reply) => {
+    if (err instanceof DoorplateError) {
+      if (err.status >= 500) req.log.error({ code: err.code, url: req.url }, err.message);
+      else req.log.info({ code: err.code, url: req.url, method: req.method }, `refused: ${err.message}`);
+      return reply.status(err.status).send({ error: err.toJSON() });
+    }
+    const status = err.statusCode ?? 500;
+    if (status >= 500) {
+      req.log.error({ err, url: req.url }, 'request failed');
+      return reply.status(500).send({ error: { code: 'INTERNAL', message: 'internal error' } });
+    }
+    // Fastify's own refusals (unparsable JSON, wrong content type, too large).
+    const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
+    req.log.info({ code, url: req.url, method: req.method }, `refused: ${err.message}`);
+    return reply.status(status).send({ error: { code, message: err.message } });
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+  });
+  return app;
+}
+
+export type HttpApp = ReturnType<typeof createHttpApp>;

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { DoorplateError } from '../../../shared/errors.js';
+import { applyPrivacy } from '../../../shared/model/privacy.js';
+import type { CalendarEvent } from '../../../shared/model/event.js';
+import type { HttpApp } from '../app.js';
+import type { HttpContext } from '../context.js';
+import { parse } from '../validate.js';
+import { requireAdmin } from '../auth.js';
+import { meetingId, splitMeetingId } from '../meeting-id.js';
+import { computeRoomState } from '../../../shared/state/engine.js';
+import { eventInterval } from '../../bookings/intervals.js';
+
+const Instant = z.iso.datetime({ offset: true });
+
+const BookBody = z.union([
+  z.strictObject({
+    room: z.string().min(1),
+    start: Instant,
+    end: Instant,
+    title: z.string().min(1).max(256),
+    organizer: z.string().max(320).optional(),
+    attendees: z.array(z.email()).max(100).optional(),
+  }),
+  z.strictObject({
+    room: z.string().min(1),
+    durationMins: z.union([z.number().int().min(5).max(480), z.literal('untilNext')]).optional(),
+    title: z.string().min(1).max(256).optional(),
+    organizer: z.string().max(320).optional(),
+  }),
+]);
+
+const PatchBody = z.union([
+  z.strictObject({ extendMins: z.number().int().min(5).max(240) }),
+  z.strictObject({ end: z.literal('now') }),
+]);
+
+const IdParams = z.object({ id: z.string().min(3).max(1200) });
+const RoomQuery = z.object({ room: z.string().min(1).max(64) });
+
+function idempotencyKey(headers: Record<string, unknown>): string | undefined {
+  const k = headers['idempotency-key'];
+  if (k === undefined) return undefined;
+  if (typeof k !== 'string' || k.length < 1 || k.length > 128) throw new DoorplateError('VALIDATION', 'headers.idempotency-key: must be 1-128 characters');
+  return k;
+}
+
+export function meetingRoutes(app: HttpApp, ctx: HttpContext): void {
+  const guard = requireAdmin(ctx.tokens);
+  const out = (roomId: string, e: CalendarEvent) => {
+    const room = ctx.rooms.get(roomId);
+    return { ...applyPrivacy(e, room?.privacy ?? 'private'), id: meetingId(roomId, e.id), eventId: e.id, room: roomId };
+  };
+
+  app.get('/api/v1/meetings', { preHandler: guard }, async (req) => {
+    const { room: roomId } = parse(RoomQuery, req.query, 'query');
+    const policy = ctx.rooms.policy(roomId);
+    if (!policy) throw new DoorplateError('ROOM_NOT_FOUND', `no room ${JSON.stringify(roomId)}`);
+    const now = ctx.clock.now();
+    const events = ctx.events.listForRoom(roomId);
+    const state = computeRoomState(events, now, policy);
+    const upcoming = events
+      .map((e) => ({ e, iv: eventInterval(e, policy.timeZone) }))
+      .filter((x) => x.iv !== null && x.iv.start > now)
+      .sort((a, b) => (a.iv?.start ?? 0) - (b.iv?.start ?? 0))
+      .slice(0, 2)
+      .map((x) => x.e);
+    const current = state.current ? events.find((e) => e.id === state.current?.id) : undefined;
+    return {
+      room: roomId,
+      busyNow: state.status !== 'free',
+      status: state.status,
+      freeUntil: state.freeUntil,
+      busyUntil: state.busyUntil,
+      current: current ? out(roomId, current) : null,
+      next: upcoming.map((e) => out(roomId, e)),
+    };
+  });
+
+  app.post('/api/v1/meetings', { preHandler: guard }, async (req, reply) => {
+    const body = parse(BookBody, req.body, 'body');
+    const key = idempotencyKey(req.headers);
+    const r =
+      'start' in body
+        ? await ctx.bookings.bookLater(body.room, { start: body.start, end: body.end, title: body.title, organizer: body.organizer ?? null, scope: 'api', key })
+        : await ctx.bookings.bookNow(body.room, { durationMins: body.durationMins, title: body.title, organizer: body.organizer ?? null, via: 'api', scope: 'api', key });
+    return reply.status(201).header('Idempotent-Replayed', String(r.replayed)).send({ meeting: out(body.room, r.event) });
+  });
+
+  app.patch('/api/v1/meetings/:id', { preHandler: guard }, async (req) => {
+    const { roomId, eventId } = splitMeetingId(parse(IdParams, req.params, 'params').id);
+    const body = parse(PatchBody, req.body, 'body');
+    const key = idempotencyKey(req.headers);
+    if ('extendMins' in body) return { meeting: out(roomId, await ctx.bookings.extend(roomId, { eventId, mins: body.extendMins, scope: 'api', key })) };
+    const ended = await ctx.bookings.end(roomId, { eventId, scope: 'api', key });
+    return { meeting: ended ? out(roomId, ended) : null };
+  });
+
+  app.delete('/api/v1/meetings/:id', { preHandler: guard }, async (req, reply) => {
+    const { roomId, eventId } = splitMeetingId(parse(IdParams, req.params, 'params').id);
+    await ctx.bookings.cancel(roomId, eventId, { scope: 'api', key: idempotencyKey(req.headers) });
+    return reply.status(204).send();
+  });
+
+  app.post('/api/v1/meetings/:id/checkin', { preHandler: guard }, async (req) => {
+    const { roomId, eventId } = splitMeetingId(parse(IdParams, req.params, 'params').id);
+    return { meeting: out(roomId, await ctx.bookings.checkIn(roomId, { eventId, scope: 'api', key: idempotencyKey(req.headers) })) };
+  });
+}

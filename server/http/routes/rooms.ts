@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { DoorplateError } from '../../../shared/errors.js';
+import type { HttpApp } from '../app.js';
+import type { HttpContext } from '../context.js';
+import { parse } from '../validate.js';
+import { requireAdmin } from '../auth.js';
+
+const RoomParams = z.object({ room: z.string().min(1).max(64) });
+
+export function roomRoutes(app: HttpApp, ctx: HttpContext): void {
+  const guard = requireAdmin(ctx.tokens);
+  const view = (id: string) => {
+    const room = ctx.rooms.get(id);
+    if (!room) throw new DoorplateError('ROOM_NOT_FOUND', `no room ${JSON.stringify(id)}`);
+    const snap = ctx.publisher.snapshot(id);
+    return {
+      id: room.id,
+      name: room.name,
+      timeZone: room.timeZone,
+      locale: room.locale,
+      privacy: room.privacy,
+      state: snap?.state ?? null,
+      agenda: snap?.agenda.events ?? [],
+    };
+  };
+  app.get('/api/v1/rooms', { preHandler: guard }, async () => ({ rooms: ctx.rooms.list().map((r) => view(r.id)) }));
+  app.get('/api/v1/rooms/:room', { preHandler: guard }, async (req) => view(parse(RoomParams, req.params, 'params').room));
+}

@@ -1,0 +1,85 @@
+import type { BookingPolicy, Config, RoomConfig } from '../../shared/config/schema.js';
+import type { PrivacyMode } from '../../shared/model/event.js';
+import type { CheckInPolicy, RoomPolicy } from '../../shared/model/room-state.js';
+import type { DeviceConfig } from '../../shared/api/payloads.js';
+
+/** A room with the site's defaults folded in: what every other part reads. */
+export interface RoomInfo {
+  id: string;
+  name: string;
+  calendar: string | null;
+  timeZone: string;
+  locale: string;
+  privacy: PrivacyMode;
+  checkIn: CheckInPolicy;
+  booking: BookingPolicy;
+  requestTtlSecs: number;
+}
+
+export function systemTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/**
+ * Resolves each room's effective policy (room settings over site settings) once, when the
+ * config is loaded; the config is frozen, so this never changes while running.
+ */
+export class RoomDirectory {
+  private readonly rooms = new Map<string, RoomInfo>();
+
+  constructor(
+    private readonly config: Config,
+    rooms: readonly RoomConfig[] = config.rooms,
+  ) {
+    for (const r of rooms) this.rooms.set(r.id, this.resolve(r));
+  }
+
+  private resolve(r: RoomConfig): RoomInfo {
+    const site = this.config.site;
+    return Object.freeze({
+      id: r.id,
+      name: r.name,
+      calendar: r.calendar ?? null,
+      timeZone: r.timeZone ?? site.timeZone ?? systemTimeZone(),
+      locale: r.locale ?? site.locale,
+      privacy: r.privacy ?? site.privacy,
+      checkIn: { ...site.checkIn, ...r.checkIn },
+      booking: { ...site.booking, ...r.booking },
+      requestTtlSecs: site.requestTtlSecs,
+    });
+  }
+
+  list(): RoomInfo[] {
+    return [...this.rooms.values()];
+  }
+
+  get(id: string): RoomInfo | undefined {
+    return this.rooms.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.rooms.has(id);
+  }
+
+  policy(id: string): RoomPolicy | undefined {
+    const r = this.rooms.get(id);
+    return r && { room: r.id, timeZone: r.timeZone, checkIn: r.checkIn, privacy: r.privacy };
+  }
+
+  /** What a device assigned to the room (or to none) is told. */
+  deviceConfig(roomId: string | null): DeviceConfig {
+    const r = roomId ? this.rooms.get(roomId) : undefined;
+    const site = this.config.site;
+    return {
+      room: r ? r.id : null,
+      roomName: r ? r.name : null,
+      timeZone: r?.timeZone ?? site.timeZone ?? systemTimeZone(),
+      locale: r?.locale ?? site.locale,
+      privacy: r?.privacy ?? site.privacy,
+      bookDurationsMins: [...(r?.booking.durationsMins ?? site.booking.durationsMins)],
+      defaultDurationMins: r?.booking.defaultDurationMins ?? site.booking.defaultDurationMins,
+      checkIn: { ...(r?.checkIn ?? site.checkIn) },
+      requestTtlSecs: site.requestTtlSecs,
+    };
+  }
+}
