@@ -1,0 +1,84 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { DoorplateError } from '../../shared/errors.js';
+import type { Migration } from './migrations/migration.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+/**
+ * The SQLite adapter: the only file that imports better-sqlite3. Everything else in the store
+ * takes the `Database` type below and never opens a connection itself.
+ */
+export type Database = BetterSqlite3.Database;
+
+export interface OpenDatabaseOptions {
+  /** The migrations to apply; the full list by default (tests pass a prefix to build old databases). */
+  migrations?: readonly Migration[];
+  /** How long a writer waits for another connection's lock before SQLITE_BUSY. */
+  busyTimeoutMs?: number;
+}
+
+/** The schema version a database file is at, read without changing anything. */
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Opens (creating if needed) a database and brings its schema up to date. A file database runs
+ * in WAL mode so readers never wait for the writer; `synchronous=NORMAL` is the documented safe
+ * pairing with WAL (a power cut may lose the last commits, never corrupt the file), which
+ * matters on SD cards where every fsync is slow and wears the card.
+ */
+export function openDatabase(path: string, opts: OpenDatabaseOptions = {}): Database {
+  if (path.length === 0) throw new DoorplateError('BAD_REQUEST', 'openDatabase: path is empty (use ":memory:" for a memory database)');
+  const db = new BetterSqlite3(path);
+  try {
+    if (path !== ':memory:') {
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (mode !== 'wal') throw new Error(`${path}: could not switch the journal to WAL (got ${String(mode)})`);
+    }
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
+    db.pragma('synchronous = NORMAL');
+    migrate(db, opts.migrations ?? MIGRATIONS, path);
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/** Checks the list itself: versions 1, 2, 3, ... in order, so a gap or a duplicate is a bug caught at once. */
+function checkMigrationList(migrations: readonly Migration[]): void {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) {
+      throw new Error(`migrations[${i}] (${m.name}): version ${m.version}, expected ${i + 1}`);
+    }
+  });
+}
+
+/**
+ * Applies the migrations the database has not seen, each with its version bump in one
+ * transaction, so a failed migration leaves the database at the previous version. A database
+ * written by newer code is refused: running old code on it could silently drop or misread data.
+ */
+export function migrate(db: Database, migrations: readonly Migration[], where = 'database'): { from: number; to: number } {
+  checkMigrationList(migrations);
+  const from = schemaVersion(db);
+  const latest = migrations.length;
+  if (from > latest) {
+    throw new DoorplateError(
+      'INTERNAL',
+      `${where}: the database is at schema version ${from} but this program knows only up to ${latest}; run a newer doorplate or restore a backup`,
+    );
+  }
+  for (const m of migrations.slice(from)) {
+    db.transaction(() => {
+      try {
+        db.exec(m.up);
+      } catch (e) {
+        throw new Error(`${where}: migration ${m.version} (${m.name}) failed: ${(e as Error).message}`, { cause: e });
+      }
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return { from, to: Math.max(from, latest) };
+}

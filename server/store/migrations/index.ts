@@ -1,0 +1,8 @@
+import type { Migration } from './migration.js';
+import { initial } from './001-initial.js';
+import { notices } from './002-notices.js';
+
+export type { Migration };
+
+/** Every migration in version order; a new one is appended here and never inserted. */
+export const MIGRATIONS: readonly Migration[] = [initial, notices];

@@ -1,0 +1,71 @@
+import type { Clock } from '../../../shared/clock.js';
+import type { Database } from '../database.js';
+import { fromJson, toJson } from './json.js';
+
+export interface Change {
+  id: number;
+  at: number;
+  kind: string;
+  roomId: string | null;
+  deviceId: string | null;
+  payload: unknown;
+}
+
+interface ChangeRow {
+  id: number;
+  at: number;
+  kind: string;
+  room_id: string | null;
+  device_id: string | null;
+  payload: string;
+}
+
+function toChange(r: ChangeRow): Change {
+  return { id: r.id, at: r.at, kind: r.kind, roomId: r.room_id, deviceId: r.device_id, payload: fromJson(r.payload) };
+}
+
+/**
+ * The change log behind the live stream. Ids only grow (AUTOINCREMENT never reuses one, even
+ * after pruning), so a client resumes with the last id it saw and `oldestId()` tells whether
+ * the log still reaches back that far.
+ */
+export class ChangesRepo {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  append(change: { kind: string; roomId?: string | null; deviceId?: string | null; payload?: unknown; at?: number }): number {
+    const info = this.db
+      .prepare('INSERT INTO changes (at, kind, room_id, device_id, payload) VALUES (?, ?, ?, ?, ?)')
+      .run(change.at ?? this.clock.now(), change.kind, change.roomId ?? null, change.deviceId ?? null, toJson(change.payload ?? null, `changes.${change.kind}`));
+    return Number(info.lastInsertRowid);
+  }
+
+  /** Changes after `id`, oldest first, at most `limit`. */
+  since(id: number, limit = 1000): Change[] {
+    return (this.db.prepare('SELECT * FROM changes WHERE id > ? ORDER BY id LIMIT ?').all(id, Math.max(0, limit)) as ChangeRow[]).map(toChange);
+  }
+
+  oldestId(): number | null {
+    return (this.db.prepare('SELECT MIN(id) FROM changes').pluck().get() as number | null) ?? null;
+  }
+
+  /** The last id ever handed out (0 before the first), even when pruning emptied the table. */
+  latestId(): number {
+    return (this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'changes'").pluck().get() as number | undefined) ?? 0;
+  }
+
+  /** Keeps at most `maxCount` changes and none older than `maxAgeMs`; returns how many went. */
+  prune(opts: { maxCount?: number; maxAgeMs?: number; now?: number }): number {
+    let removed = 0;
+    if (opts.maxAgeMs !== undefined) {
+      const cutoff = (opts.now ?? this.clock.now()) - opts.maxAgeMs;
+      removed += this.db.prepare('DELETE FROM changes WHERE at < ?').run(cutoff).changes;
+    }
+    if (opts.maxCount !== undefined) {
+      removed += this.db.prepare('DELETE FROM changes WHERE id <= ?').run(this.latestId() - Math.max(0, opts.maxCount)).changes;
+    }
+    return removed;
+  }
+}

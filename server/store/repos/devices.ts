@@ -1,0 +1,166 @@
+import type { Clock } from '../../../shared/clock.js';
+import { DoorplateError } from '../../../shared/errors.js';
+import type { Database } from '../database.js';
+import { bit, fromJson, toJson } from './json.js';
+
+export type DeviceStatus = 'pending' | 'approved' | 'revoked';
+
+export interface Device {
+  id: string;
+  status: DeviceStatus;
+  roomId: string | null;
+  /** sha256 hex of the per-device secret; the secret itself is never stored. */
+  secretHash: string | null;
+  /** The device has connected with its secret at least once, so the enrollment reply can stop. */
+  secretConfirmed: boolean;
+  /** The last hello payload as the device sent it (validated by the caller). */
+  hello: unknown;
+  address: string | null;
+  lastSeenAt: number | null;
+  online: boolean;
+  createdAt: number;
+  approvedAt: number | null;
+  revokedAt: number | null;
+}
+
+interface DeviceRow {
+  id: string;
+  status: DeviceStatus;
+  room_id: string | null;
+  secret_hash: string | null;
+  secret_confirmed: number;
+  hello: string | null;
+  address: string | null;
+  last_seen_at: number | null;
+  online: number;
+  created_at: number;
+  approved_at: number | null;
+  revoked_at: number | null;
+}
+
+function toDevice(r: DeviceRow): Device {
+  return {
+    id: r.id,
+    status: r.status,
+    roomId: r.room_id,
+    secretHash: r.secret_hash,
+    secretConfirmed: r.secret_confirmed === 1,
+    hello: r.hello === null ? null : fromJson(r.hello),
+    address: r.address,
+    lastSeenAt: r.last_seen_at,
+    online: r.online === 1,
+    createdAt: r.created_at,
+    approvedAt: r.approved_at,
+    revokedAt: r.revoked_at,
+  };
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+export class DevicesRepo {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  list(filter: { status?: DeviceStatus; roomId?: string } = {}): Device[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM devices
+         WHERE (@status IS NULL OR status = @status) AND (@roomId IS NULL OR room_id = @roomId)
+         ORDER BY id`,
+      )
+      .all({ status: filter.status ?? null, roomId: filter.roomId ?? null }) as DeviceRow[];
+    return rows.map(toDevice);
+  }
+
+  get(id: string): Device | null {
+    const row = this.db.prepare('SELECT * FROM devices WHERE id = ?').get(id) as DeviceRow | undefined;
+    return row ? toDevice(row) : null;
+  }
+
+  /**
+   * Records a hello: a new device becomes pending; a known one keeps its status (a revoked
+   * device stays revoked however often it says hello) and gets its hello and address refreshed.
+   */
+  getOrCreatePending(id: string, hello: unknown, address: string | null): { device: Device; created: boolean } {
+    const now = this.clock.now();
+    const helloJson = toJson(hello, `devices.${id}.hello`);
+    return this.db.transaction(() => {
+      const created =
+        this.db
+          .prepare(
+            `INSERT INTO devices (id, status, hello, address, last_seen_at, created_at)
+             VALUES (?, 'pending', ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+          )
+          .run(id, helloJson, address, now, now).changes === 1;
+      if (!created) {
+        this.db.prepare('UPDATE devices SET hello = ?, address = ?, last_seen_at = ? WHERE id = ?').run(helloJson, address, now, id);
+      }
+      return { device: this.require(id), created };
+    })();
+  }
+
+  /** Approves a pending device, or re-admits a revoked one (which must then enroll for a new secret). */
+  approve(id: string): Device {
+    this.require(id);
+    this.db
+      .prepare(
+        `UPDATE devices SET status = 'approved', approved_at = COALESCE(approved_at, ?), revoked_at = NULL
+         WHERE id = ? AND status <> 'approved'`,
+      )
+      .run(this.clock.now(), id);
+    return this.require(id);
+  }
+
+  assignRoom(id: string, roomId: string | null): Device {
+    this.require(id);
+    if (roomId !== null && !this.db.prepare('SELECT 1 FROM rooms WHERE id = ?').get(roomId)) {
+      throw new DoorplateError('ROOM_NOT_FOUND', `no room ${JSON.stringify(roomId)}`);
+    }
+    this.db.prepare('UPDATE devices SET room_id = ? WHERE id = ?').run(roomId, id);
+    return this.require(id);
+  }
+
+  /** Revoking forgets the secret, so the device cannot connect again even if it is re-approved later. */
+  revoke(id: string): Device {
+    this.require(id);
+    this.db
+      .prepare(
+        `UPDATE devices SET status = 'revoked', revoked_at = ?, secret_hash = NULL, secret_confirmed = 0, online = 0
+         WHERE id = ?`,
+      )
+      .run(this.clock.now(), id);
+    return this.require(id);
+  }
+
+  /** Stores a new secret's hash; it counts as confirmed only once the device has used it. */
+  setSecretHash(id: string, hash: string): Device {
+    if (!SHA256_HEX.test(hash)) throw new DoorplateError('VALIDATION', `devices.${id}.secretHash: must be a lowercase sha256 hex digest`);
+    this.require(id);
+    this.db.prepare('UPDATE devices SET secret_hash = ?, secret_confirmed = 0 WHERE id = ?').run(hash, id);
+    return this.require(id);
+  }
+
+  confirmSecret(id: string): Device {
+    const d = this.require(id);
+    if (d.secretHash === null) throw new DoorplateError('BAD_REQUEST', `device ${JSON.stringify(id)} has no secret to confirm`);
+    this.db.prepare('UPDATE devices SET secret_confirmed = 1 WHERE id = ?').run(id);
+    return this.require(id);
+  }
+
+  /** Returns false for an unknown device (a stale will from a deleted one), which is not an error. */
+  markSeen(id: string, online: boolean, at: number): boolean {
+    return this.db.prepare('UPDATE devices SET online = ?, last_seen_at = MAX(COALESCE(last_seen_at, 0), ?) WHERE id = ?').run(bit(online), at, id).changes === 1;
+  }
+
+  delete(id: string): boolean {
+    return this.db.prepare('DELETE FROM devices WHERE id = ?').run(id).changes === 1;
+  }
+
+  private require(id: string): Device {
+    const d = this.get(id);
+    if (!d) throw new DoorplateError('DEVICE_NOT_FOUND', `no device ${JSON.stringify(id)}`);
+    return d;
+  }
+}

@@ -1,0 +1,83 @@
+import type { Clock } from '../../shared/clock.js';
+import { openDatabase, schemaVersion, type Database, type OpenDatabaseOptions } from './database.js';
+import { ChangesRepo } from './repos/changes.js';
+import { DevicesRepo } from './repos/devices.js';
+import { EventsRepo } from './repos/events.js';
+import { IdempotencyRepo } from './repos/idempotency.js';
+import { NoticesRepo } from './repos/notices.js';
+import { OutboxRepo } from './repos/outbox.js';
+import { PushChannelsRepo } from './repos/push-channels.js';
+import { RoomsRepo } from './repos/rooms.js';
+import { SettingsRepo } from './repos/settings.js';
+import { SyncStateRepo } from './repos/sync-state.js';
+
+export interface StoreOptions extends OpenDatabaseOptions {
+  /** A file path, or `:memory:` for tests and throwaway demos. */
+  path: string;
+  clock: Clock;
+}
+
+/**
+ * The server's state in one SQLite database, one repository per table. Repositories share the
+ * connection, so `transaction(fn)` spans any of them (nested calls become savepoints).
+ */
+export class Store {
+  readonly rooms: RoomsRepo;
+  readonly devices: DevicesRepo;
+  readonly events: EventsRepo;
+  readonly syncState: SyncStateRepo;
+  readonly pushChannels: PushChannelsRepo;
+  readonly idempotency: IdempotencyRepo;
+  readonly outbox: OutboxRepo;
+  readonly changes: ChangesRepo;
+  readonly settings: SettingsRepo;
+  readonly notices: NoticesRepo;
+  private closed = false;
+
+  /** Takes an open database; use `Store.open` to open one. */
+  constructor(
+    private readonly db: Database,
+    clock: Clock,
+  ) {
+    this.rooms = new RoomsRepo(db, clock);
+    this.devices = new DevicesRepo(db, clock);
+    this.events = new EventsRepo(db, clock);
+    this.syncState = new SyncStateRepo(db, clock);
+    this.pushChannels = new PushChannelsRepo(db, clock);
+    this.idempotency = new IdempotencyRepo(db, clock);
+    this.outbox = new OutboxRepo(db, clock);
+    this.changes = new ChangesRepo(db, clock);
+    this.settings = new SettingsRepo(db, clock);
+    this.notices = new NoticesRepo(db, clock);
+  }
+
+  /** Opens (creating and migrating as needed) the database at `opts.path`. */
+  static open(opts: StoreOptions): Store {
+    return new Store(openDatabase(opts.path, opts), opts.clock);
+  }
+
+  /** Runs `fn` in one transaction: all its writes commit together or, if it throws, none do. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  schemaVersion(): number {
+    return schemaVersion(this.db);
+  }
+
+  /** A cheap query for health checks: throws when the database cannot be read. */
+  ping(): void {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  get isOpen(): boolean {
+    return !this.closed && this.db.open;
+  }
+
+  /** Closes the connection (checkpointing the WAL); later calls do nothing. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+}
