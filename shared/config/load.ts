@@ -28,9 +28,13 @@ function deepFreeze<T>(value: T): T {
 /**
  * `DOORPLATE_BROKER__PORT=1884` sets `broker.port`: double underscores separate levels and
  * single ones join camel-case words (`DOORPLATE_SERVER__DATA_DIR`). Values are read as JSON
- * where they parse, otherwise as strings.
+ * where they parse, otherwise as strings; paths listed in `asText` always take the string.
  */
-export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
+export function applyEnvOverrides(
+  raw: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  asText: ReadonlySet<string> = new Set(),
+): Record<string, unknown> {
   const out = structuredClone(raw);
   for (const [key, value] of Object.entries(env)) {
     if (!key.startsWith('DOORPLATE_') || !key.includes('__') || value === undefined) continue;
@@ -45,10 +49,12 @@ export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.Proc
       node = node[seg] as Record<string, unknown>;
     }
     let parsed: unknown = value;
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      /* a plain string */
+    if (!asText.has(path.join('.'))) {
+      try {
+        parsed = JSON.parse(value);
+      } catch {
+        /* a plain string */
+      }
     }
     node[path[path.length - 1] as string] = parsed;
   }
@@ -59,12 +65,19 @@ export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.Proc
 export function parseConfig(raw: unknown, source = 'config', env: NodeJS.ProcessEnv = {}): Config {
   if (raw === null || raw === undefined) raw = {};
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(source, ['(root): must be a mapping']);
-  const withEnv = applyEnvOverrides(raw as Record<string, unknown>, env);
-  const result = ConfigSchema.safeParse(withEnv);
+  let result = ConfigSchema.safeParse(applyEnvOverrides(raw as Record<string, unknown>, env));
+  if (!result.success) {
+    // `DOORPLATE_EDGE__DEVICE_ID=42` reads as the number 42; where the schema wants text, the
+    // override meant the text.
+    const wantText = new Set(
+      result.error.issues.filter((i) => i.code === 'invalid_type' && i.expected === 'string').map((i) => i.path.map(String).join('.')),
+    );
+    if (wantText.size > 0) result = ConfigSchema.safeParse(applyEnvOverrides(raw as Record<string, unknown>, env, wantText));
+  }
   if (!result.success) throw new ConfigError(source, formatIssues(result.error.issues));
   const rooms = result.data.rooms.map((r) => r.id);
-  const dup = rooms.find((id, i) => rooms.indexOf(id) !== i);
-  if (dup) throw new ConfigError(source, [`rooms.${rooms.lastIndexOf(dup)}.id: duplicate room id ${JSON.stringify(dup)}`]);
+  const dupAt = rooms.findIndex((id, i) => rooms.indexOf(id) !== i);
+  if (dupAt >= 0) throw new ConfigError(source, [`rooms.${dupAt}.id: duplicate room id ${JSON.stringify(rooms[dupAt])}`]);
   return deepFreeze(result.data);
 }
 
@@ -82,7 +95,9 @@ export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.en
   } catch (e) {
     const err = e as Error & { linePos?: Array<{ line: number; col: number }> };
     const pos = err.linePos?.[0];
-    throw new ConfigError(path, [`${pos ? `line ${pos.line}, column ${pos.col}` : '(file)'}: ${err.message.split('\n')[0]}`]);
+    // The yaml message repeats the position at its end; it is already the prefix here.
+    const message = (err.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    throw new ConfigError(path, [`${pos ? `line ${pos.line}, column ${pos.col}` : '(file)'}: ${message}`]);
   }
   return parseConfig(raw, path, env);
 }

@@ -125,7 +125,14 @@ export const ConfigSchema = z.object({
       timeZone: TimeZone.optional(),
       locale: z.string().max(16).default('en'),
       privacy: PrivacyMode.default('full'),
-      checkIn: CheckInPolicySchema.prefault({ enabled: true, opensBeforeMins: 5, closesAfterMins: 10 }),
+      // Defaults per field, so that `checkIn: { enabled: false }` alone is a valid setting.
+      checkIn: z
+        .object({
+          enabled: CheckInPolicySchema.shape.enabled.default(true),
+          opensBeforeMins: CheckInPolicySchema.shape.opensBeforeMins.default(5),
+          closesAfterMins: CheckInPolicySchema.shape.closesAfterMins.default(10),
+        })
+        .prefault({}),
       booking: BookingPolicySchema.prefault({}),
       requestTtlSecs: z.number().int().min(5).max(600).default(60),
     })
