@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, UsageError } from '../args.js';
+
+/**
+ * Admin commands call the REST API like any other client: `--url` (or DOORPLATE_URL) and the
+ * token from `--token`, DOORPLATE_TOKEN or DATA/admin-token.
+ */
+export async function adminCommand(command: string, argv: string[], out: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    url: { type: 'string' },
+    token: { type: 'string' },
+    data: { type: 'string' },
+    duration: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const base = (values.url ?? env.DOORPLATE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
+  let token = values.token ?? env.DOORPLATE_TOKEN;
+  if (!token) {
+    const dir = values.data ?? env.DOORPLATE_DATA ?? './data';
+    try {
+      token = readFileSync(join(dir, 'admin-token'), 'utf8').trim();
+    } catch {
+      throw new UsageError(`no admin token: pass --token, set DOORPLATE_TOKEN, or run where ${join(dir, 'admin-token')} exists`);
+    }
+  }
+  const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (res.status === 204) return null;
+    const json = (await res.json()) as { error?: { code: string; message: string } };
+    if (!res.ok) throw new Error(`${res.status} ${json.error?.code ?? ''}: ${json.error?.message ?? res.statusText}`);
+    return json;
+  };
+  const print = (v: unknown): void => void out.write(`${JSON.stringify(v, null, 2)}\n`);
+  const [a, b, c] = positionals;
+  switch (command) {
+    case 'rooms':
+      print(a ? await call('GET', `/api/v1/rooms/${encodeURIComponent(a)}`) : await call('GET', '/api/v1/rooms'));
+      return 0;
+    case 'devices':
+      if (!a || a === 'list') print(await call('GET', '/api/v1/devices'));
+      else if (a === 'approve' && b) print(await call('POST', `/api/v1/devices/${encodeURIComponent(b)}/approve`));
+      else if (a === 'assign' && b) print(await call('PUT', `/api/v1/devices/${encodeURIComponent(b)}/room`, { room: c ?? null }));
+      else if (a === 'revoke' && b) print(await call('DELETE', `/api/v1/devices/${encodeURIComponent(b)}`));
+      else throw new UsageError('devices [list | approve ID | assign ID ROOM | revoke ID]');
+      return 0;
+    case 'book': {
+      if (!a) throw new UsageError('book ROOM [--duration MINUTES|untilNext]');
+      const d = values.duration;
+      print(await call('POST', '/api/v1/meetings', { room: a, ...(d ? { durationMins: d === 'untilNext' ? d : Number(d) } : {}) }));
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown admin command ${command}`);
+  }
+}
