@@ -32,6 +32,8 @@ export const RoomConfigSchema = z.object({
   name: z.string().min(1).max(128),
   /** The provider's address for the room (resource email, CalDAV collection URL, ICS URL). */
   calendar: z.string().max(2048).optional(),
+  /** Seats, shown in room lists and resource listings. */
+  capacity: z.number().int().min(1).max(10000).optional(),
   timeZone: TimeZone.optional(),
   locale: z.string().max(16).optional(),
   privacy: PrivacyMode.optional(),
