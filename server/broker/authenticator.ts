@@ -1,0 +1,136 @@
+/**
+ * Decides who a connecting MQTT client is. Conventions on the wire:
+ *
+ * - the server itself: username `$server`, password = the server's internal password (the
+ *   directory holds its SHA-256); any client id that is not a device id.
+ * - a device: username = its device id, password = its per-device secret, and the client id must
+ *   equal the device id (so one device cannot take over another's session).
+ * - an enrolling device: username `enroll:<deviceId>`, password = the site enrollment token,
+ *   client id = the device id. Refused when enrollment is closed or the device is revoked.
+ * - an inspector: username and password from the broker config (scrypt hash).
+ * - anonymous (no username): only from 127.0.0.1, ::1 or ::ffff:127.0.0.1, and only when
+ *   `anonymousLoopbackInspect` is on; it is a read-only inspector.
+ *
+ * A username that is a known device id is a device login even if an inspector has the same name.
+ * Clients that are not devices may not use a known device id as client id: the broker would
+ * otherwise hand them that device's session and disconnect the display.
+ *
+ * CONNACK codes: 2 identifier rejected (client id rules), 4 bad username or password (wrong or
+ * unknown credentials), 5 not authorized (revoked or not yet approved device, closed enrollment,
+ * anonymous from elsewhere).
+ *
+ * Passwords and secrets never leave this module; reasons name the account, never the secret.
+ */
+import { isId } from '../../shared/ids.js';
+import { verifyPassword, verifySha256 } from '../security/secrets.js';
+import type { Identity } from './acl.js';
+
+export interface BrokerDirectory {
+  /** sha256 of the server's own internal password. */
+  serverPasswordHash(): string;
+  device(id: string): { status: 'pending' | 'approved' | 'revoked'; secretHash: string | null; roomId: string | null } | null;
+  /** sha256 of the site enrollment token; null = enrollment closed. */
+  enrollmentTokenHash(): string | null;
+  inspectors(): ReadonlyArray<{ username: string; passwordHash: string }>;
+  anonymousLoopbackInspect(): boolean;
+}
+
+export interface ConnectAttempt {
+  clientId: string;
+  username: string | undefined;
+  password: Buffer | undefined;
+  remoteAddress: string | undefined;
+}
+
+export const CONNACK = { IDENTIFIER_REJECTED: 2, BAD_USERNAME_OR_PASSWORD: 4, NOT_AUTHORIZED: 5 } as const;
+export type RefusalCode = (typeof CONNACK)[keyof typeof CONNACK];
+
+export type AuthDecision = { ok: true; identity: Identity } | { ok: false; returnCode: RefusalCode; reason: string };
+
+export const SERVER_USERNAME = '$server';
+export const ENROLL_PREFIX = 'enroll:';
+export const ANONYMOUS_INSPECTOR = '(anonymous)';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+export function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && LOOPBACK.has(address);
+}
+
+function refuse(returnCode: RefusalCode, reason: string): AuthDecision {
+  return { ok: false, returnCode, reason };
+}
+
+export class Authenticator {
+  constructor(private readonly directory: BrokerDirectory) {}
+
+  async authenticate(attempt: ConnectAttempt): Promise<AuthDecision> {
+    const { username, password, clientId } = attempt;
+    const secret = password === undefined ? undefined : password.toString('utf8');
+
+    if (username === undefined || username === '') {
+      if (secret !== undefined) return refuse(CONNACK.BAD_USERNAME_OR_PASSWORD, 'password without a username');
+      if (!this.directory.anonymousLoopbackInspect()) return refuse(CONNACK.NOT_AUTHORIZED, 'anonymous access is off');
+      if (!isLoopback(attempt.remoteAddress)) return refuse(CONNACK.NOT_AUTHORIZED, `anonymous access from ${attempt.remoteAddress ?? 'an unknown address'}`);
+      return this.notADeviceId(clientId, { kind: 'inspector', username: ANONYMOUS_INSPECTOR });
+    }
+    if (secret === undefined) return refuse(CONNACK.BAD_USERNAME_OR_PASSWORD, `no password for ${username}`);
+
+    if (username === SERVER_USERNAME) {
+      if (!verifySha256(secret, this.directory.serverPasswordHash())) return refuse(CONNACK.BAD_USERNAME_OR_PASSWORD, 'wrong server password');
+      return this.notADeviceId(clientId, { kind: 'server' });
+    }
+
+    if (username.startsWith(ENROLL_PREFIX)) return this.enrolling(username.slice(ENROLL_PREFIX.length), secret, clientId);
+
+    if (isId(username) && this.directory.device(username) !== null) return this.device(username, secret, clientId);
+
+    const inspector = this.directory.inspectors().find((i) => i.username === username);
+    if (inspector !== undefined) {
+      if (!(await verifyPassword(secret, inspector.passwordHash))) return refuse(CONNACK.BAD_USERNAME_OR_PASSWORD, `wrong password for inspector ${username}`);
+      return this.notADeviceId(clientId, { kind: 'inspector', username });
+    }
+    return refuse(CONNACK.BAD_USERNAME_OR_PASSWORD, isId(username) ? `unknown device or inspector ${username}` : 'unknown username');
+  }
+
+  private device(deviceId: string, secret: string, clientId: string): AuthDecision {
+    const record = this.directory.device(deviceId);
+    if (record === null) return refuse(CONNACK.BAD_USERNAME_OR_PASSWORD, `unknown device ${deviceId}`);
+    if (record.secretHash === null || !verifySha256(secret, record.secretHash)) {
+      return refuse(CONNACK.BAD_USERNAME_OR_PASSWORD, `wrong secret for device ${deviceId}`);
+    }
+    if (record.status === 'revoked') return refuse(CONNACK.NOT_AUTHORIZED, `device ${deviceId} is revoked`);
+    if (record.status !== 'approved') return refuse(CONNACK.NOT_AUTHORIZED, `device ${deviceId} is not approved`);
+    if (clientId !== deviceId) return refuse(CONNACK.IDENTIFIER_REJECTED, `device ${deviceId} must use its id as client id`);
+    return { ok: true, identity: { kind: 'device', deviceId, roomId: record.roomId } };
+  }
+
+  private enrolling(deviceId: string, token: string, clientId: string): AuthDecision {
+    if (!isId(deviceId)) return refuse(CONNACK.BAD_USERNAME_OR_PASSWORD, 'enrollment with a malformed device id');
+    const tokenHash = this.directory.enrollmentTokenHash();
+    if (tokenHash === null) return refuse(CONNACK.NOT_AUTHORIZED, `enrollment is closed (device ${deviceId})`);
+    if (!verifySha256(token, tokenHash)) return refuse(CONNACK.BAD_USERNAME_OR_PASSWORD, `wrong enrollment token (device ${deviceId})`);
+    if (this.directory.device(deviceId)?.status === 'revoked') return refuse(CONNACK.NOT_AUTHORIZED, `device ${deviceId} is revoked`);
+    if (clientId !== deviceId) return refuse(CONNACK.IDENTIFIER_REJECTED, `enrolling device ${deviceId} must use its id as client id`);
+    return { ok: true, identity: { kind: 'enrolling', deviceId } };
+  }
+
+  private notADeviceId(clientId: string, identity: Identity): AuthDecision {
+    if (isId(clientId) && this.directory.device(clientId) !== null) {
+      return refuse(CONNACK.IDENTIFIER_REJECTED, `client id ${clientId} belongs to a device`);
+    }
+    return { ok: true, identity };
+  }
+
+  /**
+   * The identity as it stands now: a device's room is read again (it changes while the device
+   * stays connected); null when the device was revoked or removed since it connected.
+   */
+  current(identity: Identity): Identity | null {
+    if (identity.kind !== 'device' && identity.kind !== 'enrolling') return identity;
+    const record = this.directory.device(identity.deviceId);
+    if (identity.kind === 'enrolling') return record?.status === 'revoked' ? null : identity;
+    if (record === null || record.status !== 'approved') return null;
+    return record.roomId === identity.roomId ? identity : { ...identity, roomId: record.roomId };
+  }
+}

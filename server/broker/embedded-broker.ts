@@ -1,0 +1,280 @@
+import { EventEmitter } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { Aedes, type AedesPublishPacket, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
+import { createLogger, type Logger } from '../../shared/logger.js';
+import { topicOf } from '../../shared/api/topics.js';
+import { describeIdentity, mayPublish, mayReceive, maySubscribe, type Identity } from './acl.js';
+import { Authenticator, type BrokerDirectory } from './authenticator.js';
+
+/**
+ * The embedded MQTT broker: aedes on a TCP listener (and optionally a TLS one), with every
+ * authentication and authorization decision delegated to the authenticator and the pure ACL.
+ * The only file that imports aedes.
+ */
+export interface EmbeddedBrokerOptions {
+  host: string;
+  /** 0 picks a free port; read `port` after start(). */
+  port: number;
+  /** A second listener speaking MQTT over TLS, on the same host. */
+  tls?: { port: number; keyPath: string; certPath: string };
+  prefix: string;
+  directory: BrokerDirectory;
+  logger?: Logger;
+}
+
+export interface BrokerEvents {
+  clientConnected: [identity: Identity, clientId: string];
+  clientDisconnected: [identity: Identity, clientId: string];
+}
+
+export interface BrokerStats {
+  connectedClients: number;
+  byKind: Record<Identity['kind'], number>;
+  refused: { connect: number; publish: number; subscribe: number; forward: number };
+}
+
+/** How long a slow client may keep its socket buffer full before it is dropped. */
+const DRAIN_TIMEOUT_MS = 30_000;
+/** Device ids are up to 64 characters; MQTT 3.1 clients are held to this length. */
+const MAX_CLIENT_ID_LENGTH = 128;
+
+export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
+  private readonly log: Logger;
+  private readonly authenticator: Authenticator;
+  private aedes: Aedes | null = null;
+  private tcp: Server | null = null;
+  private tlsServer: Server | null = null;
+  /** Identities decided at CONNECT, kept for the client's lifetime. */
+  private readonly identities = new WeakMap<Client, Identity>();
+  /** Clients past CONNACK, for counting and for kicking. */
+  private readonly connected = new Map<Client, Identity>();
+  private readonly refused = { connect: 0, publish: 0, subscribe: 0, forward: 0 };
+  /** Every open socket, so stop() also ends those that never completed CONNECT. */
+  private readonly sockets = new Set<Socket>();
+  private boundPort: number | null = null;
+  private boundTlsPort: number | null = null;
+
+  constructor(private readonly opts: EmbeddedBrokerOptions) {
+    super();
+    this.log = opts.logger ?? createLogger('server:broker');
+    this.authenticator = new Authenticator(opts.directory);
+  }
+
+  /** The bound TCP port (after start()). */
+  get port(): number {
+    if (this.boundPort === null) throw new Error('EmbeddedBroker: not started');
+    return this.boundPort;
+  }
+
+  get tlsPort(): number | null {
+    return this.boundTlsPort;
+  }
+
+  get running(): boolean {
+    return this.aedes !== null;
+  }
+
+  stats(): BrokerStats {
+    const byKind: BrokerStats['byKind'] = { server: 0, device: 0, enrolling: 0, inspector: 0 };
+    for (const identity of this.connected.values()) byKind[identity.kind] += 1;
+    return { connectedClients: this.connected.size, byKind, refused: { ...this.refused } };
+  }
+
+  async start(): Promise<void> {
+    if (this.aedes) throw new Error('EmbeddedBroker: already started');
+    const tlsOptions = this.opts.tls ? await this.readTlsFiles(this.opts.tls) : null;
+    const aedes = await Aedes.createBroker({
+      maxClientsIdLength: MAX_CLIENT_ID_LENGTH,
+      drainTimeout: DRAIN_TIMEOUT_MS,
+      authenticate: (client, username, password, done) => this.onAuthenticate(client, username, password, done),
+      authorizePublish: (client, packet, done) => this.onAuthorizePublish(client, packet, done),
+      authorizeSubscribe: (client, sub, done) => this.onAuthorizeSubscribe(client, sub, done),
+      authorizeForward: (client, packet) => this.onAuthorizeForward(client, packet),
+    });
+    this.aedes = aedes;
+    aedes.on('clientReady', (client) => this.onReady(client));
+    aedes.on('clientDisconnect', (client) => this.onGone(client));
+    aedes.on('clientError', (client, err) => this.log.debug({ clientId: client.id, err: err.message }, 'client error'));
+    aedes.on('connectionError', (client, err) => this.log.debug({ clientId: client.id, err: err.message }, 'connection error'));
+
+    try {
+      this.tcp = createServer((socket) => this.accept(aedes, socket));
+      this.boundPort = await listen(this.tcp, this.opts.host, this.opts.port, 'MQTT');
+      if (tlsOptions && this.opts.tls) {
+        this.tlsServer = createTlsServer(tlsOptions, (socket) => this.accept(aedes, socket));
+        this.boundTlsPort = await listen(this.tlsServer, this.opts.host, this.opts.tls.port, 'MQTT over TLS');
+      }
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+    this.log.info({ host: this.opts.host, port: this.boundPort, tlsPort: this.boundTlsPort }, 'MQTT broker listening');
+  }
+
+  /** Closes the listeners, every client and the broker. Safe to call twice. */
+  async stop(): Promise<void> {
+    const aedes = this.aedes;
+    const servers = [this.tcp, this.tlsServer].filter((s): s is Server => s !== null);
+    this.aedes = null;
+    this.tcp = null;
+    this.tlsServer = null;
+    // Stop accepting first; each server's close callback waits for its sockets, which the
+    // broker's close ends.
+    const closed = servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+    if (aedes) await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    await Promise.all(closed);
+    this.connected.clear();
+    this.boundPort = null;
+    this.boundTlsPort = null;
+  }
+
+  /**
+   * Disconnects every client connected as this device (approved or enrolling), e.g. after it was
+   * revoked, and marks it offline. Returns how many connections were closed.
+   */
+  disconnect(deviceId: string): number {
+    let kicked = 0;
+    for (const [client, identity] of this.connected) {
+      if ((identity.kind === 'device' || identity.kind === 'enrolling') && identity.deviceId === deviceId) {
+        client.close();
+        kicked += 1;
+      }
+    }
+    if (kicked > 0) {
+      this.log.info({ deviceId, connections: kicked }, 'disconnected device');
+      // The will of a revoked device is refused, so say `offline` on its behalf.
+      this.aedes?.publish(
+        { cmd: 'publish', topic: topicOf(this.opts.prefix, 'deviceAvailability', { device: deviceId }), payload: Buffer.from('offline'), qos: 1, retain: true, dup: false },
+        (err) => {
+          if (err) this.log.warn({ deviceId, err: err.message }, 'could not mark the device offline');
+        },
+      );
+    }
+    return kicked;
+  }
+
+  /** Closes a connection by MQTT client id, whoever it is. Returns whether one was found. */
+  disconnectClientId(clientId: string): boolean {
+    for (const client of this.connected.keys()) {
+      if (client.id === clientId) {
+        client.close();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private accept(aedes: Aedes, socket: Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    aedes.handle(socket);
+  }
+
+  private async readTlsFiles(tls: { keyPath: string; certPath: string }): Promise<{ key: Buffer; cert: Buffer }> {
+    const read = async (path: string, what: string): Promise<Buffer> => {
+      try {
+        return await readFile(path);
+      } catch (err) {
+        throw new Error(`broker.tls.${what}: cannot read ${path} (${(err as Error).message})`, { cause: err });
+      }
+    };
+    return { key: await read(tls.keyPath, 'key'), cert: await read(tls.certPath, 'cert') };
+  }
+
+  private onAuthenticate(
+    client: Client,
+    username: string | undefined,
+    password: Buffer | undefined,
+    done: (error: AuthenticateError | null, success: boolean | null) => void,
+  ): void {
+    const remoteAddress = (client.conn as Socket).remoteAddress;
+    this.authenticator
+      .authenticate({ clientId: client.id, username, password, remoteAddress })
+      .then((decision) => {
+        if (decision.ok) {
+          this.identities.set(client, decision.identity);
+          this.log.debug({ clientId: client.id, who: describeIdentity(decision.identity), remoteAddress }, 'client authenticated');
+          done(null, true);
+          return;
+        }
+        this.refused.connect += 1;
+        this.log.warn({ clientId: client.id, remoteAddress, returnCode: decision.returnCode, reason: decision.reason }, 'connection refused');
+        const error = Object.assign(new Error(decision.reason), { returnCode: decision.returnCode }) as AuthenticateError;
+        done(error, false);
+      })
+      .catch((err: unknown) => {
+        this.refused.connect += 1;
+        this.log.error({ clientId: client.id, err: (err as Error).message }, 'authentication failed');
+        const error = Object.assign(new Error('server unavailable'), { returnCode: 3 }) as AuthenticateError;
+        done(error, false);
+      });
+  }
+
+  /** The identity as of now, or null if the client is unknown or its device was revoked. */
+  private identityOf(client: Client): Identity | null {
+    const identity = this.identities.get(client);
+    return identity === undefined ? null : this.authenticator.current(identity);
+  }
+
+  private onAuthorizePublish(client: Client | null, packet: PublishPacket, done: (error?: Error | null) => void): void {
+    // No client: the broker itself publishes (wills of clients from a previous run).
+    if (client === null) return done(null);
+    const identity = this.identityOf(client);
+    if (identity !== null && mayPublish(identity, packet.topic, this.opts.prefix)) return done(null);
+    this.refused.publish += 1;
+    const who = identity === null ? 'a client without a valid identity' : describeIdentity(identity);
+    this.log.warn({ clientId: client.id, who, topic: packet.topic }, 'publish refused');
+    done(new Error(`publish to ${packet.topic} not allowed for ${who}`));
+  }
+
+  private onAuthorizeSubscribe(client: Client, sub: Subscription, done: (error: Error | null, subscription?: Subscription | null) => void): void {
+    const identity = this.identityOf(client);
+    if (identity !== null && maySubscribe(identity, sub.topic, this.opts.prefix)) return done(null, sub);
+    this.refused.subscribe += 1;
+    this.log.warn({ clientId: client.id, who: identity === null ? null : describeIdentity(identity), filter: sub.topic }, 'subscription refused');
+    // A null subscription answers 0x80 for this filter and keeps the connection.
+    done(null, null);
+  }
+
+  private onAuthorizeForward(client: Client, packet: AedesPublishPacket): AedesPublishPacket | null {
+    const identity = this.identityOf(client);
+    if (identity !== null && mayReceive(identity, packet.topic, this.opts.prefix)) return packet;
+    this.refused.forward += 1;
+    this.log.debug({ clientId: client.id, topic: packet.topic }, 'delivery withheld');
+    return null;
+  }
+
+  private onReady(client: Client): void {
+    const identity = this.identities.get(client);
+    if (identity === undefined) return;
+    this.connected.set(client, identity);
+    this.log.info({ clientId: client.id, who: describeIdentity(identity) }, 'client connected');
+    this.emit('clientConnected', identity, client.id);
+  }
+
+  private onGone(client: Client): void {
+    const identity = this.connected.get(client);
+    if (identity === undefined) return;
+    this.connected.delete(client);
+    this.log.info({ clientId: client.id, who: describeIdentity(identity) }, 'client disconnected');
+    this.emit('clientDisconnected', identity, client.id);
+  }
+}
+
+function listen(server: Server, host: string, port: number, what: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      const why = err.code === 'EADDRINUSE' ? 'the port is in use' : err.code === 'EACCES' ? 'permission denied' : err.message;
+      reject(new Error(`${what} listener on ${host}:${port}: ${why}`, { cause: err }));
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
