@@ -1,0 +1,83 @@
+import { open, readFile, rename, unlink, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { Id } from '../../shared/ids.js';
+
+/** What a device keeps after enrollment: the secret it connects with. */
+export const CredentialsSchema = z.object({
+  deviceId: Id,
+  secret: z.string().min(32).max(128),
+  enrolledAt: z.string(),
+});
+export type Credentials = z.infer<typeof CredentialsSchema>;
+
+export interface CredentialsStore {
+  /** null when there is no file yet; throws with the file name when it is unreadable or malformed. */
+  load(): Promise<Credentials | null>;
+  save(credentials: Credentials): Promise<void>;
+}
+
+/**
+ * The credentials file: JSON, mode 0600, replaced atomically (write a temporary file, fsync,
+ * rename, fsync the folder) so a power cut during enrollment leaves the old file or the new one,
+ * never half of one.
+ */
+export class FileCredentialsStore implements CredentialsStore {
+  constructor(private readonly path: string) {}
+
+  async load(): Promise<Credentials | null> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new Error(`${this.path}: cannot read the credentials file (${(e as Error).message})`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`${this.path}: the credentials file is not JSON (${(e as Error).message})`);
+    }
+    const parsed = CredentialsSchema.safeParse(json);
+    if (!parsed.success) {
+      const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'file'}: ${i.message}`).join('; ');
+      throw new Error(`${this.path}: the credentials file is malformed (${why})`);
+    }
+    return parsed.data;
+  }
+
+  async save(credentials: Credentials): Promise<void> {
+    const checked = CredentialsSchema.parse(credentials);
+    const dir = dirname(this.path);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    const fh = await open(tmp, 'w', 0o600);
+    try {
+      // The mode given to open() is masked by the umask; set it explicitly.
+      await fh.chmod(0o600);
+      await fh.writeFile(`${JSON.stringify(checked, null, 2)}\n`, 'utf8');
+      await fh.sync();
+    } catch (e) {
+      await fh.close();
+      await unlink(tmp).catch(() => undefined);
+      throw e;
+    }
+    await fh.close();
+    await rename(tmp, this.path);
+    await syncDir(dir);
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  try {
+    const fh = await open(dir, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    // Some filesystems refuse fsync on a directory; the rename is still atomic there.
+  }
+}
