@@ -1,0 +1,68 @@
+import type { PanelContent } from '../content.js';
+import type { TextMeasurer } from '../metrics.js';
+import { frame, offlineIcon, pendingMark, rect, svgDocument, text, type Box } from '../svg.js';
+import { centredBaseline, epaperInk, scaleBox, type Layout, type LayoutTarget } from './types.js';
+
+const W = 250;
+const H = 122;
+const M = 6;
+const CLOCK_W = 60;
+const ROOM: Box = { x: M, y: 2, w: W - 2 * M - CLOCK_W, h: 18 };
+const TITLE: Box = { x: M, y: 84, w: W - 2 * M, h: 16 };
+
+/**
+ * 2.13" e-paper drawn landscape, 250x122 (the panel is 122x250 portrait; its driver rotates).
+ * Room and clock, the status in large type with its until-line, then one line for the meeting
+ * and one for the most urgent extra: check-in, notice, or what is next.
+ */
+export const epaperSmall: Layout = {
+  id: 'epaper-250x122',
+  width: W,
+  height: H,
+  colors: ['bw', 'bwr'],
+  textBoxes: (t: LayoutTarget) => ({ room: scaleBox(ROOM, { width: W, height: H }, t), title: scaleBox(TITLE, { width: W, height: H }, t) }),
+  render(c: PanelContent, target: LayoutTarget, m: TextMeasurer): string {
+    const { ink, paper, accent } = epaperInk(target.colors);
+    const out: string[] = [];
+    const inner = W - 2 * M;
+
+    let clockLeft = W - M - m.width(c.clock, 14, 'bold');
+    out.push(text(W - M, 16, c.clock, { size: 14, weight: 'bold', fill: ink, anchor: 'end' }));
+    if (c.offline) {
+      clockLeft -= 20;
+      out.push(offlineIcon(clockLeft, 3, 16, ink, paper));
+    }
+    if (c.pending) {
+      clockLeft -= 20;
+      out.push(pendingMark(clockLeft, 4, 14, ink));
+    }
+    const room = m.fitSize(c.room, Math.min(ROOM.w, clockLeft - M - 6), 16, 10, 'bold');
+    out.push(text(M, 16, room.text, { size: room.size, weight: 'bold', fill: ink }));
+    out.push(rect(0, 21, W, 2, ink));
+
+    const band = { x: M, y: 27, w: inner, h: 36 };
+    const label = m.fitSize(c.statusLabel, band.w - 16, 30, 16, 'bold');
+    const ly = centredBaseline(band.y, band.h, label.size);
+    if (c.status === 'busy') {
+      out.push(rect(band.x, band.y, band.w, band.h, accent, 4));
+      out.push(text(band.x + 8, ly, label.text, { size: label.size, weight: 'bold', fill: paper }));
+    } else if (c.status === 'checkin') {
+      out.push(frame(band.x, band.y, band.w, band.h, ink, 3, 4));
+      out.push(text(band.x + 8, ly, label.text, { size: label.size, weight: 'bold', fill: ink }));
+    } else {
+      out.push(text(band.x, ly, label.text, { size: label.size, weight: 'bold', fill: ink }));
+    }
+    out.push(text(M, 80, m.ellipsize(c.until, inner, 14, 'bold'), { size: 14, weight: 'bold', fill: ink }));
+
+    if (c.meeting) out.push(text(M, 97, m.ellipsize(c.meeting.title, TITLE.w, 13), { size: 13, fill: ink }));
+    const extra = c.checkIn
+      ? c.checkIn.by
+      : c.notice ?? c.stale ?? (c.upcoming[0] ? `${c.nextLabel}: ${c.upcoming[0].startShort} ${c.upcoming[0].title}` : c.meeting ? c.meeting.time : null);
+    if (extra !== null) {
+      const inverse = c.checkIn !== null || (c.notice !== null && c.notice === extra);
+      if (inverse) out.push(rect(0, 103, W, 19, ink));
+      out.push(text(M, 117, m.ellipsize(extra, inner, 13, inverse ? 'bold' : 'regular'), { size: 13, weight: inverse ? 'bold' : 'regular', fill: inverse ? paper : ink }));
+    }
+    return svgDocument(target.width, target.height, W, H, paper, out.join(''));
+  },
+};

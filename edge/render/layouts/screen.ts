@@ -1,0 +1,124 @@
+import type { PanelContent } from '../content.js';
+import type { TextMeasurer } from '../metrics.js';
+import { offlineIcon, pendingMark, rect, svgDocument, text, type Box } from '../svg.js';
+import type { Layout, LayoutTarget } from './types.js';
+
+/** Status colours: deep enough that white type on them stays readable across a corridor. */
+export const SCREEN_COLOURS = {
+  free: '#1e7e34',
+  busy: '#c62828',
+  checkin: '#c76a00',
+  ink: '#1f2328',
+  muted: '#5f6670',
+  paper: '#ffffff',
+  side: '#f3f4f6',
+  notice: '#1f2328',
+} as const;
+
+/** Proportions, in units of a 1280x720 design; every size scales from the smaller side's factor. */
+function geometry(t: LayoutTarget): { u: number; split: number; margin: number; room: Box; title: Box; noticeH: number } {
+  const u = Math.min(t.width / 1280, t.height / 720);
+  const split = Math.round(t.width * 0.6);
+  const margin = 48 * u;
+  return {
+    u,
+    split,
+    margin,
+    noticeH: 60 * u,
+    room: { x: margin, y: 28 * u, w: split - 2 * margin, h: 60 * u },
+    title: { x: margin, y: 420 * u, w: split - 2 * margin, h: 96 * u },
+  };
+}
+
+/** HDMI screens of any size (designed for 800x480, 1280x720, 1920x1080): a status side in colour and a light agenda side. */
+export const screen: Layout = {
+  id: 'screen',
+  width: 1280,
+  height: 720,
+  colors: ['rgb'],
+  textBoxes: (t: LayoutTarget) => {
+    const g = geometry(t);
+    return { room: g.room, title: g.title };
+  },
+  render(c: PanelContent, t: LayoutTarget, m: TextMeasurer): string {
+    const C = SCREEN_COLOURS;
+    const g = geometry(t);
+    const { u, split, margin } = g;
+    const W = t.width;
+    const H = t.height;
+    const out: string[] = [];
+    const hasNotice = c.notice !== null;
+    const bottom = hasNotice ? H - g.noticeH : H;
+    const colour = C[c.status];
+    const inner = split - 2 * margin;
+
+    out.push(rect(0, 0, split, bottom, colour));
+    out.push(rect(split, 0, W - split, bottom, C.side));
+
+    const room = m.fitSize(c.room, g.room.w, 46 * u, 26 * u, 'bold');
+    out.push(text(margin, 76 * u, room.text, { size: room.size, weight: 'bold', fill: C.paper }));
+    const label = m.fitSize(c.statusLabel, inner, 150 * u, 60 * u, 'bold');
+    out.push(text(margin, 250 * u, label.text, { size: label.size, weight: 'bold', fill: C.paper }));
+    out.push(text(margin, 320 * u, m.ellipsize(c.until, inner, 44 * u, 'bold'), { size: 44 * u, weight: 'bold', fill: C.paper }));
+    out.push(rect(margin, 356 * u, 72 * u, 6 * u, C.paper, 3 * u));
+
+    let y = 420 * u;
+    if (c.meeting) {
+      for (const l of m.wrap(c.meeting.title, g.title.w, 38 * u, c.checkIn ? 1 : 2)) {
+        out.push(text(margin, y, l, { size: 38 * u, fill: C.paper }));
+        y += 48 * u;
+      }
+      const meta = c.meeting.organizer ? `${c.meeting.time}  ·  ${c.meeting.organizer}` : c.meeting.time;
+      out.push(text(margin, y, m.ellipsize(meta, inner, 28 * u), { size: 28 * u, fill: C.paper }));
+      y += 24 * u;
+    }
+    if (c.checkIn) {
+      const h = 76 * u;
+      const top = Math.min(y, bottom - h - 28 * u);
+      out.push(rect(margin, top, inner, h, C.paper, 14 * u));
+      out.push(text(margin + 24 * u, top + 33 * u, m.ellipsize(c.checkIn.by, inner - 48 * u, 28 * u, 'bold'), { size: 28 * u, weight: 'bold', fill: colour }));
+      out.push(text(margin + 24 * u, top + 62 * u, m.ellipsize(c.checkIn.prompt, inner - 48 * u, 22 * u), { size: 22 * u, fill: C.ink }));
+    }
+
+    // Agenda side: clock, date, marks, and the later meetings as cards.
+    const sx = split + margin;
+    const sw = W - split - 2 * margin;
+    const clock = m.fitSize(c.clock, sw, 84 * u, 40 * u, 'bold');
+    out.push(text(sx, 116 * u, clock.text, { size: clock.size, weight: 'bold', fill: C.ink }));
+    out.push(text(sx, 160 * u, m.ellipsize(c.date, sw, 28 * u), { size: 28 * u, fill: C.muted }));
+    let tagY = 196 * u;
+    const tag = (label: string, icon: 'offline' | 'pending' | null): void => {
+      const size = 22 * u;
+      const iconW = icon ? 34 * u : 0;
+      const w = Math.min(sw, m.width(label, size, 'bold') + iconW + 28 * u);
+      out.push(rect(sx, tagY, w, 40 * u, C.ink, 20 * u));
+      if (icon === 'offline') out.push(offlineIcon(sx + 12 * u, tagY + 7 * u, 26 * u, C.paper, C.ink));
+      if (icon === 'pending') out.push(pendingMark(sx + 12 * u, tagY + 8 * u, 24 * u, C.paper));
+      out.push(text(sx + 14 * u + iconW, tagY + 28 * u, m.ellipsize(label, w - iconW - 28 * u, size, 'bold'), { size, weight: 'bold', fill: C.paper }));
+      tagY += 52 * u;
+    };
+    if (c.offline) tag(c.offline, 'offline');
+    if (c.stale) tag(c.stale, null);
+    if (c.pending) tag(c.pending, 'pending');
+
+    let ny = Math.max(250 * u, tagY + 30 * u);
+    out.push(text(sx, ny, c.nextLabel.toUpperCase(), { size: 22 * u, weight: 'bold', fill: C.muted }));
+    ny += 18 * u;
+    const cardH = 84 * u;
+    if (c.upcoming.length === 0) out.push(text(sx, ny + 40 * u, m.ellipsize(c.nothingNext, sw, 28 * u), { size: 28 * u, fill: C.ink }));
+    for (const e of c.upcoming) {
+      if (ny + cardH > bottom - 24 * u) break;
+      out.push(rect(sx, ny, sw, cardH - 12 * u, C.paper, 10 * u));
+      out.push(rect(sx, ny, 8 * u, cardH - 12 * u, C.ink, 4 * u));
+      out.push(text(sx + 24 * u, ny + 30 * u, m.ellipsize(e.time, sw - 40 * u, 24 * u, 'bold'), { size: 24 * u, weight: 'bold', fill: C.ink }));
+      out.push(text(sx + 24 * u, ny + 60 * u, m.ellipsize(e.title, sw - 40 * u, 24 * u), { size: 24 * u, fill: C.muted }));
+      ny += cardH;
+    }
+
+    if (hasNotice && c.notice) {
+      out.push(rect(0, bottom, W, g.noticeH, C.notice));
+      out.push(text(margin, bottom + g.noticeH / 2 + 10 * u, m.ellipsize(c.notice, W - 2 * margin, 28 * u), { size: 28 * u, fill: C.paper }));
+    }
+    return svgDocument(W, H, W, H, C.paper, out.join(''));
+  },
+};
