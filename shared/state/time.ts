@@ -17,11 +17,15 @@ export function isCalendarDate(s: string): boolean {
   return CALENDAR_DATE.test(s);
 }
 
-/** Checks the zone once so that every later luxon call can trust it. */
+const knownZones = new Set<string>();
+
+/** Checks the zone so that every later luxon call can trust it; a known zone stays known. */
 export function assertTimeZone(zone: string): void {
+  if (knownZones.has(zone)) return;
   if (!DateTime.fromMillis(0, { zone }).isValid) {
     throw new RangeError(`policy.timeZone: ${JSON.stringify(zone)} is not a known IANA time zone`);
   }
+  if (knownZones.size < LAST_DAY_ZONES) knownZones.add(zone);
 }
 
 /**
@@ -54,21 +58,41 @@ export class EventTimeReader {
 
   /** The start of the local day containing `ms`. */
   startOfDay(ms: number): number {
-    const local = DateTime.fromMillis(ms, { zone: this.zone });
-    return this.dayStart(local.toISODate() as string);
+    return localDay(this.zone, ms).start;
   }
 
-  /**
-   * The first local midnight after `ms`: the date a panel shows changes there. Computed from the
-   * next calendar date rather than `startOf('day').plus({ days: 1 })`, which lands an hour late
-   * after a day whose midnight was skipped (America/Santiago, Asia/Beirut).
-   */
+  /** The first local midnight after `ms`: the date a panel shows changes there. */
   nextMidnight(ms: number): number {
-    const noon = DateTime.fromMillis(ms, { zone: this.zone }).set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
-    return this.dayStart(noon.plus({ days: 1 }).toISODate() as string);
+    return localDay(this.zone, ms).end;
   }
+}
 
-  private dayStart(date: string): number {
-    return this.read(date, 'date');
-  }
+interface LocalDay {
+  start: number;
+  end: number;
+}
+
+/**
+ * The bounds of a local day depend only on the zone, so the last day asked for is remembered
+ * per zone: a thousand rooms in one zone then cost one time-zone lookup instead of a thousand
+ * (the lookups dominate the engine's run time otherwise). Results are the same either way.
+ */
+const lastDay = new Map<string, LocalDay>();
+const LAST_DAY_ZONES = 256;
+
+function localDay(zone: string, ms: number): LocalDay {
+  const hit = lastDay.get(zone);
+  if (hit !== undefined && hit.start <= ms && ms < hit.end) return hit;
+  const local = DateTime.fromMillis(ms, { zone });
+  // The next day's start comes from its date rather than `startOf('day').plus({ days: 1 })`,
+  // which lands an hour late after a day whose midnight was skipped (America/Santiago).
+  const noon = local.set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
+  const day = { start: dateStart(local.toISODate(), zone), end: dateStart(noon.plus({ days: 1 }).toISODate(), zone) };
+  if (lastDay.size >= LAST_DAY_ZONES) lastDay.clear();
+  lastDay.set(zone, day);
+  return day;
+}
+
+function dateStart(date: string | null, zone: string): number {
+  return DateTime.fromISO(date ?? '', { zone }).toMillis();
 }
