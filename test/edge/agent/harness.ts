@@ -1,0 +1,332 @@
+/**
+ * A real aedes broker on a loopback port, a test-side mqtt.js client playing the server, and
+ * recording fakes for the agent's hardware. Time for the agent's own timers is a FakeClock;
+ * the sockets are real, so tests wait for messages with `waitFor`.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { Writable } from 'node:stream';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino, type Logger } from 'pino';
+import { connect as mqttConnect, type MqttClient } from 'mqtt';
+import type { Aedes as AedesBroker, AuthenticateError } from 'aedes';
+import { FakeClock } from '../../../shared/clock.js';
+import { encodePayload, topicOf, type Agenda, type DeviceConfig, type TopicName, type PayloadOf, type ParamsOf } from '../../../shared/api/index.js';
+import type { CalendarEvent } from '../../../shared/model/event.js';
+import type { RoomPolicy, RoomState } from '../../../shared/model/room-state.js';
+import { buildAgenda, computeRoomState } from '../../../shared/state/engine.js';
+import type { Action, ActionSource, LedColor, PanelInfo, PictureSink, Raster, StatusLight } from '../../../edge/hal/types.js';
+import type { PanelView } from '../../../edge/render/view.js';
+import { Agent, type AgentOptions } from '../../../edge/agent/agent.js';
+import type { Credentials, CredentialsStore } from '../../../edge/agent/credentials.js';
+import { MqttJsTransport } from '../../../edge/agent/mqtt-transport.js';
+import type { SystemInfo } from '../../../edge/agent/system-info.js';
+
+export const PREFIX = 'doorplate';
+export const SECRET = 'device-secret-0123456789abcdef0123456789';
+export const ENROLL_TOKEN = 'site-enrollment-token-xyz';
+
+// --- waiting ------------------------------------------------------------------------------------
+
+export async function waitFor<T>(probe: () => T | undefined | null | false, what: string, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+// --- broker -------------------------------------------------------------------------------------
+
+export interface TestBroker {
+  port: number;
+  aedes: AedesBroker;
+  /** Accepted credentials: username -> password. */
+  accounts: Map<string, string>;
+  /** Client ids as they connect (successful CONNACK). */
+  connects: string[];
+  /** Drops every client's socket without a DISCONNECT (the broker publishes their wills). */
+  dropClient(clientId: string): void;
+  close(): Promise<void>;
+}
+
+export async function startBroker(port = 0, accounts = new Map<string, string>()): Promise<TestBroker> {
+  const { Aedes } = await import('aedes');
+  if (!accounts.has('server')) accounts.set('server', 'server-pass');
+  const sockets = new Set<Socket>();
+  const connects: string[] = [];
+  const aedes = await Aedes.createBroker({
+    authenticate: (_client, username, password, done) => {
+      if (username !== undefined && accounts.get(username) === password?.toString('utf8')) return done(null, true);
+      const err = new Error('bad credentials') as AuthenticateError;
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- AuthErrorCode is a const enum that isolated builds cannot read
+      err.returnCode = 4 as any;
+      done(err, false);
+    },
+  });
+  const clientsById = new Map<string, { close(): void }>();
+  aedes.on('client', (c) => clientsById.set(c.id, c));
+  aedes.on('clientReady', (c) => connects.push(c.id));
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    aedes.handle(socket);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return {
+    port: address.port,
+    aedes,
+    accounts,
+    connects,
+    dropClient(clientId) {
+      const c = clientsById.get(clientId) as unknown as { conn?: { destroy(): void } } | undefined;
+      if (!c?.conn) throw new Error(`no client ${clientId}`);
+      c.conn.destroy();
+    },
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => aedes.close(() => r()));
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+// --- the test-side "server" ---------------------------------------------------------------------
+
+export interface Received {
+  topic: string;
+  text: string;
+  retain: boolean;
+}
+
+export interface TestServer {
+  client: MqttClient;
+  received: Received[];
+  publish<N extends TopicName>(name: N, params: ParamsOf<N>, payload: PayloadOf<N>): Promise<void>;
+  /** Publishes raw bytes (for malformed payloads). */
+  publishRaw(topic: string, text: string, retain: boolean): Promise<void>;
+  on(topicPrefix: string): Received[];
+  close(): Promise<void>;
+}
+
+export async function startServerClient(port: number, clientId = 'test-server', filter = `${PREFIX}/#`): Promise<TestServer> {
+  const client = mqttConnect(`mqtt://127.0.0.1:${port}`, { clientId, username: 'server', password: 'server-pass', reconnectPeriod: 0 });
+  const received: Received[] = [];
+  client.on('message', (topic, payload, packet) => received.push({ topic, text: payload.toString('utf8'), retain: packet.retain }));
+  client.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', () => resolve());
+    client.once('error', reject);
+  });
+  await client.subscribeAsync(filter, { qos: 1 });
+  return {
+    client,
+    received,
+    async publish(name, params, payload) {
+      const retain = name === 'roomState' || name === 'roomAgenda' || name === 'deviceConfig' || name === 'serverAvailability';
+      await client.publishAsync(topicOf(PREFIX, name, params), encodePayload(name, payload), { qos: 1, retain });
+    },
+    async publishRaw(topic, text, retain) {
+      await client.publishAsync(topic, text, { qos: 1, retain });
+    },
+    on(topicPrefix) {
+      return received.filter((r) => r.topic.startsWith(topicPrefix));
+    },
+    async close() {
+      await client.endAsync(true);
+    },
+  };
+}
+
+// --- fakes --------------------------------------------------------------------------------------
+
+export class RecordingLight implements StatusLight {
+  readonly history: Array<{ color: LedColor; pattern: 'steady' | 'blink' | 'fast-blink' }> = [];
+  color: LedColor = 'off';
+  pattern: 'steady' | 'blink' | 'fast-blink' = 'steady';
+  closed = false;
+
+  set(color: LedColor, pattern: 'steady' | 'blink' | 'fast-blink' = 'steady'): void {
+    if (this.closed) throw new Error('light: closed');
+    this.color = color;
+    this.pattern = pattern;
+    this.history.push({ color, pattern });
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}
+
+export class FakeActions implements ActionSource {
+  private listeners: Array<(action: Action, source: string) => void> = [];
+  closed = false;
+
+  onAction(listener: (action: Action, source: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  press(action: Action, source = action): void {
+    if (this.closed) throw new Error('actions: closed');
+    for (const l of this.listeners) l(action, source);
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}
+
+export class RecordingSink implements PictureSink {
+  readonly pictures: Array<{ picture: Raster; urgent: boolean }> = [];
+  async submit(picture: Raster, opts: { urgent: boolean }): Promise<void> {
+    this.pictures.push({ picture, urgent: opts.urgent });
+  }
+}
+
+/** A tiny "renderer": the picture's bytes spell the view's essentials, so tests can read them back. */
+export async function fakeRender(view: PanelView): Promise<Raster> {
+  const text = JSON.stringify({ status: view.state.status, room: view.roomName, offline: view.offline, error: view.error, notice: view.notice?.message ?? null });
+  return { width: text.length, height: 1, data: Buffer.from(text, 'utf8') };
+}
+
+export function readPicture(r: Raster | null | undefined): { status: string; room: string; offline: boolean; error: string | null; notice: string | null } | null {
+  return r ? (JSON.parse(r.data.toString('utf8')) as ReturnType<typeof readPicture>) : null;
+}
+
+export class MemoryCredentials implements CredentialsStore {
+  saved: Credentials[] = [];
+  constructor(public current: Credentials | null) {}
+  async load(): Promise<Credentials | null> {
+    return this.current;
+  }
+  async save(c: Credentials): Promise<void> {
+    this.current = c;
+    this.saved.push(c);
+  }
+}
+
+export function recordingLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+      cb();
+    },
+  });
+  return { logger: pino({ level: 'debug' }, stream), lines };
+}
+
+export const PANEL: PanelInfo = { model: 'png', width: 800, height: 480, colors: 'bw', minRefreshIntervalMs: 0, supportsPartial: false };
+
+export const SYSTEM: SystemInfo = { model: () => 'Raspberry Pi Zero 2 W Rev 1.0', address: () => '192.0.2.10', uptimeSec: () => 42 };
+
+export interface Rig {
+  agent: Agent;
+  clock: FakeClock;
+  light: RecordingLight;
+  actions: FakeActions;
+  sink: RecordingSink;
+  credentials: CredentialsStore;
+  transports: MqttJsTransport[];
+  /** Reconnect attempts scheduled by the transports: [attempt, delayMs]. */
+  reconnects: Array<[number, number]>;
+  log: Array<Record<string, unknown>>;
+}
+
+export function makeAgent(port: number, opts: { deviceId?: string; credentials?: CredentialsStore; enrollmentToken?: string | null; clock?: FakeClock } = {}): Rig {
+  const clock = opts.clock ?? new FakeClock('2026-03-02T08:00:00Z');
+  const deviceId = opts.deviceId ?? 'dev-1';
+  const light = new RecordingLight();
+  const actions = new FakeActions();
+  const sink = new RecordingSink();
+  const credentials = opts.credentials ?? new MemoryCredentials({ deviceId, secret: SECRET, enrolledAt: '2026-03-01T00:00:00Z' });
+  const transports: MqttJsTransport[] = [];
+  const reconnects: Array<[number, number]> = [];
+  const { logger, lines } = recordingLogger();
+  const options: AgentOptions = {
+    deviceId,
+    prefix: PREFIX,
+    url: `mqtt://127.0.0.1:${port}`,
+    enrollmentToken: opts.enrollmentToken ?? null,
+    defaults: { requestTtlSecs: 60, defaultDurationMins: 30 },
+    hello: { panel: { model: 'png', width: 800, height: 480, colors: 'bw' }, buttons: ['book', 'end'], leds: ['red', 'green'], agentVersion: '0.1.0' },
+  };
+  const agent = new Agent(options, {
+    clock,
+    transports: () => {
+      // A fixed jitter of one half: attempt n waits 500 * 2^(n-1) ms, capped at 30 s.
+      const t = new MqttJsTransport({ clock, random: () => 0.5, logger, connectTimeoutMs: 2000 });
+      t.on('reconnecting', (attempt, delay) => reconnects.push([attempt, delay]));
+      transports.push(t);
+      return t;
+    },
+    credentials,
+    system: SYSTEM,
+    render: fakeRender,
+    sink,
+    light,
+    actions,
+    logger,
+  });
+  return { agent, clock, light, actions, sink, credentials, transports, reconnects, log: lines };
+}
+
+// --- calendar fixtures --------------------------------------------------------------------------
+
+export const ROOM_TZ = 'Europe/Berlin';
+
+export function deviceConfig(room: string | null, over: Partial<DeviceConfig> = {}): DeviceConfig {
+  return {
+    room,
+    roomName: room === null ? null : `Room ${room}`,
+    timeZone: ROOM_TZ,
+    locale: 'en',
+    privacy: 'full',
+    bookDurationsMins: [15, 30, 60],
+    defaultDurationMins: 30,
+    checkIn: { enabled: false, opensBeforeMins: 5, closesAfterMins: 10 },
+    requestTtlSecs: 60,
+    ...over,
+  };
+}
+
+export function meeting(id: string, start: string, end: string, over: Partial<CalendarEvent> = {}): CalendarEvent {
+  return {
+    id,
+    title: `Meeting ${id}`,
+    organizer: 'ann@example.com',
+    start,
+    end,
+    allDay: false,
+    status: 'confirmed',
+    roomResponse: 'accepted',
+    private: false,
+    checkInRequired: false,
+    checkedInAt: null,
+    seriesId: null,
+    bookedAt: null,
+    bookedVia: 'provider',
+    ...over,
+  };
+}
+
+export function policy(room: string, config = deviceConfig(room)): RoomPolicy {
+  return { room, timeZone: config.timeZone, checkIn: config.checkIn, privacy: config.privacy };
+}
+
+/** What the real server would publish for `room` at `now`. */
+export function serverView(room: string, events: CalendarEvent[], now: number): { state: RoomState; agenda: Agenda } {
+  return { state: computeRoomState(events, now, policy(room)), agenda: buildAgenda(events, now, policy(room)) };
+}
+
+export function tmpDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'doorplate-agent-'));
+}
