@@ -48,13 +48,17 @@ export class TopicError extends Error {
   }
 }
 
+function validParam(key: string, value: string): boolean {
+  return key === 'verb' ? Verb.safeParse(value).success : ID_PATTERN.test(value);
+}
+
 /** Builds a concrete topic; refuses parameters that would escape their level. */
 export function topicOf<N extends TopicName>(prefix: string, name: N, params: ParamsOf<N>): string {
   const template: string = TOPICS[name].template;
   const rest = template.replace(/\{(\w+)\}/g, (_m, key: string) => {
     const value = (params as Record<string, string>)[key];
     if (value === undefined) throw new TopicError(`${name}: missing parameter ${key}`);
-    if (key === 'verb' ? !Verb.safeParse(value).success : !ID_PATTERN.test(value)) {
+    if (!validParam(key, value)) {
       throw new TopicError(`${name}: ${key} ${JSON.stringify(value)} is not a valid ${key}`);
     }
     return value;
@@ -91,6 +95,8 @@ export function parseTopic(prefix: string, topic: string): ParsedTopic | null {
     if (!hit) continue;
     const params: Record<string, string> = {};
     m.keys.forEach((k, i) => (params[k] = hit[i + 1] ?? ''));
+    // A topic whose parameters topicOf would refuse is not a contract topic.
+    if (!Object.entries(params).every(([k, v]) => validParam(k, v))) return null;
     return { name: m.name, params };
   }
   return null;
