@@ -94,7 +94,8 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
       authorizeForward: (client, packet) => this.onAuthorizeForward(client, packet),
     });
     this.aedes = aedes;
-    aedes.on('clientReady', (client) => this.onReady(client));
+    // 'client' fires when an authenticated client is registered, before its CONNACK is written.
+    aedes.on('client', (client) => this.onRegistered(client));
     aedes.on('clientDisconnect', (client) => this.onGone(client));
     aedes.on('clientError', (client, err) => this.log.debug({ clientId: client.id, err: err.message }, 'client error'));
     aedes.on('connectionError', (client, err) => this.log.debug({ clientId: client.id, err: err.message }, 'connection error'));
@@ -248,7 +249,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     return null;
   }
 
-  private onReady(client: Client): void {
+  private onRegistered(client: Client): void {
     const identity = this.identities.get(client);
     if (identity === undefined) return;
     this.connected.set(client, identity);

@@ -172,9 +172,15 @@ export class ServerClient extends EventEmitter<ServerClientEvents> {
 
   private async subscribeFilters(client: MqttClient, filters: string[]): Promise<void> {
     if (filters.length === 0) return;
-    const granted = await client.subscribeAsync(filters, { qos: QOS });
-    const refused = granted.filter((g) => g.qos === 128).map((g) => g.topic);
-    if (refused.length > 0) throw new ServerClientError(`the broker refused the subscription to ${refused.join(', ')}`);
+    try {
+      await client.subscribeAsync(filters, { qos: QOS });
+    } catch (err) {
+      // mqtt.js rejects when any filter was refused (SUBACK 0x80) and attaches the SUBACK.
+      const granted = (err as { packet?: { granted?: unknown } }).packet?.granted;
+      const refused = Array.isArray(granted) ? filters.filter((_f, i) => typeof granted[i] === 'number' && (granted[i] & 0x80) !== 0) : [];
+      const what = refused.length > 0 ? refused.join(', ') : filters.join(', ');
+      throw new ServerClientError(`the broker refused the subscription to ${what}`, { cause: err });
+    }
   }
 
   private onConnect(client: MqttClient): void {
