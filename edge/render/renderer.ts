@@ -36,8 +36,11 @@ export async function renderSvg(svg: string, width: number, height: number): Pro
   return { width, height, data };
 }
 
-/** Encodes a raster as PNG: 1-bit for black/white, a 2-bit palette for black/white/red, else RGB. */
-export async function toPng(raster: Raster): Promise<Buffer> {
+/**
+ * Encodes a raster as PNG: 1-bit for black/white, a 2-bit palette for black/white/red, else
+ * lossless RGB, or a 256-colour palette when `lossy` (small files for docs; not for panels).
+ */
+export async function toPng(raster: Raster, opts: { lossy?: boolean } = {}): Promise<Buffer> {
   checkRaster(raster);
   const sharp = await loadSharp();
   const img = sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: 3 } });
@@ -46,6 +49,7 @@ export async function toPng(raster: Raster): Promise<Buffer> {
     return img.png({ palette: true, colours: 2, dither: 0, compressionLevel: 9 }).toBuffer();
   }
   if (colours === 3) return img.png({ palette: true, colours: 4, dither: 0, compressionLevel: 9 }).toBuffer();
+  if (opts.lossy) return img.png({ palette: true, colours: 256, dither: 0, compressionLevel: 9 }).toBuffer();
   return img.png({ compressionLevel: 9, adaptiveFiltering: true }).toBuffer();
 }
 

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { AgendaEventSchema } from '../../shared/model/event.js';
+import { RoomStateSchema } from '../../shared/model/room-state.js';
+import type { PanelColors } from '../hal/types.js';
+import { renderView, toPng } from './renderer.js';
+import type { PanelView } from './view.js';
+
+export interface PanelGeometry {
+  /** The picture the renderer draws. */
+  width: number;
+  height: number;
+  colors: PanelColors;
+  /**
+   * Set when the controller's own orientation differs from the drawn picture: the 2.13" panel
+   * is 122x250 portrait; it is drawn landscape and its driver rotates the picture by 90°.
+   */
+  native?: { width: number; height: number };
+}
+
+/** Every panel model `doorplate preview --panel` knows, with the picture drawn for it. */
+export const PANEL_GEOMETRY: Readonly<Record<string, PanelGeometry>> = Object.freeze({
+  epd7in5_V2: { width: 800, height: 480, colors: 'bw' },
+  epd7in5b_V2: { width: 800, height: 480, colors: 'bwr' },
+  epd4in2: { width: 400, height: 300, colors: 'bw' },
+  epd4in2_V2: { width: 400, height: 300, colors: 'bw' },
+  epd2in13_V4: { width: 250, height: 122, colors: 'bw', native: { width: 122, height: 250 } },
+  'hdmi-800x480': { width: 800, height: 480, colors: 'rgb' },
+  'hdmi-1280x720': { width: 1280, height: 720, colors: 'rgb' },
+  'hdmi-1920x1080': { width: 1920, height: 1080, colors: 'rgb' },
+  png: { width: 800, height: 480, colors: 'bw' },
+});
+
+export function panelGeometry(model: string): PanelGeometry {
+  const g = Object.hasOwn(PANEL_GEOMETRY, model) ? PANEL_GEOMETRY[model] : undefined;
+  if (!g) throw new RangeError(`panel model '${model}' is unknown; known: ${Object.keys(PANEL_GEOMETRY).join(', ')}`);
+  return g;
+}
+
+export interface PreviewOptions {
+  panelModel: string;
+  /** A RoomState as published on `rooms/{room}/state` (validated here). */
+  state: unknown;
+  /** The agenda's events, or a whole agenda payload `{events: [...]}`. */
+  agenda?: unknown;
+  roomName?: string;
+  locale?: string;
+  timeZone?: string;
+  /** Epoch ms printed as the time; the current time by default. */
+  now?: number;
+  offline?: boolean;
+  notice?: { message: string; from: string } | string | null;
+}
+
+const AgendaInput = z.union([z.array(AgendaEventSchema), z.object({ events: z.array(AgendaEventSchema) }).transform((a) => a.events)]);
+
+/** Renders one panel picture as PNG, for `doorplate preview --panel MODEL --state STATE.json --out X.png`. */
+export async function preview(opts: PreviewOptions): Promise<Buffer> {
+  const geometry = panelGeometry(opts.panelModel);
+  const state = RoomStateSchema.safeParse(opts.state);
+  if (!state.success) throw new Error(`state: ${describe(state.error)}`);
+  const agenda = AgendaInput.safeParse(opts.agenda ?? []);
+  if (!agenda.success) throw new Error(`agenda: ${describe(agenda.error)}`);
+  const notice = typeof opts.notice === 'string' ? { message: opts.notice, from: '' } : (opts.notice ?? null);
+  const view: PanelView = {
+    roomName: opts.roomName ?? state.data.room,
+    state: state.data,
+    agenda: agenda.data,
+    now: opts.now ?? Date.now(),
+    timeZone: opts.timeZone ?? 'UTC',
+    locale: opts.locale ?? 'en',
+    offline: opts.offline ?? false,
+    notice,
+    pending: null,
+    error: null,
+  };
+  const raster = await renderView(view, geometry);
+  return toPng(raster);
+}
+
+function describe(err: z.ZodError): string {
+  return err.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+}
