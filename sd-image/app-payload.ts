@@ -57,7 +57,10 @@ export async function collectApp(dir: string, bundle: boolean): Promise<AppPaylo
   }
   if (bundle) {
     const st = await lstat(join(dir, 'node_modules')).catch(() => null);
-    if (!st?.isDirectory()) throw new AppPayloadError(`${join(dir, 'node_modules')}: missing; an app bundle carries the modules installed on a Pi (npm ci --omit=dev)`);
+    const done = await lstat(join(dir, 'node_modules', '.package-lock.json')).catch(() => null);
+    if (!st?.isDirectory() || !done?.isFile()) {
+      throw new AppPayloadError(`${join(dir, 'node_modules')}: missing or incomplete; an app bundle carries the modules installed on a Pi with npm ci --omit=dev`);
+    }
   }
   const entries: AppEntry[] = [
     { kind: 'file', rel: 'package.json', source: join(dir, 'package.json'), executable: false },
