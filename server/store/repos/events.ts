@@ -113,7 +113,11 @@ export class EventsRepo {
     private readonly clock: Clock,
   ) {}
 
-  /** Events overlapping `[fromMs, toMs)` (all when omitted), in start order; cancelled ones included. */
+  /**
+   * Events overlapping `[fromMs, toMs)` (all when omitted), cancelled ones included. Timed
+   * events come in start order; all-day events are placed by their widened range (their day's
+   * earliest start anywhere), so callers that need exact order sort in the room's zone.
+   */
   listForRoom(roomId: string, fromMs?: number, toMs?: number): CalendarEvent[] {
     const rows = this.db
       .prepare(
