@@ -42,6 +42,8 @@ export class LocalRecompute {
     }
     if (inputs.state.nextChangeAt === null) return;
     const at = Date.parse(inputs.state.nextChangeAt);
+    // The shown state may already be past its boundary (the server went quiet before saying so).
+    if (at <= this.clock.now()) return this.compute();
     this.timer = this.clock.setTimeout(() => {
       this.timer = null;
       this.compute();
