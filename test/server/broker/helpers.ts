@@ -76,9 +76,10 @@ export class Inbox {
     });
   }
 
-  waitFor(topic: string, payload?: string): Promise<{ topic: string; payload: string }> {
+  /** The first message on `topic` (with `payload`, if given) at or after index `from`. */
+  waitFor(topic: string, payload?: string, from = 0): Promise<{ topic: string; payload: string }> {
     const match = (m: { topic: string; payload: string }): boolean => m.topic === topic && (payload === undefined || m.payload === payload);
-    const seen = this.messages.find(match);
+    const seen = this.messages.slice(from).find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve) => this.waiters.push({ match, resolve }));
   }
