@@ -174,7 +174,7 @@ export class FakeActions implements ActionSource {
     this.listeners.push(listener);
   }
 
-  press(action: Action, source = action): void {
+  press(action: Action, source: string = action): void {
     if (this.closed) throw new Error('actions: closed');
     for (const l of this.listeners) l(action, source);
   }
