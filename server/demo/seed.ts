@@ -97,7 +97,7 @@ interface Kind {
 }
 
 const KINDS: readonly Kind[] = [
-  { weight: 3, minutes: [30], checkIn: false, title: (p, o) => `1:1 ${o.split(' ')[0]} / ${p.one(PEOPLE).split(' ')[0]}` },
+  { weight: 3, minutes: [30], checkIn: false, title: (p, o) => `1:1 ${o.split(' ')[0]} / ${p.one(PEOPLE.filter((x) => x !== o)).split(' ')[0]}` },
   { weight: 2, minutes: [45, 60], checkIn: true, title: (p) => p.one(['Sprint planning', 'Backlog refinement', 'Roadmap review', 'Quarterly budget review']) },
   { weight: 2, minutes: [30, 45], checkIn: true, title: (p) => `Design review: ${p.one(['onboarding flow', 'search results', 'billing page', 'settings'])}` },
   { weight: 2, minutes: [30], checkIn: true, title: (p) => `Customer call: ${p.one(CUSTOMERS)}` },
@@ -189,7 +189,8 @@ export function demoDay(roomId: string, day: DateTime, seed: number, opts: DemoD
       cursor = workshopEnd + 15 * p.int(3);
       continue;
     }
-    const kind = pickKind(p);
+    // The first meeting after the stand-up is a 1:1, so every day has one.
+    const kind = events.length === 1 ? (KINDS[0] as Kind) : pickKind(p);
     const organizer = p.one(PEOPLE);
     let end = Math.min(cursor + p.one(kind.minutes), DAY_END);
     if (cursor < LUNCH[0] && end > LUNCH[0]) end = LUNCH[0];
@@ -201,8 +202,8 @@ export function demoDay(roomId: string, day: DateTime, seed: number, opts: DemoD
     cursor = end + p.one([0, 0, 15, 15, 30, 45, 60]);
   }
 
-  // One private and one tentative meeting among the ordinary ones (not the stand-up or the workshop).
-  const ordinary = events.filter((_e, i) => i > 0 && !workshops.has(i));
+  // One private and one tentative meeting among the ordinary ones (not the stand-up, the first 1:1 or the workshop).
+  const ordinary = events.filter((_e, i) => i > 1 && !workshops.has(i));
   if (ordinary.length > 0) {
     const priv = ordinary[p.int(ordinary.length)] as CalendarEvent;
     priv.private = true;
