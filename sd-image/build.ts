@@ -140,6 +140,7 @@ export async function buildImage(opts: BuildOptions, deps: BuildDeps): Promise<B
     progress.step('writing the root partition', placements.length);
     const root = new Ext4Partition(runner, tmp, layout.root.offset, epoch);
     const manifest = await writeRoot(root, site, app, placements, bootFiles, epoch);
+    progress.update(placements.length);
 
     progress.step('checking the root file system');
     const fsck = await runner.run('e2fsck', ['-fn', `${tmp}?offset=${layout.root.offset}`]);

@@ -124,7 +124,8 @@ export function parseSite(raw: unknown, source = 'site'): Site {
     if (document.role !== undefined && typeof role === 'string' && document.role !== role) {
       problems.push(`doorplate.role: is ${JSON.stringify(document.role)} but image.role is ${JSON.stringify(role)}; leave it out or make them agree`);
     }
-    if (typeof role === 'string') document.role = role;
+    // The role leads the written file, where a person looks first.
+    if (typeof role === 'string') document = { role, ...document };
     try {
       config = parseConfig(document, source);
     } catch (e) {
