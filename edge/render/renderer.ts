@@ -1,3 +1,4 @@
+import type SharpDefault from 'sharp';
 import type { Raster, PanelColors } from '../hal/types.js';
 import { buildContent } from './content.js';
 import { configureFonts } from './fonts.js';
@@ -9,7 +10,7 @@ import type { PanelView } from './view.js';
  * The one adapter onto sharp (libvips + librsvg). sharp is loaded on first use, after
  * FONTCONFIG_FILE points at the bundled fonts, because fontconfig reads it only once.
  */
-type Sharp = (typeof import('sharp'))['default'];
+type Sharp = typeof SharpDefault;
 let sharpModule: Promise<Sharp> | null = null;
 
 function loadSharp(): Promise<Sharp> {

@@ -8,7 +8,7 @@ const H = 300;
 const M = 16;
 const CLOCK_W = 124;
 const ROOM: Box = { x: M, y: 8, w: W - 2 * M - CLOCK_W, h: 34 };
-const TITLE: Box = { x: M, y: 168, w: W - 2 * M, h: 50 };
+const TITLE: Box = { x: M, y: 166, w: W - 2 * M, h: 54 };
 
 /** 4.2" e-paper, 400x300, black/white (one column: status, the meeting, what is next). */
 export const epaperMedium: Layout = {

@@ -7,8 +7,8 @@ const W = 250;
 const H = 122;
 const M = 6;
 const CLOCK_W = 60;
-const ROOM: Box = { x: M, y: 2, w: W - 2 * M - CLOCK_W, h: 18 };
-const TITLE: Box = { x: M, y: 84, w: W - 2 * M, h: 16 };
+const ROOM: Box = { x: M, y: 0, w: W - 2 * M - CLOCK_W, h: 21 };
+const TITLE: Box = { x: M, y: 83, w: W - 2 * M, h: 19 };
 
 /**
  * 2.13" e-paper drawn landscape, 250x122 (the panel is 122x250 portrait; its driver rotates).

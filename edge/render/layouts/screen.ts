@@ -26,7 +26,7 @@ function geometry(t: LayoutTarget): { u: number; split: number; margin: number; 
     margin,
     noticeH: 60 * u,
     room: { x: margin, y: 28 * u, w: split - 2 * margin, h: 60 * u },
-    title: { x: margin, y: 420 * u, w: split - 2 * margin, h: 96 * u },
+    title: { x: margin, y: 378 * u, w: split - 2 * margin, h: 104 * u },
   };
 }
 
