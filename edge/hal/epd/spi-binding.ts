@@ -3,7 +3,9 @@ import type { ButtonLevel, DigitalInput, DigitalOutput } from '../types.js';
 import type { GpioPort } from '../gpio/port.js';
 import { WAVESHARE_HAT_PINS, SPI_MAX_TRANSFER, describePins, type EpdBinding, type EpdPins } from './binding.js';
 
-type SpiModule = typeof import('spi-device');
+import type * as SpiDeviceModule from 'spi-device';
+
+type SpiModule = typeof SpiDeviceModule;
 type SpiDevice = ReturnType<SpiModule['openSync']>;
 
 export interface SpiEpdBindingOptions {

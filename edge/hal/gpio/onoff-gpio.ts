@@ -4,7 +4,9 @@ import type { ButtonLevel, DigitalInput, DigitalOutput } from '../types.js';
 import { findSocGpioChip, sysfsNumber, type GpioChipInfo } from './chip-lookup.js';
 import type { GpioPort } from './port.js';
 
-type OnoffModule = typeof import('onoff');
+import type * as Onoff from 'onoff';
+
+type OnoffModule = typeof Onoff;
 type OnoffGpio = InstanceType<OnoffModule['Gpio']>;
 
 /**
