@@ -231,6 +231,8 @@ export class Agent {
     transport.on('close', () => {
       if (this.transport !== transport) return;
       this.subscribedRoom = null;
+      // The next session reads the server's retained availability afresh.
+      this.serverOnline = null;
       if (this.currentPhase === 'online') this.currentPhase = 'connecting';
       this.reachabilityChanged();
     });
@@ -269,8 +271,9 @@ export class Agent {
       await transport.publish(this.topic('deviceAvailability'), encodePayload('deviceAvailability', 'online'), { retain: true, qos: 1 });
       await transport.publish(this.topic('deviceHello'), encodePayload('deviceHello', this.hello(false)), { qos: 1 });
       const room = this.config?.room ?? null;
-      await transport.subscribe([...this.baseFilters(), ...this.roomFilters(room)]);
+      // Recorded before the await: the retained config may arrive and switch rooms meanwhile.
       this.subscribedRoom = room;
+      await transport.subscribe([...this.baseFilters(), ...this.roomFilters(room)]);
     } catch (e) {
       this.log.warn({ err: (e as Error).message }, 'announcing and subscribing after connect failed');
     }
