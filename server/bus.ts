@@ -13,5 +13,5 @@ export interface ServerBus {
     name: N,
     params: Partial<ParamsOf<N>>,
     handler: (params: Record<string, string>, payload: Buffer) => void,
-  ): Promise<void>;
+  ): Promise<unknown>;
 }

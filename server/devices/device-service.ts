@@ -81,10 +81,8 @@ export class DeviceService {
     if (!decoded.ok) return this.refuse(id, 'hello', decoded.error);
     const hello = decoded.value;
     const { store } = this.deps;
-    const known = store.get(id);
-    const now = new Date(this.deps.clock.now()).toISOString();
-    if (!known) {
-      store.getOrCreatePending(id, hello, hello.address);
+    const { device: known, created } = store.getOrCreatePending(id, hello, hello.address);
+    if (created) {
       this.deps.log.info({ device: id, model: hello.model }, 'new device is pending approval');
       if (this.deps.autoApprove()) {
         await this.approve(id);
@@ -94,8 +92,7 @@ export class DeviceService {
       if (hello.enrolling) await this.deps.bus.publish('deviceEnrollment', { device: id }, { status: 'pending', message: 'waiting for an administrator' });
       return;
     }
-    store.updateHello(id, hello);
-    store.markSeen(id, true, now);
+    store.markSeen(id, true, this.deps.clock.now());
     if (known.status === 'revoked') {
       if (hello.enrolling) await this.deps.bus.publish('deviceEnrollment', { device: id }, { status: 'refused', message: 'this device was revoked' });
     } else if (known.status === 'pending') {
@@ -115,7 +112,7 @@ export class DeviceService {
     const decoded = decodePayload('deviceAvailability', raw);
     if (!decoded.ok) return this.refuse(id, 'availability', decoded.error);
     if (!this.deps.store.get(id)) return;
-    this.deps.store.markSeen(id, decoded.value === 'online', new Date(this.deps.clock.now()).toISOString());
+    this.deps.store.markSeen(id, decoded.value === 'online', this.deps.clock.now());
     this.emit(id);
   }
 
@@ -193,7 +190,6 @@ export class DeviceService {
 
   async approve(id: string): Promise<DeviceRecord> {
     const d = this.need(id);
-    if (d.status === 'revoked') throw new DoorplateError('FORBIDDEN', 'a revoked device must be deleted and enroll again');
     if (d.status !== 'approved') {
       this.deps.store.approve(id);
       this.deps.log.info({ device: id }, 'device approved');

@@ -43,10 +43,6 @@ export const RoomConfigSchema = z.object({
 
 export const ProviderSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('local') }),
-  z.object({
-    kind: z.literal('ics'),
-    pollSecs: z.number().int().min(30).default(300),
-  }),
 ]);
 
 export const InspectorSchema = z.object({
@@ -62,6 +58,9 @@ export const BrokerSchema = z.object({
     .default('doorplate'),
   /** An external broker (mqtt://, mqtts://) instead of the embedded one. */
   url: z.string().url().optional(),
+  /** The server's own login on an external broker. */
+  username: z.string().optional(),
+  password: z.string().optional(),
   host: z.string().default('0.0.0.0'),
   port: Port.default(1883),
   tls: z.object({ port: Port.default(8883), key: z.string(), cert: z.string() }).optional(),

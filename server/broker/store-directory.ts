@@ -1,0 +1,22 @@
+import type { BrokerDirectory } from './authenticator.js';
+import type { Config } from '../../shared/config/schema.js';
+import type { DevicesRepo } from '../store/repos/devices.js';
+
+/** The broker's view of who exists, read from the store at each decision (rooms move, devices get revoked). */
+export function storeDirectory(opts: {
+  devices: Pick<DevicesRepo, 'get'>;
+  serverPasswordHash: string;
+  enrollmentTokenHash: () => string | null;
+  broker: Config['broker'];
+}): BrokerDirectory {
+  return {
+    serverPasswordHash: () => opts.serverPasswordHash,
+    device: (id) => {
+      const d = opts.devices.get(id);
+      return d ? { status: d.status, secretHash: d.secretHash, roomId: d.roomId } : null;
+    },
+    enrollmentTokenHash: opts.enrollmentTokenHash,
+    inspectors: () => opts.broker.inspectors,
+    anonymousLoopbackInspect: () => opts.broker.anonymousLoopbackInspect,
+  };
+}

@@ -1,0 +1,28 @@
+import { renderMetrics, type Metric } from './http/metrics.js';
+import type { DoorplateServer } from './server.js';
+
+export function serverMetrics(s: DoorplateServer): string {
+  const devices = s.store.devices.list();
+  const byStatus = (st: string): number => devices.filter((d) => d.status === st).length;
+  const broker = s.broker?.stats();
+  const metrics: Metric[] = [
+    { name: 'doorplate_rooms', help: 'Rooms configured.', type: 'gauge', samples: [{ value: s.rooms.list().length }] },
+    {
+      name: 'doorplate_devices',
+      help: 'Devices by enrollment status.',
+      type: 'gauge',
+      samples: ['pending', 'approved', 'revoked'].map((status) => ({ labels: { status }, value: byStatus(status) })),
+    },
+    { name: 'doorplate_devices_online', help: 'Devices whose availability is online.', type: 'gauge', samples: [{ value: devices.filter((d) => d.online).length }] },
+    { name: 'doorplate_retained_publishes_total', help: 'Room states and agendas published.', type: 'counter', samples: [{ value: s.publisher.publishCount() }] },
+    { name: 'doorplate_device_messages_refused_total', help: 'Device messages refused as malformed.', type: 'counter', samples: [{ value: s.devices.refusedCount() }] },
+    { name: 'process_resident_memory_bytes', help: 'Resident memory of the server process.', type: 'gauge', samples: [{ value: process.memoryUsage().rss }] },
+  ];
+  if (broker) {
+    metrics.push(
+      { name: 'doorplate_mqtt_clients', help: 'Connected MQTT clients by kind.', type: 'gauge', samples: Object.entries(broker.byKind).map(([kind, value]) => ({ labels: { kind }, value })) },
+      { name: 'doorplate_mqtt_refused_total', help: 'Refused MQTT actions.', type: 'counter', samples: Object.entries(broker.refused).map(([action, value]) => ({ labels: { action }, value })) },
+    );
+  }
+  return renderMetrics(metrics);
+}

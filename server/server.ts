@@ -1,0 +1,214 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SystemClock, type Clock } from '../shared/clock.js';
+import type { Config } from '../shared/config/schema.js';
+import { createLogger, type Logger } from '../shared/logger.js';
+import { Store } from './store/store.js';
+import { LocalProvider } from './providers/local/local-provider.js';
+import { RoomDirectory, systemTimeZone } from './rooms/room-directory.js';
+import { StatePublisher } from './state/state-publisher.js';
+import { BookingService } from './bookings/booking-service.js';
+import { DeviceService } from './devices/device-service.js';
+import { EmbeddedBroker } from './broker/embedded-broker.js';
+import { ServerClient } from './broker/server-client.js';
+import { storeDirectory } from './broker/store-directory.js';
+import { newSecret, sha256Hex, verifySha256 } from './security/secrets.js';
+import { bootstrapSecret } from './secrets-bootstrap.js';
+import { createHttpApp, type HttpApp } from './http/app.js';
+import type { HttpContext, HealthReport } from './http/context.js';
+import { healthRoutes } from './http/routes/health.js';
+import { roomRoutes } from './http/routes/rooms.js';
+import { meetingRoutes } from './http/routes/meetings.js';
+import { deviceRoutes } from './http/routes/devices.js';
+import { adminPageRoutes } from './http/routes/admin-page.js';
+import { serverMetrics } from './server-metrics.js';
+import type { CalendarEvent } from '../shared/model/event.js';
+
+export interface ServerOptions {
+  config: Config;
+  clock?: Clock;
+  logger?: Logger;
+  /** Known tokens (demo, tests); otherwise they come from the config, the store or are made. */
+  adminToken?: string;
+  enrollmentToken?: string;
+  /** Events to put in the built-in calendar at start (demo seed). */
+  seed?: ReadonlyMap<string, readonly CalendarEvent[]>;
+  /** More routes on the same HTTP server (the demo page). */
+  extraRoutes?: (app: HttpApp, ctx: HttpContext) => void;
+}
+
+/**
+ * The server's composition root: builds every part with its dependencies, starts them in
+ * order (store, broker, MQTT connection, calendar, publisher, fleet, HTTP) and stops them in
+ * reverse. Nothing here decides anything; the parts do.
+ */
+export class DoorplateServer {
+  readonly clock: Clock;
+  readonly log: Logger;
+  store!: Store;
+  rooms!: RoomDirectory;
+  broker: EmbeddedBroker | null = null;
+  bus!: ServerClient;
+  provider!: LocalProvider;
+  publisher!: StatePublisher;
+  bookings!: BookingService;
+  devices!: DeviceService;
+  http!: HttpApp;
+  adminToken: string | null = null;
+  enrollmentToken: string | null = null;
+  private readonly stops: Array<() => Promise<void> | void> = [];
+
+  constructor(private readonly opts: ServerOptions) {
+    this.clock = opts.clock ?? new SystemClock();
+    this.log = opts.logger ?? createLogger('server');
+  }
+
+  get config(): Config {
+    return this.opts.config;
+  }
+
+  get mqttPort(): number {
+    return this.broker?.port ?? 0;
+  }
+
+  get httpPort(): number {
+    const addr = this.http.server.address();
+    return typeof addr === 'object' && addr ? addr.port : 0;
+  }
+
+  async start(): Promise<void> {
+    try {
+      await this.startParts();
+    } catch (e) {
+      await this.stop();
+      throw e;
+    }
+  }
+
+  private async startParts(): Promise<void> {
+    const { config } = this.opts;
+    const log = this.log;
+    const dataDir = resolve(config.server.dataDir);
+    mkdirSync(dataDir, { recursive: true });
+
+    this.store = Store.open({ path: join(dataDir, 'doorplate.db'), clock: this.clock });
+    this.stops.push(() => this.store.close());
+    this.store.rooms.upsertFromConfig(config.rooms);
+    this.rooms = new RoomDirectory(config);
+
+    const admin = bootstrapSecret({ name: 'admin-token', configuredHash: config.server.adminTokenHash, settings: this.store.settings, dataDir, plain: this.opts.adminToken });
+    const enrollment = bootstrapSecret({ name: 'enrollment-token', configuredHash: config.server.enrollment.tokenHash, settings: this.store.settings, dataDir, plain: this.opts.enrollmentToken });
+    this.adminToken = admin.plain;
+    this.enrollmentToken = enrollment.plain;
+
+    // The server's own broker password lives only in memory, new at every start.
+    const serverPassword = newSecret();
+    let url = config.broker.url;
+    if (!url) {
+      this.broker = new EmbeddedBroker({
+        host: config.broker.host,
+        port: config.broker.port,
+        tls: config.broker.tls && { port: config.broker.tls.port, keyPath: config.broker.tls.key, certPath: config.broker.tls.cert },
+        prefix: config.broker.prefix,
+        directory: storeDirectory({ devices: this.store.devices, serverPasswordHash: sha256Hex(serverPassword), enrollmentTokenHash: () => enrollment.hash, broker: config.broker }),
+        logger: createLogger('server:broker', log),
+      });
+      await this.broker.start();
+      this.stops.push(() => this.broker?.stop());
+      url = `mqtt://127.0.0.1:${this.broker.port}`;
+    }
+    this.bus = new ServerClient({
+      url,
+      prefix: config.broker.prefix,
+      username: config.broker.url ? (config.broker.username ?? '$server') : '$server',
+      password: config.broker.url ? (config.broker.password ?? '') : serverPassword,
+      clientId: `doorplate-server-${process.pid}`,
+      logger: createLogger('server:mqtt', log),
+    });
+    await this.bus.start();
+    this.stops.push(() => this.bus.stop());
+
+    this.provider = new LocalProvider({ store: this.store, clock: this.clock, defaultTimeZone: config.site.timeZone ?? systemTimeZone(), logger: createLogger('server:provider:local', log) });
+    for (const [roomId, events] of this.opts.seed ?? []) for (const e of events) this.provider.addEvent(roomId, e);
+    await this.provider.start();
+    this.stops.push(() => this.provider.stop());
+
+    this.publisher = new StatePublisher({ clock: this.clock, rooms: this.rooms, events: this.store.events, bus: this.bus, log: createLogger('server:state', log) });
+    this.provider.onRoomChanged((roomId) => void this.publisher.refresh(roomId));
+    this.publisher.onUpdate((roomId, what) => {
+      this.store.changes.append({ kind: 'room', roomId, payload: what });
+    });
+
+    this.bookings = new BookingService({ clock: this.clock, rooms: this.rooms, events: this.store.events, calendar: this.provider, idempotency: this.store.idempotency });
+    this.devices = new DeviceService({
+      clock: this.clock,
+      store: this.store.devices,
+      rooms: this.rooms,
+      bookings: this.bookings,
+      bus: this.bus,
+      secrets: { newSecret, hash: sha256Hex },
+      log: createLogger('server:devices', log),
+      autoApprove: () => config.server.enrollment.autoApprove,
+      disconnect: (id) => void this.broker?.disconnect(id),
+    });
+    this.devices.onChange(({ device }) => {
+      const { secretHash: _hidden, ...visible } = device;
+      this.store.changes.append({ kind: 'device', deviceId: device.id, payload: visible });
+    });
+    this.broker?.on('clientConnected', (identity) => {
+      if (identity.kind === 'device') this.devices.secretUsed(identity.deviceId);
+    });
+
+    await this.publisher.start();
+    this.stops.push(() => this.publisher.stop());
+    await this.devices.start();
+
+    this.http = createHttpApp(createLogger('server:http', log));
+    const ctx: HttpContext = {
+      clock: this.clock,
+      rooms: this.rooms,
+      events: this.store.events,
+      publisher: this.publisher,
+      bookings: this.bookings,
+      devices: this.devices,
+      deviceStore: this.store.devices,
+      tokens: { verify: (token) => verifySha256(token, admin.hash) },
+      health: () => this.health(),
+      metrics: () => serverMetrics(this),
+    };
+    healthRoutes(this.http, ctx);
+    roomRoutes(this.http, ctx);
+    meetingRoutes(this.http, ctx);
+    deviceRoutes(this.http, ctx);
+    adminPageRoutes(this.http);
+    this.opts.extraRoutes?.(this.http, ctx);
+    await this.http.listen({ host: config.server.http.host, port: config.server.http.port });
+    this.stops.push(() => this.http.close());
+    log.info({ http: this.httpPort, mqtt: this.mqttPort, rooms: this.rooms.list().length }, 'server started');
+  }
+
+  health(): HealthReport {
+    const checks: HealthReport['checks'] = {};
+    try {
+      this.store.ping();
+      checks.store = { ok: true };
+    } catch (e) {
+      checks.store = { ok: false, detail: (e as Error).message };
+    }
+    if (this.broker) checks.broker = { ok: this.broker.running, detail: `${this.broker.stats().connectedClients} clients` };
+    checks.mqtt = { ok: this.bus.connected };
+    checks.provider = { ok: true, detail: this.provider.kind };
+    return { ok: Object.values(checks).every((c) => c.ok), checks };
+  }
+
+  async stop(): Promise<void> {
+    while (this.stops.length) {
+      const stop = this.stops.pop();
+      try {
+        await stop?.();
+      } catch (e) {
+        this.log.warn({ err: (e as Error).message }, 'a part did not stop cleanly');
+      }
+    }
+  }
+}
