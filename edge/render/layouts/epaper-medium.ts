@@ -58,9 +58,10 @@ export const epaperMedium: Layout = {
     const footerY = H - 26;
     const limit = hasFooter ? footerY - 4 : H - 8;
     if (c.checkIn) {
-      const top = Math.min(y + 4, limit - 30);
-      out.push(rect(M, top, inner, 30, ink, 6));
-      out.push(text(M + 10, top + 21, m.ellipsize(`${c.checkIn.by} · ${c.checkIn.prompt}`, inner - 20, 15, 'bold'), { size: 15, weight: 'bold', fill: paper }));
+      const top = Math.min(y + 4, limit - 46);
+      out.push(rect(M, top, inner, 46, ink, 6));
+      out.push(text(M + 10, top + 20, m.ellipsize(c.checkIn.by, inner - 20, 16, 'bold'), { size: 16, weight: 'bold', fill: paper }));
+      out.push(text(M + 10, top + 38, m.ellipsize(c.checkIn.prompt, inner - 20, 13), { size: 13, fill: paper }));
     } else {
       y += 6;
       out.push(line(M, y, W - M, y, ink, 1));
