@@ -71,8 +71,14 @@ test('config: applied, room state shown, subscription switched on reassignment',
   assert.equal(rig.agent.lastView?.offline, false);
   assert.deepEqual(rig.agent.lastView?.agenda.map((e) => e.id), ['m1', 'm2'], 'only meetings that have not ended');
 
+  const roomTopics = (room: string): string[] => [`doorplate/rooms/${room}/state`, `doorplate/rooms/${room}/agenda`, `doorplate/notify/rooms/${room}`];
+  const base = ['doorplate/devices/dev-1/config', 'doorplate/devices/dev-1/response/+', 'doorplate/notify/all', 'doorplate/notify/devices/dev-1', 'doorplate/server/availability'];
+  assert.deepEqual([...(broker.subscriptions.get('dev-1') ?? [])].sort(), [...base, ...roomTopics('room-a')].sort());
+
   await server.publish('deviceConfig', { device: 'dev-1' }, deviceConfig('room-b'));
   await waitFor(() => readPicture(rig.agent.lastPicture)?.room === 'Room room-b', 'room-b on the panel');
+  await waitFor(() => !broker.subscriptions.get('dev-1')?.has('doorplate/rooms/room-a/state'), 'room-a unsubscribed');
+  assert.deepEqual([...(broker.subscriptions.get('dev-1') ?? [])].sort(), [...base, ...roomTopics('room-b')].sort());
   assert.equal(readPicture(rig.agent.lastPicture)?.status, 'free');
   assert.equal(rig.light.color, 'green');
 

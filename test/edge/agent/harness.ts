@@ -48,6 +48,8 @@ export interface TestBroker {
   accounts: Map<string, string>;
   /** Client ids as they connect (successful CONNACK). */
   connects: string[];
+  /** Each connected client's current subscriptions. */
+  subscriptions: Map<string, Set<string>>;
   /** Drops every client's socket without a DISCONNECT (the broker publishes their wills). */
   dropClient(clientId: string): void;
   close(): Promise<void>;
@@ -70,6 +72,16 @@ export async function startBroker(port = 0, accounts = new Map<string, string>()
   const clientsById = new Map<string, { close(): void }>();
   aedes.on('client', (c) => clientsById.set(c.id, c));
   aedes.on('clientReady', (c) => connects.push(c.id));
+  const subscriptions = new Map<string, Set<string>>();
+  aedes.on('subscribe', (subs, c) => {
+    const set = subscriptions.get(c.id) ?? new Set<string>();
+    for (const sub of subs) set.add(sub.topic);
+    subscriptions.set(c.id, set);
+  });
+  aedes.on('unsubscribe', (topics, c) => {
+    for (const topic of topics) subscriptions.get(c.id)?.delete(topic);
+  });
+  aedes.on('clientDisconnect', (c) => subscriptions.delete(c.id));
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -86,6 +98,7 @@ export async function startBroker(port = 0, accounts = new Map<string, string>()
     aedes,
     accounts,
     connects,
+    subscriptions,
     dropClient(clientId) {
       const c = clientsById.get(clientId) as unknown as { conn?: { destroy(): void } } | undefined;
       if (!c?.conn) throw new Error(`no client ${clientId}`);
