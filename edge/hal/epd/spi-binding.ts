@@ -45,8 +45,18 @@ export class SpiEpdBinding implements EpdBinding {
     }
     this.lines.pwr.write(1);
     if (this.spi) return;
+    try {
+      this.spi = await this.openSpi();
+    } catch (e) {
+      // Leave nothing powered or exported behind a panel that cannot be reached.
+      await this.close();
+      throw e;
+    }
+  }
+
+  private async openSpi(): Promise<SpiDevice> {
     const spiDevice = (await import('spi-device')).default;
-    this.spi = await new Promise<SpiDevice>((resolve, reject) => {
+    return new Promise<SpiDevice>((resolve, reject) => {
       const dev = spiDevice.open(this.opts.spiBus ?? 0, this.opts.spiDevice ?? 0, { mode: 0, maxSpeedHz: this.speed }, (err) => {
         if (err) reject(new Error(`cannot open ${this.devicePath}: ${err.message}; is SPI enabled (dtparam=spi=on) and the process in the spi group?`, { cause: err }));
         else resolve(dev);

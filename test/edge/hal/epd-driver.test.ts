@@ -145,3 +145,20 @@ test('panelTrace takes a red picture on a 3-colour panel', async () => {
   assert.equal(dataAfter(lines, 'C 13'), packMono(red, { oneIsBlack: true }).toString('hex'));
   assert.equal(dataAfter(lines, 'C 10'), packMono(black, { oneIsBlack: false }).toString('hex'));
 });
+
+test('a colour picture on a 3-colour panel: red pixels go to the red plane only', async () => {
+  const model = epdModel('epd7in5b_V2');
+  const binding = new RecordingEpdBinding(1);
+  const panel = new EpdPanel({ model, binding });
+  await panel.open();
+  const data = Buffer.alloc(800 * 480 * 3, 0xff);
+  data.fill(0, 0, 800 * 3 * 10); // ten black rows
+  for (let p = 800 * 20; p < 800 * 30; p++) data.set([220, 10, 10], p * 3); // ten red rows
+  await panel.show({ width: 800, height: 480, data }, 'full');
+  const lines = binding.traceLines();
+  const black = Buffer.from(dataAfter(lines, 'C 10'), 'hex');
+  const red = Buffer.from(dataAfter(lines, 'C 13'), 'hex');
+  assert.ok(black.subarray(0, 1000).every((b) => b === 0x00), 'black rows: 0 = black in 0x10');
+  assert.ok(black.subarray(1000).every((b) => b === 0xff), 'red rows stay white in the black plane');
+  assert.ok(red.subarray(2000, 3000).every((b) => b === 0xff) && red.subarray(0, 2000).every((b) => b === 0));
+});
