@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { after } from 'node:test';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -46,8 +47,16 @@ export function run(cmd: string, args: string[], input?: string): string {
   return execFileSync(cmd, args, { encoding: 'utf8', input, env: { ...process.env, MTOOLS_SKIP_CHECK: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
+const made: string[] = [];
+// Images are tens of MB each: remove them when the test file is done.
+after(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 export function tempDir(name: string): string {
-  return mkdtempSync(join(tmpdir(), `doorplate-${name}-`));
+  const dir = mkdtempSync(join(tmpdir(), `doorplate-${name}-`));
+  made.push(dir);
+  return dir;
 }
 
 export interface FixtureOptions {
