@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ASSETS } from '../sd-image/fixture.js';
+import { ASSETS, tempDir } from '../sd-image/fixture.js';
 
 const UNIT_DIR = join(ASSETS, 'systemd');
 const units = readdirSync(UNIT_DIR).filter((n) => n.endsWith('.service'));
@@ -34,7 +33,7 @@ test('systemd-analyze verify passes on every unit', (t) => {
     t.skip('systemd-analyze is not installed');
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'doorplate-units-'));
+  const dir = tempDir('units');
   // verify checks that ExecStart's program exists: point node and the first-boot script at
   // programs this machine has.
   for (const u of units) {
