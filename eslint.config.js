@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'docs/gallery/**'] },
+  { ignores: ['dist/**', '.build/**', 'node_modules/**', 'data/**', 'docs/gallery/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -11,9 +11,6 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: ['../edge/*', '../../edge/*', '../server/*', '../../server/*'], message: 'shared code must not import edge or server' }],
-      }],
     },
   },
   {

@@ -1,4 +1,3 @@
-/* eslint-disable no-restricted-imports -- a benchmark of edge code; the rule guards shared code from importing edge. */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';

@@ -129,7 +129,10 @@ export class DoorplateServer {
     this.stops.push(() => this.bus.stop());
 
     this.provider = new LocalProvider({ store: this.store, clock: this.clock, defaultTimeZone: config.site.timeZone ?? systemTimeZone(), logger: createLogger('server:provider:local', log) });
-    for (const [roomId, events] of this.opts.seed ?? []) for (const e of events) this.provider.addEvent(roomId, e);
+    // Seed only empty rooms, so a restarted demo keeps what people booked or cancelled.
+    for (const [roomId, events] of this.opts.seed ?? []) {
+      if (this.store.events.listForRoom(roomId).length === 0) for (const e of events) this.provider.addEvent(roomId, e);
+    }
     await this.provider.start();
     this.stops.push(() => this.provider.stop());
 

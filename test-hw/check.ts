@@ -5,7 +5,6 @@
  */
 // The root-level '../edge/*' pattern in eslint.config.js is meant to keep shared/ away from
 // edge/; this folder exists to drive the edge hardware layer.
-/* eslint-disable no-restricted-imports */
 import { parseArgs } from 'node:util';
 import { SystemClock, sleep } from '../shared/clock.js';
 import { Buttons, type ButtonSpec } from '../edge/hal/buttons.js';

@@ -7,7 +7,8 @@ import { isId } from '../../shared/ids.js';
  * Pure: the broker adapter resolves the identity (with the device's current room) and asks.
  *
  * - server: everything, except publishing under `$SYS` (the broker's own tree).
- * - device: publishes its own hello, availability and requests; reads its own config,
+ * - device: publishes its own hello, availability and requests; reads the server's
+ *   availability, its own config,
  *   responses and enrollment reply, its assigned room's state and agenda, and notify messages
  *   for all, its room and itself.
  * - enrolling device (site enrollment token, no secret yet): publishes only its hello and
@@ -88,6 +89,8 @@ function readablePatterns(identity: Identity, prefix: string): Pattern[] {
         pattern(prefix, 'devices', id, 'enrollment'),
         pattern(prefix, 'notify', 'all'),
         pattern(prefix, 'notify', 'devices', id),
+        // A device shows "offline" and computes its state itself while the server is gone.
+        pattern(prefix, 'server', 'availability'),
       ];
       const room = identity.roomId;
       if (room === null) return own;

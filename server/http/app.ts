@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError } from 'fastify';
+import Fastify, { LogController, type FastifyError } from 'fastify';
 import type { Logger } from '../../shared/logger.js';
 import { DoorplateError } from '../../shared/errors.js';
 
@@ -9,7 +9,8 @@ import { DoorplateError } from '../../shared/errors.js';
 export function createHttpApp(log: Logger, opts: { bodyLimit?: number } = {}) {
   const app = Fastify({
     loggerInstance: log,
-    disableRequestLogging: true,
+    // Refusals and failures are logged by the error handler below; one line per request is noise on a Pi.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit ?? 64 * 1024,
     // The store holds JSON; a body that is not an object is refused by the route schemas.
     ajv: { customOptions: { removeAdditional: false } },

@@ -1,0 +1,48 @@
+import { createLogger } from '../../shared/logger.js';
+import { flagOrEnv, intOption, parse } from '../args.js';
+import { startDemo } from '../demo/demo.js';
+import { runUntilSignal } from '../lifecycle.js';
+
+/** `doorplate demo`: flags, each also as a DOORPLATE_* variable. */
+export async function demoCommand(argv: string[]): Promise<number> {
+  const { values } = parse(argv, {
+    'http-port': { type: 'string' },
+    'mqtt-port': { type: 'string' },
+    data: { type: 'string' },
+    rooms: { type: 'string' },
+    host: { type: 'string' },
+  });
+  // The banner is what a person reads; logs stay quiet unless asked for.
+  process.env.DOORPLATE_LOG_LEVEL ??= 'warn';
+  const log = createLogger('demo');
+  const opts = {
+    httpPort: intOption('http-port', flagOrEnv(values['http-port'], 'DOORPLATE_HTTP_PORT'), 8080),
+    mqttPort: intOption('mqtt-port', flagOrEnv(values['mqtt-port'], 'DOORPLATE_MQTT_PORT'), 1883),
+    dataDir: flagOrEnv(values.data, 'DOORPLATE_DATA') ?? './data',
+    rooms: intOption('rooms', flagOrEnv(values.rooms, 'DOORPLATE_ROOMS'), 3, 1, 500),
+    host: flagOrEnv(values.host, 'DOORPLATE_HOST') ?? '127.0.0.1',
+  };
+  return runUntilSignal(
+    log,
+    async () => {
+      const demo = await startDemo({ ...opts, logger: log });
+      const port = demo.server.mqttPort;
+      process.stdout.write(
+        [
+          '',
+          'doorplate demo is running',
+          `  Panels (live, with buttons): ${demo.url}/demo`,
+          `  Admin page:                  ${demo.url}/`,
+          `  MQTT broker:                 ${demo.mqttUrl}`,
+          `      try: mosquitto_sub -h 127.0.0.1 -p ${port} -t 'doorplate/#' -v`,
+          `  Admin token:                 ${demo.adminToken}`,
+          `      (also in ${opts.dataDir.replace(/\/$/, '')}/admin-token)`,
+          '  Stop with Ctrl-C.',
+          '',
+        ].join('\n') + '\n',
+      );
+      return demo;
+    },
+    'demo running',
+  );
+}
