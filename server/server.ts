@@ -165,6 +165,12 @@ export class DoorplateServer {
     await this.publisher.start();
     this.stops.push(() => this.publisher.stop());
     await this.devices.start();
+    // Retained messages do not survive a broker restart: put them back after each reconnect.
+    this.bus.on('connected', () => {
+      void Promise.all([this.publisher.republishAll(), this.devices.republishConfigs()]).catch((e: Error) =>
+        log.warn({ err: e.message }, 'republishing after a reconnect failed'),
+      );
+    });
 
     this.http = createHttpApp(createLogger('server:http', log));
     const ctx: HttpContext = {

@@ -53,9 +53,12 @@ export class DeviceService {
     await bus.subscribe('deviceHello', {}, (p, raw) => void this.guard('hello', p.device, () => this.onHello(p.device ?? '', raw)));
     await bus.subscribe('deviceAvailability', {}, (p, raw) => void this.guard('availability', p.device, () => this.onAvailability(p.device ?? '', raw)));
     await bus.subscribe('deviceRequest', {}, (p, raw) => void this.guard('request', p.device, () => this.onRequest(p.device ?? '', (p.verb ?? '') as Verb, raw)));
-    for (const d of this.deps.store.list()) {
-      if (d.status === 'approved') await this.publishConfig(d.id);
-    }
+    await this.republishConfigs();
+  }
+
+  /** Every approved device's retained config, e.g. after the broker lost its retained messages. */
+  async republishConfigs(): Promise<void> {
+    for (const d of this.deps.store.list({ status: 'approved' })) await this.publishConfig(d.id);
   }
 
   private async guard(what: string, device: string | undefined, fn: () => Promise<void>): Promise<void> {

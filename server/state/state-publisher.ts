@@ -63,6 +63,15 @@ export class StatePublisher {
     return this.publishes;
   }
 
+  /**
+   * Publishes every room again, changed or not: after the broker lost its retained messages
+   * (a restart of the embedded broker keeps none) or a reconnect to an external one.
+   */
+  async republishAll(): Promise<void> {
+    this.last.clear();
+    await Promise.all(this.deps.rooms.list().map((r) => this.refresh(r.id)));
+  }
+
   /** Recomputes one room now and publishes what changed. */
   async refresh(roomId: string): Promise<RoomSnapshot | undefined> {
     const policy = this.deps.rooms.policy(roomId);

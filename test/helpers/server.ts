@@ -2,16 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../shared/config/load.js';
-import type { ConfigInput } from '../../shared/config/schema.js';
 import type { Clock } from '../../shared/clock.js';
 import { silentLogger } from '../../shared/logger.js';
 import { DoorplateServer, type ServerOptions } from '../../server/server.js';
+
+/** A config document to merge over the test defaults (validated by parseConfig). */
+export type TestConfig = { broker?: Record<string, unknown>; server?: Record<string, unknown> } & Record<string, unknown>;
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 export const ENROLL_TOKEN = 'test-enrollment-token-0123456789';
 
 /** A server on loopback with ephemeral ports and its own data folder. */
-export async function startTestServer(opts: { config?: ConfigInput; clock?: Clock; dataDir?: string } & Partial<ServerOptions> = {}): Promise<{ server: DoorplateServer; base: string; dataDir: string; cleanup: () => Promise<void> }> {
+export async function startTestServer(opts: { config?: TestConfig; clock?: Clock; dataDir?: string } & Partial<Omit<ServerOptions, 'config'>> = {}): Promise<{ server: DoorplateServer; base: string; dataDir: string; cleanup: () => Promise<void> }> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'doorplate-test-'));
   const config = parseConfig({
     site: { timeZone: 'Europe/Berlin' },
