@@ -25,7 +25,7 @@ export async function startTestServer(opts: { config?: TestConfig; clock?: Clock
     broker: { host: '127.0.0.1', port: 0, anonymousLoopbackInspect: true, ...(opts.config?.broker ?? {}) },
     server: { dataDir, http: { host: '127.0.0.1', port: 0 }, ...(opts.config?.server ?? {}) },
   });
-  const server = new DoorplateServer({ ...opts, config, logger: silentLogger(), adminToken: ADMIN_TOKEN, enrollmentToken: ENROLL_TOKEN });
+  const server = new DoorplateServer({ ...opts, config, logger: opts.logger ?? silentLogger(), adminToken: ADMIN_TOKEN, enrollmentToken: ENROLL_TOKEN });
   await server.start();
   const base = `http://127.0.0.1:${server.httpPort}`;
   return {

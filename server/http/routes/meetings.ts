@@ -12,22 +12,26 @@ import { eventInterval } from '../../bookings/intervals.js';
 
 const Instant = z.iso.datetime({ offset: true });
 
-const BookBody = z.union([
-  z.strictObject({
-    room: z.string().min(1),
-    start: Instant,
-    end: Instant,
-    title: z.string().min(1).max(256),
-    organizer: z.string().max(320).optional(),
-    attendees: z.array(z.email()).max(100).optional(),
-  }),
-  z.strictObject({
-    room: z.string().min(1),
-    durationMins: z.union([z.number().int().min(5).max(480), z.literal('untilNext')]).optional(),
-    title: z.string().min(1).max(256).optional(),
-    organizer: z.string().max(320).optional(),
-  }),
-]);
+const BookLater = z.strictObject({
+  room: z.string().min(1),
+  start: Instant,
+  end: Instant,
+  title: z.string().min(1).max(256),
+  organizer: z.string().max(320).optional(),
+  attendees: z.array(z.email()).max(100).optional(),
+});
+const BookNow = z.strictObject({
+  room: z.string().min(1),
+  durationMins: z.union([z.number().int().min(5).max(480), z.literal('untilNext')]).optional(),
+  title: z.string().min(1).max(256).optional(),
+  organizer: z.string().max(320).optional(),
+});
+
+/** A body with `start` or `end` books later; without, it books now. Picking first keeps the errors precise. */
+function parseBooking(body: unknown): z.infer<typeof BookLater> | z.infer<typeof BookNow> {
+  const later = body !== null && typeof body === 'object' && ('start' in body || 'end' in body);
+  return later ? parse(BookLater, body, 'body') : parse(BookNow, body, 'body');
+}
 
 const PatchBody = z.union([
   z.strictObject({ extendMins: z.number().int().min(5).max(240) }),
@@ -77,7 +81,7 @@ export function meetingRoutes(app: HttpApp, ctx: HttpContext): void {
   });
 
   app.post('/api/v1/meetings', { preHandler: guard }, async (req, reply) => {
-    const body = parse(BookBody, req.body, 'body');
+    const body = parseBooking(req.body);
     const key = idempotencyKey(req.headers);
     const r =
       'start' in body
