@@ -2,8 +2,11 @@ import { DoorplateError } from '../../shared/errors.js';
 import type { BookingPolicy } from '../../shared/config/schema.js';
 import type { EngineEvent } from '../../shared/state/engine.js';
 import { eventInterval } from './intervals.js';
+import { snapToMark } from './rules.js';
 
 const MIN = 60_000;
+/** "Until the next meeting" with nothing following still ends: a booking is not a room closure. */
+export const UNTIL_NEXT_MAX_MS = 8 * 60 * MIN;
 
 export interface BookNowInput {
   now: number;
@@ -40,9 +43,10 @@ export function following(events: readonly EngineEvent[], t: number, timeZone: s
 }
 
 /**
- * Book now: starts now and ends on a granularity mark (15 minutes by default) nearest to the
- * asked length, never shorter than the minimum, never into the next meeting. A room that is
- * busy, or whose free gap is shorter than the minimum, is refused with the reason.
+ * Book now: starts now and ends on a granularity mark (15 minutes by default, on the room's
+ * wall clock) nearest to the asked length, never shorter than the minimum, never into the next
+ * meeting. "Until the next meeting" ends at its start (at most 8 hours, then on a mark). A room
+ * that is busy, or whose free gap is shorter than the minimum, is refused with the reason.
  */
 export function bookNowWindow(events: readonly EngineEvent[], policy: BookingPolicy, input: BookNowInput): Window {
   const { now, timeZone } = input;
@@ -51,15 +55,15 @@ export function bookNowWindow(events: readonly EngineEvent[], policy: BookingPol
     throw new DoorplateError('ROOM_BUSY', 'the room is busy now', { conflicting: describe(current) });
   }
   const next = following(events, now, timeZone);
-  const mark = policy.granularityMins * MIN;
   const minLen = policy.minMins * MIN;
   let end: number;
   if (input.duration === 'untilNext') {
-    end = next ? next.start : now + 8 * 60 * MIN;
+    const longest = snapToMark(now + UNTIL_NEXT_MAX_MS, policy.granularityMins, timeZone, 'floor');
+    end = next ? Math.min(next.start, longest) : longest;
   } else {
     const asked = (input.duration ?? policy.defaultDurationMins) * MIN;
-    end = Math.round((now + asked) / mark) * mark;
-    while (end - now < minLen) end += mark;
+    end = snapToMark(now + asked, policy.granularityMins, timeZone, 'round');
+    if (end - now < minLen) end = snapToMark(now + minLen, policy.granularityMins, timeZone, 'ceil');
   }
   if (next && end > next.start) end = next.start;
   if (end - now < minLen) {
@@ -71,22 +75,38 @@ export function bookNowWindow(events: readonly EngineEvent[], policy: BookingPol
 }
 
 /**
- * Extend the current meeting by `mins`: the new end lands on a mark and stops at the next
- * meeting; nothing to extend into is a conflict.
+ * Extend a meeting by `mins`: the new end lands on the nearest mark (a later one when that is
+ * not later than the current end) and stops at the next meeting. A meeting that starts when
+ * this one ends, or already runs past its end, leaves nothing to extend into: a conflict.
  */
 export function extendEnd(events: readonly EngineEvent[], target: EngineEvent, policy: BookingPolicy, mins: number, timeZone: string): number {
   const iv = eventInterval(target, timeZone);
   if (!iv) throw new DoorplateError('NOTHING_TO_DO', 'the meeting has no time range');
-  const mark = policy.granularityMins * MIN;
-  let end = Math.round((iv.end + mins * MIN) / mark) * mark;
-  if (end <= iv.end) end += mark;
-  const others = events.filter((e) => e.id !== target.id);
-  const next = following(others, iv.end - 1, timeZone);
-  if (next && next.start <= iv.end) {
-    throw new DoorplateError('CONFLICT', 'the next meeting starts when this one ends', { conflicting: describe(next.e) });
+  let end = snapToMark(iv.end + mins * MIN, policy.granularityMins, timeZone, 'round');
+  if (end <= iv.end) end = snapToMark(iv.end + mins * MIN, policy.granularityMins, timeZone, 'ceil');
+  let blocker: { e: EngineEvent; start: number } | undefined;
+  for (const e of events) {
+    if (e.id === target.id) continue;
+    const other = eventInterval(e, timeZone);
+    if (!other || other.end <= iv.end || other.start >= end) continue;
+    if (!blocker || other.start < blocker.start) blocker = { e, start: other.start };
   }
-  if (next && end > next.start) end = next.start;
+  if (blocker && blocker.start <= iv.end) {
+    throw new DoorplateError('CONFLICT', `another meeting holds the room from ${new Date(Math.max(blocker.start, iv.start)).toISOString()}: nothing to extend into`, {
+      conflicting: describe(blocker.e),
+    });
+  }
+  if (blocker) end = blocker.start;
   return end;
+}
+
+/**
+ * "End early": the meeting ends now, on the whole minute so the agenda stays readable, or at
+ * this very instant when the meeting began within the minute.
+ */
+export function endNowAt(start: number, now: number): number {
+  const minute = Math.floor(now / MIN) * MIN;
+  return minute > start ? minute : now;
 }
 
 export function describe(e: EngineEvent): { id: string; start: string; end: string } {

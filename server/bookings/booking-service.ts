@@ -4,9 +4,10 @@ import { DoorplateError } from '../../shared/errors.js';
 import type { CalendarEvent } from '../../shared/model/event.js';
 import { computeRoomState } from '../../shared/state/engine.js';
 import type { RoomDirectory, RoomInfo } from '../rooms/room-directory.js';
-import { bookNowWindow, extendEnd, occupying } from './book-now.js';
+import { bookNowWindow, endNowAt, extendEnd, occupying } from './book-now.js';
 import { eventInterval, iso } from './intervals.js';
 import { once, type IdempotencyLog } from './idempotent.js';
+import { checkInWindowOf } from './rules.js';
 
 const MIN = 60_000;
 
@@ -48,6 +49,8 @@ export interface BookNowOptions {
   /** Who asks: `device:<id>` or `api`; with the key it makes the request idempotent. */
   scope: string;
   key?: string;
+  /** The display pressed: its overrides of the room's rules apply. */
+  deviceId?: string;
 }
 
 export interface BookLaterOptions {
@@ -67,8 +70,8 @@ export interface BookLaterOptions {
 export class BookingService {
   constructor(private readonly deps: BookingServiceDeps) {}
 
-  private room(roomId: string): RoomInfo {
-    const r = this.deps.rooms.get(roomId);
+  private room(roomId: string, deviceId?: string): RoomInfo {
+    const r = this.deps.rooms.forDevice(roomId, deviceId);
     if (!r) throw new DoorplateError('ROOM_NOT_FOUND', `no room ${JSON.stringify(roomId)}`);
     return r;
   }
@@ -78,7 +81,7 @@ export class BookingService {
   }
 
   async bookNow(roomId: string, opts: BookNowOptions): Promise<{ event: CalendarEvent; replayed: boolean }> {
-    const room = this.room(roomId);
+    const room = this.room(roomId, opts.deviceId);
     this.writable();
     const body = { op: 'bookNow', roomId, durationMins: opts.durationMins ?? null, title: opts.title ?? null };
     const r = await once(this.deps.idempotency, opts.scope, opts.key, body, async () => {
@@ -143,15 +146,17 @@ export class BookingService {
     return e;
   }
 
-  async extend(roomId: string, opts: { eventId?: string; mins?: number; scope: string; key?: string }): Promise<CalendarEvent> {
-    const room = this.room(roomId);
+  /** Extends by `mins`, or by the first of the room's (or display's) extend steps. */
+  async extend(roomId: string, opts: { eventId?: string; mins?: number; scope: string; key?: string; deviceId?: string }): Promise<CalendarEvent> {
+    const room = this.room(roomId, opts.deviceId);
     this.writable();
-    const body = { op: 'extend', roomId, eventId: opts.eventId ?? null, mins: opts.mins ?? 15 };
+    const mins = opts.mins ?? room.booking.extendStepsMins[0] ?? 15;
+    const body = { op: 'extend', roomId, eventId: opts.eventId ?? null, mins };
     const r = await once(this.deps.idempotency, opts.scope, opts.key, body, async () => {
       const target = this.target(roomId, opts.eventId);
       const iv = eventInterval(target, room.timeZone);
       if (!iv || iv.end <= this.deps.clock.now()) throw new DoorplateError('NOTHING_TO_DO', 'the meeting is over');
-      const end = extendEnd(this.deps.events.listForRoom(roomId), target, room.booking, opts.mins ?? 15, room.timeZone);
+      const end = extendEnd(this.deps.events.listForRoom(roomId), target, room.booking, mins, room.timeZone);
       return { statusCode: 200, response: await this.deps.calendar.setEnd(roomId, target.id, iso(end)) };
     });
     return r.response;
@@ -171,8 +176,7 @@ export class BookingService {
         await this.deps.calendar.cancel(roomId, target.id);
         return { statusCode: 200, response: null };
       }
-      // Whole minutes keep the agenda readable; never before the meeting's own start.
-      const end = Math.max(iv.start + MIN, Math.floor(now / MIN) * MIN);
+      const end = endNowAt(iv.start, now);
       return { statusCode: 200, response: await this.deps.calendar.setEnd(roomId, target.id, iso(end)) };
     });
     return r.response;
@@ -188,22 +192,30 @@ export class BookingService {
     });
   }
 
-  /** Checks in the meeting whose check-in window is open now (or the one named). */
-  async checkIn(roomId: string, opts: { eventId?: string; scope: string; key?: string }): Promise<CalendarEvent> {
-    const room = this.room(roomId);
+  /**
+   * Checks in the meeting whose check-in window is open now (or the one named). A press at a
+   * display uses that display's window; a meeting already checked in answers as it is.
+   */
+  async checkIn(roomId: string, opts: { eventId?: string; scope: string; key?: string; deviceId?: string }): Promise<CalendarEvent> {
+    const room = this.room(roomId, opts.deviceId);
+    this.writable();
     const body = { op: 'checkin', roomId, eventId: opts.eventId ?? null };
     const r = await once(this.deps.idempotency, opts.scope, opts.key, body, async () => {
       const now = this.deps.clock.now();
       const events = this.deps.events.listForRoom(roomId);
       const policy = this.deps.rooms.policy(roomId);
       if (!policy) throw new DoorplateError('ROOM_NOT_FOUND');
-      const state = computeRoomState(events, now, policy);
-      const eventId = opts.eventId ?? state.checkIn?.eventId;
+      const eventId = opts.eventId ?? computeRoomState(events, now, { ...policy, checkIn: room.checkIn }).checkIn?.eventId;
       if (!eventId) throw new DoorplateError('CHECKIN_CLOSED', 'no meeting is waiting for check-in');
       const target = events.find((e) => e.id === eventId);
-      if (!target) throw new DoorplateError('MEETING_NOT_FOUND');
+      if (!target || !eventInterval(target, room.timeZone)) throw new DoorplateError('MEETING_NOT_FOUND');
       if (target.checkedInAt) return { statusCode: 200, response: target };
-      if (state.checkIn?.eventId !== eventId) throw new DoorplateError('CHECKIN_CLOSED', `the check-in window of this meeting is not open (${room.checkIn.opensBeforeMins} min before to ${room.checkIn.closesAfterMins} min after the start)`);
+      if (!room.checkIn.enabled) throw new DoorplateError('CHECKIN_CLOSED', 'check-in is turned off here');
+      if (!target.checkInRequired) throw new DoorplateError('NOTHING_TO_DO', 'this meeting needs no check-in');
+      const w = checkInWindowOf(target, room.checkIn, room.timeZone);
+      if (!w || now < w.opensAt || now >= w.closesAt) {
+        throw new DoorplateError('CHECKIN_CLOSED', `the check-in window of this meeting is not open (${room.checkIn.opensBeforeMins} min before to ${room.checkIn.closesAfterMins} min after the start)`);
+      }
       return { statusCode: 200, response: await this.deps.calendar.checkIn(roomId, eventId, iso(now)) };
     });
     return r.response;

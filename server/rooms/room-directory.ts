@@ -1,4 +1,4 @@
-import type { BookingPolicy, Config, RoomConfig } from '../../shared/config/schema.js';
+import type { AutoReleasePolicy, BookingPolicy, Config, DeviceOverride, RoomConfig } from '../../shared/config/schema.js';
 import type { PrivacyMode } from '../../shared/model/event.js';
 import type { CheckInPolicy, RoomPolicy } from '../../shared/model/room-state.js';
 import type { DeviceConfig } from '../../shared/api/payloads.js';
@@ -13,6 +13,7 @@ export interface RoomInfo {
   privacy: PrivacyMode;
   checkIn: CheckInPolicy;
   booking: BookingPolicy;
+  autoRelease: AutoReleasePolicy;
   requestTtlSecs: number;
 }
 
@@ -21,17 +22,20 @@ export function systemTimeZone(): string {
 }
 
 /**
- * Resolves each room's effective policy (room settings over site settings) once, when the
- * config is loaded; the config is frozen, so this never changes while running.
+ * Resolves each room's effective policy (device settings over room settings over site
+ * settings) once, when the config is loaded; the config is frozen, so this never changes while
+ * running.
  */
 export class RoomDirectory {
   private readonly rooms = new Map<string, RoomInfo>();
+  private readonly devices = new Map<string, DeviceOverride>();
 
   constructor(
     private readonly config: Config,
     rooms: readonly RoomConfig[] = config.rooms,
   ) {
     for (const r of rooms) this.rooms.set(r.id, this.resolve(r));
+    for (const d of config.devices ?? []) this.devices.set(d.id, d);
   }
 
   private resolve(r: RoomConfig): RoomInfo {
@@ -45,8 +49,22 @@ export class RoomDirectory {
       privacy: r.privacy ?? site.privacy,
       checkIn: { ...site.checkIn, ...r.checkIn },
       booking: { ...site.booking, ...r.booking },
+      autoRelease: { ...site.autoRelease, ...r.autoRelease },
       requestTtlSecs: site.requestTtlSecs,
     });
+  }
+
+  /** The room as seen from one of its displays: that display's overrides folded in. */
+  forDevice(roomId: string, deviceId: string | null | undefined): RoomInfo | undefined {
+    const r = this.rooms.get(roomId);
+    const d = deviceId ? this.devices.get(deviceId) : undefined;
+    if (!r || !d) return r;
+    return Object.freeze({ ...r, checkIn: { ...r.checkIn, ...d.checkIn }, booking: { ...r.booking, ...d.booking } });
+  }
+
+  /** Whether the config overrides anything for this display. */
+  hasDeviceOverride(deviceId: string): boolean {
+    return this.devices.has(deviceId);
   }
 
   list(): RoomInfo[] {
@@ -67,9 +85,10 @@ export class RoomDirectory {
   }
 
   /** What a device assigned to the room (or to none) is told. */
-  deviceConfig(roomId: string | null): DeviceConfig {
-    const r = roomId ? this.rooms.get(roomId) : undefined;
-    const site = this.config.site;
+  deviceConfig(roomId: string | null, deviceId?: string): DeviceConfig {
+    const r = roomId ? this.forDevice(roomId, deviceId) : undefined;
+    const own = deviceId ? this.devices.get(deviceId) : undefined;
+    const site = { ...this.config.site, booking: { ...this.config.site.booking, ...own?.booking }, checkIn: { ...this.config.site.checkIn, ...own?.checkIn } };
     return {
       room: r ? r.id : null,
       roomName: r ? r.name : null,

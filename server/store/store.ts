@@ -8,6 +8,7 @@ import { NoticesRepo } from './repos/notices.js';
 import { OutboxRepo } from './repos/outbox.js';
 import { PushChannelsRepo } from './repos/push-channels.js';
 import { RoomsRepo } from './repos/rooms.js';
+import { SeriesFlagsRepo } from './repos/series-flags.js';
 import { SettingsRepo } from './repos/settings.js';
 import { SyncStateRepo } from './repos/sync-state.js';
 
@@ -32,6 +33,7 @@ export class Store {
   readonly changes: ChangesRepo;
   readonly settings: SettingsRepo;
   readonly notices: NoticesRepo;
+  readonly seriesFlags: SeriesFlagsRepo;
   private closed = false;
 
   /** Takes an open database; use `Store.open` to open one. */
@@ -49,6 +51,7 @@ export class Store {
     this.changes = new ChangesRepo(db, clock);
     this.settings = new SettingsRepo(db, clock);
     this.notices = new NoticesRepo(db, clock);
+    this.seriesFlags = new SeriesFlagsRepo(db, clock);
   }
 
   /** Opens (creating and migrating as needed) the database at `opts.path`. */

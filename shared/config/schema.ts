@@ -25,6 +25,19 @@ export const BookingPolicySchema = z.object({
   defaultDurationMins: z.number().int().min(5).max(480).default(30),
   minMins: z.number().int().min(1).max(60).default(5),
   granularityMins: z.number().int().min(1).max(60).default(15),
+  /** What "extend" offers, in minutes; a press at a display takes the first unless it names one. */
+  extendStepsMins: z.array(z.number().int().min(5).max(240)).min(1).max(4).default([15, 30]),
+});
+
+/** Releasing no-shows: decided on the server when a meeting's check-in window closes. */
+export const AutoReleaseSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** Meetings booked less than this many minutes before their start are never released. */
+  exemptBookedWithinMins: z.number().int().min(0).max(1440).default(10),
+  /** Meetings this long or longer are never released (8 hours: check-in stops there too). */
+  exemptLongerThanMins: z.number().int().min(15).max(480).default(480),
+  /** After this many released occurrences, a recurring series is flagged to the admin. */
+  flagSeriesAfter: z.number().int().min(1).max(100).default(3),
 });
 
 export const RoomConfigSchema = z.object({
@@ -37,6 +50,18 @@ export const RoomConfigSchema = z.object({
   timeZone: TimeZone.optional(),
   locale: z.string().max(16).optional(),
   privacy: PrivacyMode.optional(),
+  checkIn: CheckInPolicySchema.partial().optional(),
+  booking: BookingPolicySchema.partial().optional(),
+  autoRelease: AutoReleaseSchema.partial().optional(),
+});
+
+/**
+ * Per-display overrides (device > room > site): what a display offers and how presses at it
+ * are handled. Auto-release stays a room setting: a meeting belongs to the room, not to one
+ * of its displays.
+ */
+export const DeviceOverrideSchema = z.object({
+  id: Id,
   checkIn: CheckInPolicySchema.partial().optional(),
   booking: BookingPolicySchema.partial().optional(),
 });
@@ -135,6 +160,7 @@ export const ConfigSchema = z.object({
         })
         .prefault({}),
       booking: BookingPolicySchema.prefault({}),
+      autoRelease: AutoReleaseSchema.prefault({}),
       requestTtlSecs: z.number().int().min(5).max(600).default(60),
     })
     .prefault({}),
@@ -142,6 +168,18 @@ export const ConfigSchema = z.object({
   server: ServerSchema.prefault({}),
   provider: ProviderSchema.default({ kind: 'local' }),
   rooms: z.array(RoomConfigSchema).max(5000).default([]),
+  /** Per-display overrides, by device id. */
+  devices: z
+    .array(DeviceOverrideSchema)
+    .max(5000)
+    .default([])
+    .superRefine((list, ctx) => {
+      const seen = new Set<string>();
+      list.forEach((d, i) => {
+        if (seen.has(d.id)) ctx.addIssue({ code: 'custom', message: `device ${JSON.stringify(d.id)} is listed twice`, path: [i, 'id'] });
+        seen.add(d.id);
+      });
+    }),
   edge: EdgeSchema.prefault({}),
 });
 
@@ -149,3 +187,5 @@ export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
 export type RoomConfig = z.infer<typeof RoomConfigSchema>;
 export type BookingPolicy = z.infer<typeof BookingPolicySchema>;
+export type AutoReleasePolicy = z.infer<typeof AutoReleaseSchema>;
+export type DeviceOverride = z.infer<typeof DeviceOverrideSchema>;

@@ -1,0 +1,209 @@
+import { DateTime } from 'luxon';
+import type { Clock, TimerHandle } from '../../shared/clock.js';
+import type { Logger } from '../../shared/logger.js';
+import type { CalendarEvent } from '../../shared/model/event.js';
+import type { RoomDirectory, RoomInfo } from '../rooms/room-directory.js';
+import type { CalendarWriter, EventSource } from './booking-service.js';
+import { eventInterval, iso } from './intervals.js';
+import { checkInWindowOf, releaseExemption } from './rules.js';
+
+const MIN = 60_000;
+/** A release the calendar refused (provider down) is tried again this much later, not in a loop. */
+export const RELEASE_RETRY_MS = MIN;
+
+/** What the change log records for a released meeting (no title: the log feeds the live stream). */
+export interface ReleaseRecord {
+  eventId: string;
+  seriesId: string | null;
+  start: string;
+  end: string;
+  checkInClosedAt: string;
+  releasedAt: string;
+  action: 'cancelled';
+  reason: string;
+}
+
+export interface SeriesFlagStore {
+  /** Counts one released occurrence (once per occurrence); returns the series' count in the room. */
+  recordRelease(roomId: string, seriesId: string, eventId: string, at?: number): number;
+  /** Flags the series; false when it already was. */
+  flag(roomId: string, seriesId: string, releases: number, at?: number): boolean;
+}
+
+export interface AutoReleaseDeps {
+  clock: Clock;
+  rooms: Pick<RoomDirectory, 'list' | 'get' | 'forDevice'>;
+  events: EventSource;
+  calendar: Pick<CalendarWriter, 'cancel' | 'readOnly'>;
+  changes: { append(change: { kind: string; roomId?: string | null; payload?: unknown; at?: number }): number };
+  flags: SeriesFlagStore;
+  /** The displays assigned to a room: a press at one with a later window still counts. */
+  devicesInRoom?: (roomId: string) => readonly string[];
+  log: Logger;
+}
+
+interface Pending {
+  event: CalendarEvent;
+  closesAt: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * Releases no-shows, decided on the server so that a display that is off never keeps a room
+ * booked: when a meeting's check-in window closes without a check-in, the meeting is cancelled
+ * and the room is free again. One timer per room, at the earliest window close among its
+ * meetings still waiting; `refresh(room)` re-arms it whenever the room's events change.
+ *
+ * Decisions:
+ * - A released meeting is cancelled rather than cut short: a shortened meeting would stay on the
+ *   agenda as if it had taken place. The stored event keeps its row (status cancelled) and the
+ *   change log says why.
+ * - A meeting that ended before the server could act (it was down) is left alone: there is no
+ *   room to free and no evidence it was a no-show rather than an outage.
+ * - With several displays in a room, the window closes at the latest close among the room's own
+ *   rule and its displays' overrides, so a press a display still accepts is never pre-empted.
+ */
+export class AutoRelease {
+  private readonly timers = new Map<string, { handle: TimerHandle; due: number }>();
+  private readonly firing = new Set<string>();
+  private readonly rearm = new Set<string>();
+  /** `room\u0000event` -> earliest retry after a failed release. */
+  private readonly retryAt = new Map<string, number>();
+  private running = false;
+  private released = 0;
+
+  constructor(private readonly deps: AutoReleaseDeps) {}
+
+  start(): void {
+    if (this.running) return;
+    if (this.deps.calendar.readOnly) {
+      this.deps.log.info('the calendar is read-only: no-shows are not released');
+      return;
+    }
+    this.running = true;
+    for (const room of this.deps.rooms.list()) this.arm(room.id);
+  }
+
+  stop(): void {
+    this.running = false;
+    for (const t of this.timers.values()) this.deps.clock.clearTimeout(t.handle);
+    this.timers.clear();
+    this.rearm.clear();
+  }
+
+  /** The room's events changed: the earliest window close may have moved. */
+  refresh(roomId: string): void {
+    if (!this.running) return;
+    if (this.firing.has(roomId)) {
+      this.rearm.add(roomId);
+      return;
+    }
+    this.arm(roomId);
+  }
+
+  /** When the room's timer fires next (epoch ms), or null when no meeting waits for check-in. */
+  nextReleaseAt(roomId: string): number | null {
+    return this.timers.get(roomId)?.due ?? null;
+  }
+
+  /** Meetings released since start (for /metrics). */
+  releasedCount(): number {
+    return this.released;
+  }
+
+  /** The room's meetings that will be released unless someone checks in, earliest close first. */
+  pending(roomId: string): Pending[] {
+    const room = this.deps.rooms.get(roomId);
+    if (!room || !room.autoRelease.enabled || !room.checkIn.enabled) return [];
+    const now = this.deps.clock.now();
+    const out: Pending[] = [];
+    for (const event of this.deps.events.listForRoom(roomId)) {
+      const iv = eventInterval(event, room.timeZone);
+      if (!iv || iv.end <= now) continue;
+      const closesAt = this.closesAt(room, event);
+      if (closesAt === null || closesAt >= iv.end) continue;
+      if (releaseExemption(event, room.autoRelease, room.timeZone) !== null) continue;
+      out.push({ event, closesAt, start: iv.start, end: iv.end });
+    }
+    return out.sort((a, b) => a.closesAt - b.closesAt);
+  }
+
+  private closesAt(room: RoomInfo, event: CalendarEvent): number | null {
+    let latest = checkInWindowOf(event, room.checkIn, room.timeZone)?.closesAt ?? null;
+    if (latest === null) return null;
+    for (const deviceId of this.deps.devicesInRoom?.(room.id) ?? []) {
+      const own = this.deps.rooms.forDevice(room.id, deviceId);
+      const w = own ? checkInWindowOf(event, own.checkIn, room.timeZone) : null;
+      if (w && w.closesAt > latest) latest = w.closesAt;
+    }
+    return latest;
+  }
+
+  private arm(roomId: string): void {
+    const old = this.timers.get(roomId);
+    if (old) this.deps.clock.clearTimeout(old.handle);
+    this.timers.delete(roomId);
+    let due = Infinity;
+    for (const p of this.pending(roomId)) {
+      const at = Math.max(p.closesAt, this.retryAt.get(`${roomId}\u0000${p.event.id}`) ?? 0);
+      if (at < due) due = at;
+    }
+    if (due === Infinity) return;
+    const handle = this.deps.clock.setTimeout(() => void this.fire(roomId), Math.max(0, due - this.deps.clock.now()));
+    this.timers.set(roomId, { handle, due });
+  }
+
+  private async fire(roomId: string): Promise<void> {
+    this.timers.delete(roomId);
+    if (!this.running) return;
+    this.firing.add(roomId);
+    try {
+      const now = this.deps.clock.now();
+      for (const p of this.pending(roomId)) {
+        const key = `${roomId}\u0000${p.event.id}`;
+        if (p.closesAt > now || (this.retryAt.get(key) ?? 0) > now) continue;
+        try {
+          await this.release(roomId, p, now);
+          this.retryAt.delete(key);
+        } catch (e) {
+          this.retryAt.set(key, now + RELEASE_RETRY_MS);
+          this.deps.log.error({ room: roomId, event: p.event.id, err: (e as Error).message }, 'releasing a no-show failed; trying again in a minute');
+        }
+      }
+    } finally {
+      this.firing.delete(roomId);
+      this.rearm.delete(roomId);
+      if (this.running) this.arm(roomId);
+    }
+  }
+
+  private async release(roomId: string, p: Pending, now: number): Promise<void> {
+    const room = this.deps.rooms.get(roomId);
+    if (!room) return;
+    await this.deps.calendar.cancel(roomId, p.event.id);
+    this.released++;
+    const closedLocal = DateTime.fromMillis(p.closesAt, { zone: room.timeZone }).toFormat('HH:mm');
+    const record: ReleaseRecord = {
+      eventId: p.event.id,
+      seriesId: p.event.seriesId,
+      start: p.event.start,
+      end: p.event.end,
+      checkInClosedAt: iso(p.closesAt),
+      releasedAt: iso(now),
+      action: 'cancelled',
+      reason: `nobody checked in by ${closedLocal} (the window closed ${Math.round((p.closesAt - p.start) / MIN)} min after the start)`,
+    };
+    this.deps.changes.append({ kind: 'release', roomId, payload: record, at: now });
+    this.deps.log.info({ room: roomId, event: p.event.id, series: p.event.seriesId, closedAt: record.checkInClosedAt }, `released a no-show: ${record.reason}`);
+    if (p.event.seriesId !== null) this.countSeries(room, p.event.seriesId, p.event.id, now);
+  }
+
+  private countSeries(room: RoomInfo, seriesId: string, eventId: string, now: number): void {
+    const releases = this.deps.flags.recordRelease(room.id, seriesId, eventId, now);
+    const threshold = room.autoRelease.flagSeriesAfter;
+    if (releases < threshold || !this.deps.flags.flag(room.id, seriesId, releases, now)) return;
+    this.deps.changes.append({ kind: 'series-flagged', roomId: room.id, payload: { seriesId, releases, threshold }, at: now });
+    this.deps.log.warn({ room: room.id, series: seriesId, releases }, `a recurring meeting was released ${releases} times without anyone checking in`);
+  }
+}

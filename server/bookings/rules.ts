@@ -1,0 +1,56 @@
+import { DateTime } from 'luxon';
+import type { AutoReleasePolicy } from '../../shared/config/schema.js';
+import type { CalendarEvent } from '../../shared/model/event.js';
+import type { CheckInPolicy } from '../../shared/model/room-state.js';
+import type { EngineEvent } from '../../shared/state/engine.js';
+import { CHECK_IN_MAX_MS } from '../../shared/state/slots.js';
+import { eventInterval } from './intervals.js';
+
+const MIN = 60_000;
+
+/**
+ * The nearest granularity mark to `t` on the room's wall clock, so that a 60-minute mark lands
+ * on the hour even in a zone that is 30 or 45 minutes off UTC. `direction` picks the mark at or
+ * before (floor), at or after (ceil) or the nearest one (round).
+ */
+export function snapToMark(t: number, granularityMins: number, timeZone: string, direction: 'floor' | 'ceil' | 'round'): number {
+  const mark = granularityMins * MIN;
+  const offset = DateTime.fromMillis(t, { zone: timeZone }).offset * MIN;
+  const local = t + offset;
+  const snapped = direction === 'floor' ? Math.floor(local / mark) * mark : direction === 'ceil' ? Math.ceil(local / mark) * mark : Math.round(local / mark) * mark;
+  return snapped - offset;
+}
+
+/**
+ * The check-in window `[opensAt, closesAt)` of one meeting under `policy`, or null when it
+ * needs none. The same rule as the room-state engine's, so that what a panel shows and what
+ * the server accepts or releases agree.
+ */
+export function checkInWindowOf(e: EngineEvent, policy: CheckInPolicy, timeZone: string): { opensAt: number; closesAt: number } | null {
+  if (!policy.enabled || !e.checkInRequired || e.checkedInAt !== null || e.allDay) return null;
+  const iv = eventInterval(e, timeZone);
+  if (!iv || iv.end - iv.start >= CHECK_IN_MAX_MS) return null;
+  return { opensAt: iv.start - policy.opensBeforeMins * MIN, closesAt: iv.start + policy.closesAfterMins * MIN };
+}
+
+export type ReleaseExemption = 'all-day' | 'long' | 'booked-at-panel' | 'booked-late';
+
+/**
+ * Why a meeting that was not checked in is kept anyway, or null when it is released at the
+ * close of its window:
+ * - all-day and long meetings (8 hours by default) block the room on purpose;
+ * - a meeting booked at the panel had its people standing at the door;
+ * - a meeting booked just before it starts (10 minutes by default) has its people still on
+ *   their way.
+ */
+export function releaseExemption(e: CalendarEvent, policy: AutoReleasePolicy, timeZone: string): ReleaseExemption | null {
+  if (e.allDay) return 'all-day';
+  const iv = eventInterval(e, timeZone);
+  if (iv && iv.end - iv.start >= policy.exemptLongerThanMins * MIN) return 'long';
+  if (e.bookedVia === 'panel') return 'booked-at-panel';
+  if (iv && e.bookedAt !== null) {
+    const bookedAt = Date.parse(e.bookedAt);
+    if (Number.isFinite(bookedAt) && iv.start - bookedAt < policy.exemptBookedWithinMins * MIN) return 'booked-late';
+  }
+  return null;
+}
