@@ -66,9 +66,69 @@ export const DeviceOverrideSchema = z.object({
   booking: BookingPolicySchema.partial().optional(),
 });
 
+/** The HTTPS listener that takes provider push notifications (PEM files), on its own port. */
+export const WebhookSchema = z.object({
+  host: z.string().default('0.0.0.0'),
+  port: Port.default(8443),
+  key: z.string().min(1),
+  cert: z.string().min(1),
+  /** The address providers call, as the outside world sees it (https://rooms.example.com:8443). */
+  publicUrl: z.string().url().refine((u) => u.startsWith('https://'), 'must be an https:// address'),
+});
+
+/** Settings every remote provider shares: API root, polling, request budget. */
+const RemoteProviderShape = {
+  /** Another API root (a test fake, a proxy); the official one when absent. */
+  apiRoot: z.string().url().optional(),
+  /** Incremental polling interval; used always without a webhook, and as a slow safety net with one. */
+  pollSecs: z.number().int().min(10).max(86400).default(300),
+  /** Safety-net check interval (Google: one freeBusy query per 50 rooms). */
+  safetyNetSecs: z.number().int().min(60).max(86400).default(3600),
+  /** Requests allowed per budget window; writes and syncs wait once it is spent. */
+  budget: z.object({ requests: z.number().int().min(1).default(10000), windowSecs: z.number().int().min(1).default(600) }).prefault({}),
+  webhook: WebhookSchema.optional(),
+};
+
+export const GoogleProviderSchema = z.object({
+  kind: z.literal('google'),
+  ...RemoteProviderShape,
+  /** Service-account key file (JSON) with domain-wide delegation ... */
+  credentialsFile: z.string().min(1).optional(),
+  /** ... or the same JSON inline (from a secret store). */
+  credentials: z.object({ client_email: z.string().min(1), private_key: z.string().min(1) }).loose().optional(),
+  /** The Workspace admin the service account acts as (Admin SDK and bookings). */
+  subject: z.string().email(),
+  /** Admin SDK customer; `my_customer` is the subject's own. */
+  customer: z.string().default('my_customer'),
+  /** Where bookings are written: on the subject's calendar with the room as resource attendee, or on the room's own calendar. */
+  bookOn: z.enum(['attendee', 'room-calendar']).default('attendee'),
+});
+
+export const MicrosoftProviderSchema = z.object({
+  kind: z.literal('microsoft'),
+  ...RemoteProviderShape,
+  tenant: z.string().min(1),
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1).optional(),
+  /** A certificate instead of a secret: PEM private key file and its thumbprint. */
+  certificate: z.object({ keyFile: z.string().min(1), thumbprint: z.string().regex(/^[0-9A-Fa-f]{40}$/, 'must be a SHA-1 thumbprint (40 hex digits)') }).optional(),
+});
+
 export const ProviderSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('local') }),
+  GoogleProviderSchema.refine((g) => g.credentialsFile !== undefined || g.credentials !== undefined, {
+    message: 'needs credentialsFile or credentials',
+    path: ['credentialsFile'],
+  }),
+  MicrosoftProviderSchema.refine((m) => m.clientSecret !== undefined || m.certificate !== undefined, {
+    message: 'needs clientSecret or certificate',
+    path: ['clientSecret'],
+  }),
 ]);
+
+export type GoogleProviderConfig = z.infer<typeof GoogleProviderSchema>;
+export type MicrosoftProviderConfig = z.infer<typeof MicrosoftProviderSchema>;
+export type WebhookConfig = z.infer<typeof WebhookSchema>;
 
 export const InspectorSchema = z.object({
   username: z.string().min(1).max(64),
@@ -96,7 +156,24 @@ export const BrokerSchema = z.object({
 
 export const ServerSchema = z.object({
   dataDir: z.string().default('./data'),
-  http: z.object({ host: z.string().default('0.0.0.0'), port: Port.default(8080) }).prefault({}),
+  http: z
+    .object({
+      host: z.string().default('0.0.0.0'),
+      port: Port.default(8080),
+      /** PEM key and certificate files: HTTPS with HTTP/2 (HTTP/1.1 still answered), so a browser can hold many streams. */
+      tls: z.object({ key: z.string().min(1), cert: z.string().min(1) }).optional(),
+    })
+    .prefault({}),
+  /** The change log behind the live stream: how much of it is kept for resuming clients. */
+  stream: z
+    .object({
+      maxChanges: z.number().int().min(100).max(1_000_000).default(10_000),
+      maxAgeHours: z.number().min(1).max(24 * 30).default(24),
+      heartbeatSecs: z.number().int().min(1).max(300).default(15),
+    })
+    .prefault({}),
+  /** Notify messages to the displays: at most this many a minute for the whole server. */
+  notify: z.object({ perMinute: z.number().int().min(1).max(600).default(10) }).prefault({}),
   /** sha256 of the admin bearer token; without it one is generated and written to dataDir/admin-token. */
   adminTokenHash: Sha256Hex.optional(),
   enrollment: z
@@ -125,7 +202,7 @@ export const EdgeSchema = z.object({
   enrollmentToken: z.string().min(16).optional(),
   panel: z
     .object({
-      model: z.string().default('png'),
+      model: z.enum(['png', 'fb', 'epd7in5_V2', 'epd7in5b_V2', 'epd4in2', 'epd4in2_V2', 'epd2in13_V4']).default('png'),
       /** Where the simulator writes its picture, or the framebuffer device. */
       path: z.string().optional(),
     })

@@ -1,0 +1,50 @@
+import type { CalendarEvent } from '../../../shared/model/event.js';
+import type { GoogleEvent, GoogleEventTime } from './google-types.js';
+
+/** Keys under `extendedProperties.private` where our bookings keep what Google has no field for. */
+export const PROP = { via: 'doorplateVia', checkIn: 'doorplateCheckIn', bookedAt: 'doorplateBookedAt' } as const;
+
+const EIGHT_HOURS = 8 * 3_600_000;
+const RESPONSES = new Set(['accepted', 'declined', 'tentative', 'needsAction']);
+
+function time(t: GoogleEventTime | null | undefined, what: string, id: string): { value: string; allDay: boolean } {
+  if (t?.dateTime) return { value: t.dateTime, allDay: false };
+  if (t?.date) return { value: t.date, allDay: true };
+  throw new Error(`google event ${id}: ${what} has neither dateTime nor date`);
+}
+
+/**
+ * A Google event as the room sees it. `checkedInAt` is ours alone (check-in is not written to
+ * Google), so it is carried over from the stored copy. Meetings we did not book need check-in
+ * when they are shorter than eight hours, the same rule the booking service applies to
+ * bookings made for later.
+ */
+export function toCalendarEvent(g: GoogleEvent, roomEmail: string, stored: CalendarEvent | null): CalendarEvent {
+  const id = g.id ?? '';
+  if (!id) throw new Error('google event without id');
+  const start = time(g.start, 'start', id);
+  const end = time(g.end, 'end', id);
+  const props = g.extendedProperties?.private ?? {};
+  const roomAttendee = (g.attendees ?? []).find((a) => a.email?.toLowerCase() === roomEmail.toLowerCase());
+  const response = roomAttendee?.responseStatus ?? 'accepted';
+  const via = props[PROP.via];
+  const allDay = start.allDay && end.allDay;
+  const checkIn = props[PROP.checkIn];
+  const short = !allDay && Date.parse(end.value) - Date.parse(start.value) < EIGHT_HOURS;
+  return {
+    id,
+    title: g.summary ?? '',
+    organizer: g.organizer?.displayName ?? g.organizer?.email ?? null,
+    start: start.value,
+    end: end.value,
+    allDay,
+    status: g.status === 'tentative' ? 'tentative' : g.status === 'cancelled' ? 'cancelled' : 'confirmed',
+    roomResponse: RESPONSES.has(response) ? (response as CalendarEvent['roomResponse']) : 'needsAction',
+    private: g.visibility === 'private' || g.visibility === 'confidential',
+    checkInRequired: checkIn === undefined ? short : checkIn === '1',
+    checkedInAt: stored?.checkedInAt ?? null,
+    seriesId: g.recurringEventId ?? null,
+    bookedAt: props[PROP.bookedAt] ?? null,
+    bookedVia: via === 'panel' || via === 'api' ? via : 'provider',
+  };
+}
