@@ -98,7 +98,6 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
           server: { host: '127.0.0.1', port: server.mqttPort },
           credentialsFile: join(dataDir, 'devices', `${id}.json`),
           enrollmentToken,
-          panel: { model },
         },
       },
       `demo device ${id}`,

@@ -180,7 +180,7 @@ test('a boot partition without config.txt is refused', async () => {
 });
 
 test('a site file with errors lists each as path: message and writes nothing', async () => {
-  const bad = EDGE_SITE.replace('country: GB', 'country: gb').replace('model: 7in5_V2', 'model: 7in5_V2\n    bogus: 1').replace('pin: 5', 'pin: 99');
+  const bad = EDGE_SITE.replace('country: GB', 'country: gb').replace('model: epd7in5_V2', 'model: epd7in5_V2\n    bogus: 1').replace('pin: 5', 'pin: 99');
   const { dir, opts } = setup('badsite', bad);
   await assert.rejects(buildImage(opts, { progress: quiet() }), (e: Error & { problems?: string[] }) => {
     assert.ok(e.problems?.includes('image.wifi.country: must be a two-letter upper-case ISO 3166 country code such as GB'), e.message);

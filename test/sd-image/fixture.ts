@@ -153,7 +153,7 @@ doorplate:
       caFingerprint: "AB:CD:EF"
     enrollmentToken: 0123456789abcdef0123
     panel:
-      model: 7in5_V2
+      model: epd7in5_V2
     buttons:
       - { name: book, pin: 5, action: book }
 `;

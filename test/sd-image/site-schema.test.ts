@@ -20,7 +20,7 @@ const base = (): Record<string, Record<string, unknown>> => parseYaml(EDGE_SITE)
 test('the example site file in sd-image/ is valid', () => {
   const site = loadSiteFile(join(ASSETS, 'sd-image', 'example-site.yml'));
   assert.equal(site.image.role, 'edge');
-  assert.equal(site.config.edge.panel.model, '7in5_V2');
+  assert.equal(site.config.edge.panel.model, 'epd7in5_V2');
   assert.equal(site.configDocument.role, 'edge');
 });
 

@@ -1,0 +1,26 @@
+import { machine } from './table.js';
+import { formatFanout, runFanoutBench } from './mqtt-fanout.bench.js';
+import { formatServerRss, runServerRssBench } from './server-rss.bench.js';
+import { formatPanelBench, runPanelBench } from './panel.bench.js';
+
+/**
+ * `npm run bench [-- NAME...]`: every benchmark (or the named ones), each printed as a table
+ * with the machine it ran on. Figures vary with the machine; nothing here asserts a time.
+ */
+const BENCHES: Record<string, () => Promise<string>> = {
+  fanout: async () => `MQTT fan-out: one room state change -> 1,000 subscribed device clients (loopback)\n${formatFanout(await runFanoutBench(1000, 20))}`,
+  'server-rss': async () => `Server memory (RSS) by number of rooms, each with a day of meetings\n${formatServerRss(await runServerRssBench([10, 1000]))}`,
+  panels: async () => formatPanelBench(await runPanelBench()),
+};
+
+const only = process.argv.slice(2);
+const unknown = only.filter((n) => !(n in BENCHES));
+if (unknown.length) {
+  console.error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`);
+  process.exit(2);
+}
+console.log(`Machine: ${machine()}\n`);
+for (const [name, run] of Object.entries(BENCHES)) {
+  if (only.length && !only.includes(name)) continue;
+  console.log(`${await run()}\n`);
+}
