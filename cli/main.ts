@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { createLogger } from '../shared/logger.js';
 import { ConfigError } from '../shared/config/load.js';
 import { UsageError } from './args.js';
 
@@ -75,7 +74,6 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`${e.message}\n`);
       process.exitCode = 1;
     } else {
-      createLogger('cli').error({ err: e instanceof Error ? e.message : String(e) }, 'failed');
       process.stderr.write(`doorplate: ${e instanceof Error ? e.message : String(e)}\n`);
       process.exitCode = 1;
     }

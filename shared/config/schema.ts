@@ -20,7 +20,7 @@ const TimeZone = z.string().refine((tz) => {
 const Port = z.number().int().min(0).max(65535);
 const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest');
 
-export const BookingPolicySchema = z.object({
+export const BookingPolicySchema = z.strictObject({
   durationsMins: z.array(z.number().int().min(5).max(480)).min(1).max(8).default([15, 30, 60]),
   defaultDurationMins: z.number().int().min(5).max(480).default(30),
   minMins: z.number().int().min(1).max(60).default(5),
@@ -30,7 +30,7 @@ export const BookingPolicySchema = z.object({
 });
 
 /** Releasing no-shows: decided on the server when a meeting's check-in window closes. */
-export const AutoReleaseSchema = z.object({
+export const AutoReleaseSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** Meetings booked less than this many minutes before their start are never released. */
   exemptBookedWithinMins: z.number().int().min(0).max(1440).default(10),
@@ -40,7 +40,7 @@ export const AutoReleaseSchema = z.object({
   flagSeriesAfter: z.number().int().min(1).max(100).default(3),
 });
 
-export const RoomConfigSchema = z.object({
+export const RoomConfigSchema = z.strictObject({
   id: Id,
   name: z.string().min(1).max(128),
   /** The provider's address for the room (resource email, CalDAV collection URL, ICS URL). */
@@ -60,14 +60,14 @@ export const RoomConfigSchema = z.object({
  * are handled. Auto-release stays a room setting: a meeting belongs to the room, not to one
  * of its displays.
  */
-export const DeviceOverrideSchema = z.object({
+export const DeviceOverrideSchema = z.strictObject({
   id: Id,
   checkIn: CheckInPolicySchema.partial().optional(),
   booking: BookingPolicySchema.partial().optional(),
 });
 
 /** The HTTPS listener that takes provider push notifications (PEM files), on its own port. */
-export const WebhookSchema = z.object({
+export const WebhookSchema = z.strictObject({
   host: z.string().default('0.0.0.0'),
   port: Port.default(8443),
   key: z.string().min(1),
@@ -85,17 +85,17 @@ const RemoteProviderShape = {
   /** Safety-net check interval (Google: one freeBusy query per 50 rooms). */
   safetyNetSecs: z.number().int().min(60).max(86400).default(3600),
   /** Requests allowed per budget window; writes and syncs wait once it is spent. */
-  budget: z.object({ requests: z.number().int().min(1).default(10000), windowSecs: z.number().int().min(1).default(600) }).prefault({}),
+  budget: z.strictObject({ requests: z.number().int().min(1).default(10000), windowSecs: z.number().int().min(1).default(600) }).prefault({}),
   webhook: WebhookSchema.optional(),
 };
 
-export const GoogleProviderSchema = z.object({
+export const GoogleProviderSchema = z.strictObject({
   kind: z.literal('google'),
   ...RemoteProviderShape,
   /** Service-account key file (JSON) with domain-wide delegation ... */
   credentialsFile: z.string().min(1).optional(),
   /** ... or the same JSON inline (from a secret store). */
-  credentials: z.object({ client_email: z.string().min(1), private_key: z.string().min(1) }).loose().optional(),
+  credentials: z.strictObject({ client_email: z.string().min(1), private_key: z.string().min(1) }).loose().optional(),
   /** The Workspace admin the service account acts as (Admin SDK and bookings). */
   subject: z.string().email(),
   /** Admin SDK customer; `my_customer` is the subject's own. */
@@ -104,18 +104,18 @@ export const GoogleProviderSchema = z.object({
   bookOn: z.enum(['attendee', 'room-calendar']).default('attendee'),
 });
 
-export const MicrosoftProviderSchema = z.object({
+export const MicrosoftProviderSchema = z.strictObject({
   kind: z.literal('microsoft'),
   ...RemoteProviderShape,
   tenant: z.string().min(1),
   clientId: z.string().min(1),
   clientSecret: z.string().min(1).optional(),
   /** A certificate instead of a secret: PEM private key file and its thumbprint. */
-  certificate: z.object({ keyFile: z.string().min(1), thumbprint: z.string().regex(/^[0-9A-Fa-f]{40}$/, 'must be a SHA-1 thumbprint (40 hex digits)') }).optional(),
+  certificate: z.strictObject({ keyFile: z.string().min(1), thumbprint: z.string().regex(/^[0-9A-Fa-f]{40}$/, 'must be a SHA-1 thumbprint (40 hex digits)') }).optional(),
 });
 
 export const ProviderSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('local') }),
+  z.strictObject({ kind: z.literal('local') }),
   GoogleProviderSchema.refine((g) => g.credentialsFile !== undefined || g.credentials !== undefined, {
     message: 'needs credentialsFile or credentials',
     path: ['credentialsFile'],
@@ -130,13 +130,13 @@ export type GoogleProviderConfig = z.infer<typeof GoogleProviderSchema>;
 export type MicrosoftProviderConfig = z.infer<typeof MicrosoftProviderSchema>;
 export type WebhookConfig = z.infer<typeof WebhookSchema>;
 
-export const InspectorSchema = z.object({
+export const InspectorSchema = z.strictObject({
   username: z.string().min(1).max(64),
   /** `scrypt$N$r$p$salt$hash` as printed by `doorplate hash-password`. */
   passwordHash: z.string().startsWith('scrypt$'),
 });
 
-export const BrokerSchema = z.object({
+export const BrokerSchema = z.strictObject({
   prefix: z
     .string()
     .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'must be topic levels without wildcards')
@@ -148,20 +148,20 @@ export const BrokerSchema = z.object({
   password: z.string().optional(),
   host: z.string().default('0.0.0.0'),
   port: Port.default(1883),
-  tls: z.object({ port: Port.default(8883), key: z.string(), cert: z.string() }).optional(),
+  tls: z.strictObject({ port: Port.default(8883), key: z.string(), cert: z.string() }).optional(),
   inspectors: z.array(InspectorSchema).default([]),
   /** Read-only anonymous access from 127.0.0.1/::1 (the demo turns it on). */
   anonymousLoopbackInspect: z.boolean().default(false),
 });
 
-export const ServerSchema = z.object({
+export const ServerSchema = z.strictObject({
   dataDir: z.string().default('./data'),
   http: z
     .object({
       host: z.string().default('0.0.0.0'),
       port: Port.default(8080),
       /** PEM key and certificate files: HTTPS with HTTP/2 (HTTP/1.1 still answered), so a browser can hold many streams. */
-      tls: z.object({ key: z.string().min(1), cert: z.string().min(1) }).optional(),
+      tls: z.strictObject({ key: z.string().min(1), cert: z.string().min(1) }).optional(),
     })
     .prefault({}),
   /** The change log behind the live stream: how much of it is kept for resuming clients. */
@@ -173,7 +173,7 @@ export const ServerSchema = z.object({
     })
     .prefault({}),
   /** Notify messages to the displays: at most this many a minute for the whole server. */
-  notify: z.object({ perMinute: z.number().int().min(1).max(600).default(10) }).prefault({}),
+  notify: z.strictObject({ perMinute: z.number().int().min(1).max(600).default(10) }).prefault({}),
   /** sha256 of the admin bearer token; without it one is generated and written to dataDir/admin-token. */
   adminTokenHash: Sha256Hex.optional(),
   enrollment: z
@@ -187,7 +187,7 @@ export const ServerSchema = z.object({
 
 const Pin = z.number().int().min(0).max(27);
 
-export const EdgeSchema = z.object({
+export const EdgeSchema = z.strictObject({
   deviceId: Id.optional(),
   server: z
     .object({
@@ -209,7 +209,7 @@ export const EdgeSchema = z.object({
     .prefault({}),
   buttons: z
     .array(
-      z.object({
+      z.strictObject({
         name: z.string().min(1).max(32),
         pin: Pin,
         action: z.enum(['book', 'extend', 'end', 'checkin']),
@@ -217,10 +217,10 @@ export const EdgeSchema = z.object({
       }),
     )
     .default([]),
-  leds: z.object({ red: Pin.optional(), green: Pin.optional() }).prefault({}),
+  leds: z.strictObject({ red: Pin.optional(), green: Pin.optional() }).prefault({}),
 });
 
-export const ConfigSchema = z.object({
+export const ConfigSchema = z.strictObject({
   role: z.enum(['server', 'edge', 'node']).default('server'),
   site: z
     .object({
