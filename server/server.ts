@@ -8,6 +8,7 @@ import { LocalProvider } from './providers/local/local-provider.js';
 import { RoomDirectory, systemTimeZone } from './rooms/room-directory.js';
 import { StatePublisher } from './state/state-publisher.js';
 import { BookingService } from './bookings/booking-service.js';
+import { AutoRelease } from './bookings/auto-release.js';
 import { DeviceService } from './devices/device-service.js';
 import { EmbeddedBroker } from './broker/embedded-broker.js';
 import { ServerClient } from './broker/server-client.js';
@@ -21,6 +22,7 @@ import { roomRoutes } from './http/routes/rooms.js';
 import { meetingRoutes } from './http/routes/meetings.js';
 import { deviceRoutes } from './http/routes/devices.js';
 import { adminPageRoutes } from './http/routes/admin-page.js';
+import { flagRoutes } from './http/routes/flags.js';
 import { serverMetrics } from './server-metrics.js';
 import type { CalendarEvent } from '../shared/model/event.js';
 
@@ -52,6 +54,7 @@ export class DoorplateServer {
   provider!: LocalProvider;
   publisher!: StatePublisher;
   bookings!: BookingService;
+  autoRelease!: AutoRelease;
   devices!: DeviceService;
   http!: HttpApp;
   adminToken: string | null = null;
@@ -143,6 +146,17 @@ export class DoorplateServer {
     });
 
     this.bookings = new BookingService({ clock: this.clock, rooms: this.rooms, events: this.store.events, calendar: this.provider, idempotency: this.store.idempotency });
+    this.autoRelease = new AutoRelease({
+      clock: this.clock,
+      rooms: this.rooms,
+      events: this.store.events,
+      calendar: this.provider,
+      changes: this.store.changes,
+      flags: this.store.seriesFlags,
+      devicesInRoom: (roomId) => this.store.devices.list({ status: 'approved', roomId }).map((d) => d.id),
+      log: createLogger('server:bookings:release', log),
+    });
+    this.provider.onRoomChanged((roomId) => this.autoRelease.refresh(roomId));
     this.devices = new DeviceService({
       clock: this.clock,
       store: this.store.devices,
@@ -164,7 +178,13 @@ export class DoorplateServer {
 
     await this.publisher.start();
     this.stops.push(() => this.publisher.stop());
+    this.autoRelease.start();
+    this.stops.push(() => this.autoRelease.stop());
     await this.devices.start();
+    // A display moved to a room may bring a later check-in window with it.
+    this.devices.onChange(({ device }) => {
+      if (device.roomId) this.autoRelease.refresh(device.roomId);
+    });
     // Retained messages do not survive a broker restart: put them back after each reconnect.
     this.bus.on('connected', () => {
       void Promise.all([this.publisher.republishAll(), this.devices.republishConfigs()]).catch((e: Error) =>
@@ -189,6 +209,7 @@ export class DoorplateServer {
     roomRoutes(this.http, ctx);
     meetingRoutes(this.http, ctx);
     deviceRoutes(this.http, ctx);
+    flagRoutes(this.http, ctx, this.store.seriesFlags);
     adminPageRoutes(this.http);
     this.opts.extraRoutes?.(this.http, ctx);
     await this.http.listen({ host: config.server.http.host, port: config.server.http.port });

@@ -150,7 +150,9 @@ export class AutoRelease {
       if (at < due) due = at;
     }
     if (due === Infinity) return;
-    const handle = this.deps.clock.setTimeout(() => void this.fire(roomId), Math.max(0, due - this.deps.clock.now()));
+    // A window that closed while the server was down is acted on at once.
+    due = Math.max(due, this.deps.clock.now());
+    const handle = this.deps.clock.setTimeout(() => void this.fire(roomId), due - this.deps.clock.now());
     this.timers.set(roomId, { handle, due });
   }
 

@@ -149,16 +149,16 @@ export class DeviceService {
       let event;
       switch (verb) {
         case 'book':
-          event = (await bookings.bookNow(room.id, { durationMins: req.durationMins, via: 'panel', scope, key })).event;
+          event = (await bookings.bookNow(room.id, { durationMins: req.durationMins, via: 'panel', scope, key, deviceId: id })).event;
           break;
         case 'extend':
-          event = await bookings.extend(room.id, { mins: req.durationMins ?? 15, scope, key });
+          event = await bookings.extend(room.id, { mins: req.durationMins, scope, key, deviceId: id });
           break;
         case 'end':
           event = await bookings.end(room.id, { scope, key });
           break;
         case 'checkin':
-          event = await bookings.checkIn(room.id, { scope, key });
+          event = await bookings.checkIn(room.id, { scope, key, deviceId: id });
           break;
       }
       await answer({ status: 'ok', data: event ? { meeting: applyPrivacy(event, room.privacy) } : {} });
@@ -182,7 +182,7 @@ export class DeviceService {
   async publishConfig(id: string): Promise<void> {
     const d = this.deps.store.get(id);
     if (!d || d.status !== 'approved') return;
-    await this.deps.bus.publish('deviceConfig', { device: id }, this.deps.rooms.deviceConfig(d.roomId));
+    await this.deps.bus.publish('deviceConfig', { device: id }, this.deps.rooms.deviceConfig(d.roomId, d.id));
   }
 
   private need(id: string): DeviceRecord {
