@@ -65,7 +65,9 @@ export class OutboxWorker {
   /** Sends everything due now, then sets the timer for what is left. */
   drain(): Promise<void> {
     if (this.draining) return this.draining;
-    this.draining = (async () => {
+    const run = async (): Promise<void> => {
+      // Yield first, so `draining` is set before the loop can finish and clear it.
+      await Promise.resolve();
       try {
         for (const kind of Object.keys(this.deps.kinds)) {
           for (const item of this.deps.outbox.due(this.deps.clock.now(), 100, kind)) await this.send(item.id);
@@ -74,7 +76,8 @@ export class OutboxWorker {
         this.draining = null;
         this.arm();
       }
-    })();
+    };
+    this.draining = run();
     return this.draining;
   }
 

@@ -36,6 +36,8 @@ export async function googleHarness(opts: { tlsCa?: string; budget?: number } = 
   const fake = new FakeGoogle(() => clock.now(), opts.tlsCa);
   const root = await fake.start();
   for (const r of ROOMS) fake.calendars.set(r.calendar, new Map());
+  // The impersonated admin's own calendar, where attendee-mode bookings live.
+  fake.calendars.set('primary', new Map());
   const store = Store.open({ path: ':memory:', clock });
   store.rooms.upsertFromConfig(ROOMS);
   const api = createGoogleApi({ auth: injectedAuth(fake.token), apiRoot: root, now: () => clock.now() });
@@ -73,4 +75,14 @@ export async function settle<T>(p: Promise<T>, clock: FakeClock, stepMs = 1000):
 
 export function at(hhmm: string, day = '2026-03-02'): string {
   return `${day}T${hhmm}:00Z`;
+}
+
+/** Moves the fake clock (letting sockets answer in between) until `cond` holds; fails after `maxSteps`. */
+export async function until(cond: () => boolean, clock: FakeClock, what: string, stepMs = 1000, maxSteps = 2000): Promise<void> {
+  for (let i = 0; i < maxSteps; i++) {
+    if (cond()) return;
+    await clock.advanceAsync(stepMs);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }

@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Clock, TimerHandle } from '../../../shared/clock.js';
+import type { Logger } from '../../../shared/logger.js';
+import { sha256Hex, verifySha256 } from '../../security/secrets.js';
+import type { PushChannel } from '../../store/repos/push-channels.js';
+import type { Store } from '../../store/store.js';
+import { ProviderRequestError } from '../../sync/provider-error.js';
+import type { RequestRunner } from '../../sync/request-runner.js';
+import type { GoogleApi } from './google-types.js';
+import { GOOGLE } from './google-sync.js';
+
+const HOUR = 3_600_000;
+
+export type GoogleNotice =
+  | { kind: 'ok'; roomId: string; state: string; channelId: string }
+  | { kind: 'unknown'; channelId: string; resourceId: string }
+  | { kind: 'refused'; why: string };
+
+function header(h: IncomingHttpHeaders, name: string): string {
+  const v = h[name];
+  return Array.isArray(v) ? (v[0] ?? '') : (v ?? '');
+}
+
+/**
+ * Google push channels, one per room. Google never renews a channel: before one runs out a
+ * new one is opened, both overlap for a moment, then the old one is stopped. Each channel has
+ * its own random token, stored only as a hash; a notification counts only when its channel id
+ * is ours and its token matches (in constant time).
+ */
+export class GoogleChannels {
+  private timer: TimerHandle | null = null;
+
+  constructor(
+    private readonly deps: {
+      api: GoogleApi;
+      runner: RequestRunner;
+      store: Store;
+      clock: Clock;
+      log: Logger;
+      address: string;
+      ttlSecs?: number;
+      renewBeforeMs?: number;
+      rooms: () => ReadonlyArray<{ id: string; calendar: string }>;
+    },
+  ) {}
+
+  private get renewBefore(): number {
+    return this.deps.renewBeforeMs ?? 24 * HOUR;
+  }
+
+  list(): PushChannel[] {
+    return this.deps.store.pushChannels.list({ provider: GOOGLE });
+  }
+
+  async start(): Promise<void> {
+    await this.renewDue();
+  }
+
+  stop(): void {
+    this.deps.clock.clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Opens channels for rooms without a live one and replaces those close to running out. */
+  async renewDue(force = false): Promise<void> {
+    try {
+      for (const room of this.deps.rooms()) {
+        try {
+          await this.ensure(room.id, room.calendar, force);
+        } catch (e) {
+          this.deps.log.warn({ room: room.id, err: (e as Error).message }, 'could not open a push channel');
+        }
+      }
+    } finally {
+      this.arm();
+    }
+  }
+
+  async ensure(roomId: string, calendarId: string, force = false): Promise<void> {
+    const now = this.deps.clock.now();
+    const existing = this.deps.store.pushChannels.list({ roomId, provider: GOOGLE });
+    if (!force && existing.some((c) => c.expiresAt > now + this.renewBefore)) return;
+    const id = `dp${randomBytes(16).toString('hex')}`;
+    const token = randomBytes(32).toString('base64url');
+    const ch = await this.deps.runner.run('channels.watch', () =>
+      this.deps.api.watch(calendarId, { id, token, address: this.deps.address, ttlSecs: this.deps.ttlSecs ?? 604_800 }),
+    );
+    this.deps.store.pushChannels.add({ id, roomId, provider: GOOGLE, resourceId: ch.resourceId, tokenHash: sha256Hex(token), expiresAt: ch.expiration });
+    this.deps.log.info({ room: roomId, channel: id, expiresAt: new Date(ch.expiration).toISOString() }, 'push channel opened');
+    for (const old of existing) await this.stopChannel(old);
+  }
+
+  async stopChannel(c: Pick<PushChannel, 'id' | 'resourceId'>): Promise<void> {
+    try {
+      await this.deps.runner.run('channels.stop', () => this.deps.api.stopChannel(c.id, c.resourceId ?? ''));
+    } catch (e) {
+      // Already gone at Google (expired, stopped before): forgetting it is all that is left.
+      if (!(e instanceof ProviderRequestError && e.status === 404)) throw e;
+    }
+    this.deps.store.pushChannels.remove(c.id);
+  }
+
+  async stopRoom(roomId: string): Promise<void> {
+    for (const c of this.deps.store.pushChannels.list({ roomId, provider: GOOGLE })) await this.stopChannel(c);
+  }
+
+  async stopAll(): Promise<number> {
+    const all = this.list();
+    for (const c of all) await this.stopChannel(c);
+    return all.length;
+  }
+
+  verify(headers: IncomingHttpHeaders): GoogleNotice {
+    const channelId = header(headers, 'x-goog-channel-id');
+    const token = header(headers, 'x-goog-channel-token');
+    const resourceId = header(headers, 'x-goog-resource-id');
+    const state = header(headers, 'x-goog-resource-state');
+    if (!channelId || !resourceId || !state) return { kind: 'refused', why: 'missing X-Goog-Channel-ID, X-Goog-Resource-ID or X-Goog-Resource-State' };
+    const c = this.deps.store.pushChannels.get(channelId);
+    if (!c || c.provider !== GOOGLE) return { kind: 'unknown', channelId, resourceId };
+    const tokenOk = c.tokenHash !== null && verifySha256(token, c.tokenHash);
+    if (!tokenOk) return { kind: 'refused', why: `wrong token for channel ${channelId}` };
+    if (c.resourceId !== null && c.resourceId !== resourceId) return { kind: 'refused', why: `resource id does not match channel ${channelId}` };
+    return { kind: 'ok', roomId: c.roomId, state, channelId };
+  }
+
+  private arm(): void {
+    this.deps.clock.clearTimeout(this.timer);
+    const first = this.list()[0];
+    if (!first) return;
+    const wait = Math.max(60_000, first.expiresAt - this.renewBefore - this.deps.clock.now());
+    this.timer = this.deps.clock.setTimeout(() => void this.renewDue(), wait);
+  }
+}

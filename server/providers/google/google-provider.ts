@@ -1,0 +1,335 @@
+import type { Clock } from '../../../shared/clock.js';
+import type { GoogleProviderConfig } from '../../../shared/config/schema.js';
+import { DoorplateError } from '../../../shared/errors.js';
+import type { Logger } from '../../../shared/logger.js';
+import type { CalendarEvent } from '../../../shared/model/event.js';
+import type { Store } from '../../store/store.js';
+import { parseEvent } from '../../store/repos/events.js';
+import { OutboxWorker } from '../../sync/outbox-worker.js';
+import { RequestBudget } from '../../sync/request-budget.js';
+import { RequestRunner } from '../../sync/request-runner.js';
+import { SyncScheduler } from '../../sync/sync-scheduler.js';
+import type { WebhookAnswer, WebhookRequest } from '../../webhooks/webhook-server.js';
+import { bookingEventId } from '../local/booking-id.js';
+import type { BookingRequest, CalendarProvider, ProviderResource } from '../provider.js';
+import { GoogleChannels } from './google-channels.js';
+import { PROP } from './google-mapping.js';
+import { GOOGLE, GoogleSync } from './google-sync.js';
+import type { GoogleApi, GoogleEvent } from './google-types.js';
+import { sendGoogleWrite, SYNC_KIND, WRITE_KIND, type GoogleWrite } from './google-writes.js';
+import { roomsThatDiffer } from './safety-net.js';
+
+export interface GoogleProviderDeps {
+  api: GoogleApi;
+  store: Store;
+  clock: Clock;
+  config: GoogleProviderConfig;
+  log: Logger;
+  random?: () => number;
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * Google Workspace rooms. Reads: each room's resource calendar is copied into the store (full,
+ * then incremental sync), triggered by push channels or, without a public webhook, by polling.
+ * Writes: recorded locally together with an outbox row in one transaction, then sent; a write
+ * that cannot be sent now is sent later, and a repeat is harmless (client-chosen event ids).
+ * Check-in is local: Google has no field for it, and it only matters to this server.
+ */
+export class GoogleProvider implements CalendarProvider {
+  readonly kind = 'google';
+  readonly readOnly = false;
+  readonly budget: RequestBudget;
+  readonly runner: RequestRunner;
+  readonly channels: GoogleChannels | null;
+  private readonly syncer: GoogleSync;
+  private readonly worker: OutboxWorker;
+  private readonly scheduler: SyncScheduler;
+  private readonly listeners = new Set<(roomId: string) => void>();
+  private readonly staleListeners = new Set<(roomId: string, stale: boolean) => void>();
+  private safetyTimer: ReturnType<Clock['setTimeout']> | null = null;
+  private started: Promise<void> | null = null;
+
+  constructor(private readonly deps: GoogleProviderDeps) {
+    const { config, clock, log, store, api } = deps;
+    this.budget = new RequestBudget(clock, config.budget.requests, config.budget.windowSecs * 1000);
+    this.runner = new RequestRunner({ clock, budget: this.budget, log, random: deps.random, provider: GOOGLE });
+    this.syncer = new GoogleSync({ api, runner: this.runner, store, clock, log, pendingIds: (roomId) => this.pendingInserts(roomId) });
+    this.worker = new OutboxWorker({
+      clock,
+      outbox: store.outbox,
+      log,
+      random: deps.random,
+      kinds: {
+        [WRITE_KIND]: {
+          send: (item) => sendGoogleWrite(item, { api, runner: this.runner, store }),
+          gaveUp: (item) => this.undo(item.roomId, item.payload as GoogleWrite),
+        },
+        [SYNC_KIND]: { send: async (item) => void (await this.sync(item.roomId ?? '')) },
+      },
+    });
+    this.scheduler = new SyncScheduler({
+      clock,
+      log,
+      rooms: () => this.rooms().map((r) => r.id),
+      sync: (roomId) => this.sync(roomId),
+      pollMs: config.webhook ? null : config.pollSecs * 1000,
+      onStale: (roomId, stale) => {
+        for (const l of [...this.staleListeners]) l(roomId, stale);
+      },
+    });
+    this.channels = config.webhook
+      ? new GoogleChannels({ api, runner: this.runner, store, clock, log, address: `${config.webhook.publicUrl.replace(/\/$/, '')}/webhooks/google`, rooms: () => this.rooms() })
+      : null;
+  }
+
+  /** Rooms with a Google calendar (resource email) configured. */
+  private rooms(): Array<{ id: string; calendar: string }> {
+    return this.deps.store.rooms.list().flatMap((r) => (r.calendar ? [{ id: r.id, calendar: r.calendar }] : []));
+  }
+
+  private calendarOf(roomId: string): string {
+    const room = this.deps.store.rooms.get(roomId);
+    if (!room) throw new DoorplateError('ROOM_NOT_FOUND', `no room ${JSON.stringify(roomId)}`);
+    if (!room.calendar) throw new DoorplateError('BAD_REQUEST', `room ${roomId} has no calendar: set rooms[].calendar to its resource email`);
+    return room.calendar;
+  }
+
+  async start(): Promise<void> {
+    this.worker.start();
+    // The first syncs run in the background: a slow or absent Google must not hold up the server.
+    this.started = (async () => {
+      await this.scheduler.start();
+      await this.channels?.start();
+      this.armSafetyNet();
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.deps.clock.clearTimeout(this.safetyTimer);
+    this.channels?.stop();
+    await this.scheduler.stop();
+    await this.started?.catch(() => undefined);
+    await this.worker.stop();
+  }
+
+  /** Resolves once the first sync of every room has been tried (tests, the benchmark). */
+  async ready(): Promise<void> {
+    await this.started;
+  }
+
+  async sync(roomId: string): Promise<{ changed: boolean }> {
+    const { changed } = await this.syncer.sync(roomId, this.calendarOf(roomId));
+    if (changed) this.emit(roomId);
+    return { changed };
+  }
+
+  /** A sync through the scheduler: coalesced with one already running for the room. */
+  requestSync(roomId: string): Promise<void> {
+    return this.scheduler.request(roomId);
+  }
+
+  async book(req: BookingRequest): Promise<CalendarEvent> {
+    const calendarId = this.calendarOf(req.roomId);
+    const id = bookingEventId(req.key);
+    const now = new Date(this.deps.clock.now()).toISOString();
+    const { event, outboxId } = this.deps.store.transaction(() => {
+      const existing = this.deps.store.events.get(req.roomId, id);
+      if (existing) return { event: existing, outboxId: null };
+      const booked = parseEvent(req.roomId, {
+        id,
+        title: req.title,
+        organizer: req.organizer,
+        start: req.start,
+        end: req.end,
+        allDay: false,
+        status: 'confirmed',
+        roomResponse: 'accepted',
+        private: false,
+        checkInRequired: req.checkInRequired,
+        checkedInAt: null,
+        seriesId: null,
+        bookedAt: now,
+        bookedVia: req.bookedVia,
+      } satisfies CalendarEvent);
+      this.deps.store.events.upsert(req.roomId, booked);
+      const onRoomCalendar = this.deps.config.bookOn === 'room-calendar';
+      const body: GoogleEvent = {
+        id,
+        summary: req.title,
+        start: { dateTime: req.start },
+        end: { dateTime: req.end },
+        ...(onRoomCalendar ? {} : { attendees: [{ email: calendarId, resource: true }] }),
+        extendedProperties: { private: { [PROP.via]: req.bookedVia, [PROP.checkIn]: req.checkInRequired ? '1' : '0', [PROP.bookedAt]: now } },
+      };
+      const write: GoogleWrite = { op: 'insert', calendarId: onRoomCalendar ? calendarId : 'primary', body };
+      return { event: booked, outboxId: this.deps.store.outbox.enqueue({ kind: WRITE_KIND, roomId: req.roomId, payload: write }) };
+    });
+    if (outboxId === null) return event;
+    this.emit(req.roomId);
+    await this.sendNow(outboxId, 'booking');
+    return this.deps.store.events.get(req.roomId, id) ?? event;
+  }
+
+  async setEnd(roomId: string, eventId: string, end: string): Promise<CalendarEvent> {
+    const calendarId = this.calendarOf(roomId);
+    const { event, outboxId } = this.deps.store.transaction(() => {
+      const current = this.liveEvent(roomId, eventId);
+      if (current.allDay) throw new DoorplateError('BAD_REQUEST', `event ${eventId} lasts all day; its end cannot be moved`);
+      if (Date.parse(end) <= Date.parse(current.start)) throw new DoorplateError('VALIDATION', `end: must be after the meeting's start (${current.start})`);
+      if (current.end === end) return { event: current, outboxId: null };
+      const updated = parseEvent(roomId, { ...current, end });
+      this.deps.store.events.upsert(roomId, updated);
+      const target = this.writeCalendar(current, calendarId);
+      const write: GoogleWrite = { op: 'patch', calendarId: target, eventId, patch: { end: { dateTime: end } }, ifMatch: target === calendarId };
+      return { event: updated, outboxId: this.deps.store.outbox.enqueue({ kind: WRITE_KIND, roomId, payload: write }) };
+    });
+    if (outboxId === null) return event;
+    this.emit(roomId);
+    await this.sendNow(outboxId, 'change');
+    return this.deps.store.events.get(roomId, eventId) ?? event;
+  }
+
+  async cancel(roomId: string, eventId: string): Promise<void> {
+    const calendarId = this.calendarOf(roomId);
+    const outboxId = this.deps.store.transaction(() => {
+      const current = this.deps.store.events.get(roomId, eventId);
+      if (!current) throw new DoorplateError('MEETING_NOT_FOUND', `room ${roomId} has no meeting ${JSON.stringify(eventId)}`);
+      if (current.status === 'cancelled') return null;
+      this.deps.store.events.upsert(roomId, { ...current, status: 'cancelled' });
+      const ours = current.bookedVia !== 'provider';
+      const how = ours ? (this.deps.config.bookOn === 'room-calendar' ? 'delete' : 'drop-room') : 'decline';
+      const write: GoogleWrite = { op: 'release', calendarId: this.writeCalendar(current, calendarId), eventId, roomEmail: calendarId, how };
+      return this.deps.store.outbox.enqueue({ kind: WRITE_KIND, roomId, payload: write });
+    });
+    if (outboxId === null) return;
+    this.emit(roomId);
+    await this.sendNow(outboxId, 'release');
+  }
+
+  /** Local only: Google has no check-in field, and the sync keeps `checkedInAt` as it is. */
+  async checkIn(roomId: string, eventId: string, at: string): Promise<CalendarEvent> {
+    this.calendarOf(roomId);
+    const { event, changed } = this.deps.store.transaction(() => {
+      const current = this.liveEvent(roomId, eventId);
+      if (current.checkedInAt !== null) return { event: current, changed: false };
+      const updated = parseEvent(roomId, { ...current, checkedInAt: at });
+      this.deps.store.events.upsert(roomId, updated);
+      return { event: updated, changed: true };
+    });
+    if (changed) this.emit(roomId);
+    return event;
+  }
+
+  onRoomChanged(listener: (roomId: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onStaleChanged(listener: (roomId: string, stale: boolean) => void): () => void {
+    this.staleListeners.add(listener);
+    return () => this.staleListeners.delete(listener);
+  }
+
+  async listResources(): Promise<ProviderResource[]> {
+    const list = await this.runner.run('resources.list', () => this.deps.api.listResources(this.deps.config.customer));
+    return list.map((r) => ({ id: r.id, name: r.name, email: r.email, capacity: r.capacity }));
+  }
+
+  /** `POST /webhooks/google`: verify, record the room as due for a sync, answer, then sync. */
+  async notification(req: WebhookRequest): Promise<WebhookAnswer> {
+    const channels = this.channels;
+    if (!channels) return { status: 404 };
+    const notice = channels.verify(req.headers);
+    if (notice.kind === 'refused') {
+      this.deps.log.warn({ remote: req.remote, why: notice.why }, 'refused a Google notification');
+      return { status: 401 };
+    }
+    if (notice.kind === 'unknown') {
+      this.deps.log.warn({ remote: req.remote, channel: notice.channelId }, 'notification for a channel we do not hold; stopping it');
+      return { status: 200, after: () => channels.stopChannel({ id: notice.channelId, resourceId: notice.resourceId }) };
+    }
+    // The first message on a channel only says it works.
+    if (notice.state === 'sync') return { status: 200 };
+    const roomId = notice.roomId;
+    const queued = this.deps.store.outbox.list({ kind: SYNC_KIND, state: 'pending' }).find((i) => i.roomId === roomId);
+    const id = queued?.id ?? this.deps.store.outbox.enqueue({ kind: SYNC_KIND, roomId, payload: { channel: notice.channelId } });
+    return { status: 200, after: () => this.worker.send(id) };
+  }
+
+  /**
+   * The net under lost notifications: one freeBusy query per 50 rooms, compared with the
+   * stored agenda for the next day; only rooms that differ are synced. Returns them.
+   */
+  async safetyNet(): Promise<string[]> {
+    const rooms = this.rooms();
+    const now = this.deps.clock.now();
+    const from = new Date(now).toISOString();
+    const to = new Date(now + 24 * HOUR).toISOString();
+    const differing: string[] = [];
+    for (let i = 0; i < rooms.length; i += 50) {
+      const chunk = rooms.slice(i, i + 50);
+      const busy = await this.runner.run('freebusy', () => this.deps.api.freeBusy(chunk.map((r) => r.calendar), from, to));
+      differing.push(...roomsThatDiffer(chunk, busy, (roomId) => this.deps.store.events.listForRoom(roomId, now, now + 24 * HOUR), now, now + 24 * HOUR));
+    }
+    await Promise.all(differing.map((r) => this.scheduler.request(r)));
+    return differing;
+  }
+
+  private armSafetyNet(): void {
+    if (!this.channels) return;
+    this.safetyTimer = this.deps.clock.setTimeout(() => {
+      void this.safetyNet()
+        .catch((e: unknown) => this.deps.log.warn({ err: (e as Error).message }, 'safety-net check failed'))
+        .finally(() => this.armSafetyNet());
+    }, this.deps.config.safetyNetSecs * 1000);
+  }
+
+  private async sendNow(outboxId: number, what: string): Promise<void> {
+    const outcome = await this.worker.send(outboxId);
+    if (outcome === 'failed') {
+      const item = this.deps.store.outbox.get(outboxId);
+      throw new DoorplateError('PROVIDER_UNAVAILABLE', `Google refused the ${what}: ${item?.lastError ?? 'unknown error'}`);
+    }
+  }
+
+  /** Our own bookings live on the organizer's calendar in attendee mode; everything else on the room's. */
+  private writeCalendar(e: CalendarEvent, roomCalendar: string): string {
+    return e.bookedVia !== 'provider' && this.deps.config.bookOn === 'attendee' ? 'primary' : roomCalendar;
+  }
+
+  private pendingInserts(roomId: string): Set<string> {
+    const ids = new Set<string>();
+    for (const item of this.deps.store.outbox.list({ kind: WRITE_KIND, state: 'pending' })) {
+      const w = item.payload as GoogleWrite;
+      if (item.roomId === roomId && w.op === 'insert' && w.body.id) ids.add(w.body.id);
+    }
+    return ids;
+  }
+
+  /** Google refused a write for good: take back the local insert, and let Google's copy win. */
+  private undo(roomId: string | null, w: GoogleWrite): void {
+    if (!roomId) return;
+    if (w.op === 'insert' && w.body.id) this.deps.store.events.remove(roomId, w.body.id);
+    this.emit(roomId);
+    void this.scheduler.request(roomId);
+  }
+
+  private liveEvent(roomId: string, eventId: string): CalendarEvent {
+    const current = this.deps.store.events.get(roomId, eventId);
+    if (!current) throw new DoorplateError('MEETING_NOT_FOUND', `room ${roomId} has no meeting ${JSON.stringify(eventId)}`);
+    if (current.status === 'cancelled') throw new DoorplateError('NOTHING_TO_DO', `meeting ${eventId} in room ${roomId} was cancelled`);
+    return current;
+  }
+
+  private emit(roomId: string): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(roomId);
+      } catch (e) {
+        this.deps.log.error({ err: e, room: roomId }, 'room-changed listener failed');
+      }
+    }
+  }
+}
