@@ -1,0 +1,59 @@
+import type { OAuth2Client } from 'google-auth-library';
+import type { Clock } from '../../shared/clock.js';
+import type { Config } from '../../shared/config/schema.js';
+import { DoorplateError } from '../../shared/errors.js';
+import { createLogger, type Logger } from '../../shared/logger.js';
+import type { Store } from '../store/store.js';
+import { WebhookServer } from '../webhooks/webhook-server.js';
+import { createGoogleApi, serviceAccountAuth } from './google/google-api.js';
+import { GoogleProvider } from './google/google-provider.js';
+import { LocalProvider } from './local/local-provider.js';
+import type { CalendarProvider } from './provider.js';
+
+export interface ProviderParts {
+  provider: CalendarProvider;
+  /** The HTTPS listener for push notifications, when the config names one; start it after the provider. */
+  webhook: WebhookServer | null;
+  /** Tells when a room's data turns stale (provider unreachable) or fresh again. */
+  onStale: (listener: (roomId: string, stale: boolean) => void) => () => void;
+}
+
+export interface ProviderDeps {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  defaultTimeZone: string;
+  /** Credentials injected instead of the configured ones (tests, tokens from elsewhere). */
+  googleAuth?: OAuth2Client;
+}
+
+/** Builds the calendar provider the config asks for, with its webhook listener. */
+export function createProvider(config: Config, deps: ProviderDeps): ProviderParts {
+  const p = config.provider;
+  switch (p.kind) {
+    case 'local':
+      return {
+        provider: new LocalProvider({ store: deps.store, clock: deps.clock, defaultTimeZone: deps.defaultTimeZone, logger: createLogger('server:provider:local', deps.log) }),
+        webhook: null,
+        onStale: () => () => undefined,
+      };
+    case 'google': {
+      const log = createLogger('server:sync:google', deps.log);
+      const api = createGoogleApi({ auth: deps.googleAuth ?? serviceAccountAuth(p), apiRoot: p.apiRoot, now: () => deps.clock.now() });
+      const provider = new GoogleProvider({ api, store: deps.store, clock: deps.clock, config: p, log });
+      const webhook = p.webhook
+        ? new WebhookServer({
+            host: p.webhook.host,
+            port: p.webhook.port,
+            keyPath: p.webhook.key,
+            certPath: p.webhook.cert,
+            routes: { '/webhooks/google': (req) => provider.notification(req) },
+            log: createLogger('server:webhooks', deps.log),
+          })
+        : null;
+      return { provider, webhook, onStale: (l) => provider.onStaleChanged(l) };
+    }
+    case 'microsoft':
+      throw new DoorplateError('BAD_REQUEST', 'provider.kind: "microsoft" is not available in this version; use "google" or "local"');
+  }
+}
