@@ -40,6 +40,26 @@ export const AutoReleaseSchema = z.strictObject({
   flagSeriesAfter: z.number().int().min(1).max(100).default(3),
 });
 
+/*
+ * What a room or a display overrides: only the fields written. A `.partial()` of the schemas
+ * above would still fill in their defaults and so put the site's own values back to them.
+ */
+const Booking = BookingPolicySchema.shape;
+export const BookingOverrideSchema = z.strictObject({
+  durationsMins: Booking.durationsMins.unwrap().optional(),
+  defaultDurationMins: Booking.defaultDurationMins.unwrap().optional(),
+  minMins: Booking.minMins.unwrap().optional(),
+  granularityMins: Booking.granularityMins.unwrap().optional(),
+  extendStepsMins: Booking.extendStepsMins.unwrap().optional(),
+});
+const Release = AutoReleaseSchema.shape;
+export const AutoReleaseOverrideSchema = z.strictObject({
+  enabled: Release.enabled.unwrap().optional(),
+  exemptBookedWithinMins: Release.exemptBookedWithinMins.unwrap().optional(),
+  exemptLongerThanMins: Release.exemptLongerThanMins.unwrap().optional(),
+  flagSeriesAfter: Release.flagSeriesAfter.unwrap().optional(),
+});
+
 export const RoomConfigSchema = z.strictObject({
   id: Id,
   name: z.string().min(1).max(128),
@@ -51,8 +71,8 @@ export const RoomConfigSchema = z.strictObject({
   locale: z.string().max(16).optional(),
   privacy: PrivacyMode.optional(),
   checkIn: CheckInPolicySchema.partial().optional(),
-  booking: BookingPolicySchema.partial().optional(),
-  autoRelease: AutoReleaseSchema.partial().optional(),
+  booking: BookingOverrideSchema.optional(),
+  autoRelease: AutoReleaseOverrideSchema.optional(),
 });
 
 /**
@@ -63,7 +83,7 @@ export const RoomConfigSchema = z.strictObject({
 export const DeviceOverrideSchema = z.strictObject({
   id: Id,
   checkIn: CheckInPolicySchema.partial().optional(),
-  booking: BookingPolicySchema.partial().optional(),
+  booking: BookingOverrideSchema.optional(),
 });
 
 /** The HTTPS listener that takes provider push notifications (PEM files), on its own port. */
