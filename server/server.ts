@@ -5,6 +5,8 @@ import type { Config } from '../shared/config/schema.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { Store } from './store/store.js';
 import { LocalProvider } from './providers/local/local-provider.js';
+import { createProvider } from './providers/create-provider.js';
+import type { CalendarProvider } from './providers/provider.js';
 import { RoomDirectory, systemTimeZone } from './rooms/room-directory.js';
 import { StatePublisher } from './state/state-publisher.js';
 import { BookingService } from './bookings/booking-service.js';
@@ -51,7 +53,7 @@ export class DoorplateServer {
   rooms!: RoomDirectory;
   broker: EmbeddedBroker | null = null;
   bus!: ServerClient;
-  provider!: LocalProvider;
+  provider!: CalendarProvider;
   publisher!: StatePublisher;
   bookings!: BookingService;
   autoRelease!: AutoRelease;
@@ -131,16 +133,25 @@ export class DoorplateServer {
     await this.bus.start();
     this.stops.push(() => this.bus.stop());
 
-    this.provider = new LocalProvider({ store: this.store, clock: this.clock, defaultTimeZone: config.site.timeZone ?? systemTimeZone(), logger: createLogger('server:provider:local', log) });
+    const providerParts = createProvider(config, { store: this.store, clock: this.clock, log, defaultTimeZone: config.site.timeZone ?? systemTimeZone() });
+    this.provider = providerParts.provider;
+    const local = this.provider instanceof LocalProvider ? this.provider : null;
     // Seed only empty rooms, so a restarted demo keeps what people booked or cancelled.
     for (const [roomId, events] of this.opts.seed ?? []) {
-      if (this.store.events.listForRoom(roomId).length === 0) for (const e of events) this.provider.addEvent(roomId, e);
+      if (local && this.store.events.listForRoom(roomId).length === 0) for (const e of events) local.addEvent(roomId, e);
     }
     await this.provider.start();
     this.stops.push(() => this.provider.stop());
+    const webhook = providerParts.webhook;
+    if (webhook) {
+      await webhook.start();
+      this.stops.push(() => webhook.stop());
+    }
 
     this.publisher = new StatePublisher({ clock: this.clock, rooms: this.rooms, events: this.store.events, bus: this.bus, log: createLogger('server:state', log) });
     this.provider.onRoomChanged((roomId) => void this.publisher.refresh(roomId));
+    // The displays keep the last known state, marked stale, while the provider is unreachable.
+    providerParts.onStale((roomId, stale) => void this.publisher.setStale(roomId, stale));
     this.publisher.onUpdate((roomId, what) => {
       this.store.changes.append({ kind: 'room', roomId, payload: what });
     });
