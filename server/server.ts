@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SystemClock, type Clock } from '../shared/clock.js';
 import type { Config } from '../shared/config/schema.js';
@@ -15,7 +15,7 @@ import { DeviceService } from './devices/device-service.js';
 import { EmbeddedBroker } from './broker/embedded-broker.js';
 import { ServerClient } from './broker/server-client.js';
 import { storeDirectory } from './broker/store-directory.js';
-import { newSecret, sha256Hex, verifySha256 } from './security/secrets.js';
+import { newSecret, sha256Hex } from './security/secrets.js';
 import { bootstrapSecret } from './secrets-bootstrap.js';
 import { createHttpApp, type HttpApp } from './http/app.js';
 import type { HttpContext, HealthReport } from './http/context.js';
@@ -26,6 +26,17 @@ import { deviceRoutes } from './http/routes/devices.js';
 import { adminPageRoutes } from './http/routes/admin-page.js';
 import { flagRoutes } from './http/routes/flags.js';
 import { serverMetrics } from './server-metrics.js';
+import { AdminToken } from './security/admin-token.js';
+import { ChangeFeed } from './stream/change-feed.js';
+import { ChangePruner } from './stream/change-pruner.js';
+import { StreamHub } from './stream/stream-hub.js';
+import { buildSnapshot } from './stream/snapshot.js';
+import { NotifyService } from './notify/notify-service.js';
+import { TokenBucket } from './notify/token-bucket.js';
+import { streamRoutes } from './http/routes/stream.js';
+import { notifyRoutes } from './http/routes/notify.js';
+import { kioskRoutes } from './http/routes/kiosk.js';
+import { adminTokenRoutes } from './http/routes/admin-token.js';
 import type { CalendarEvent } from '../shared/model/event.js';
 
 export interface ServerOptions {
@@ -60,6 +71,10 @@ export class DoorplateServer {
   devices!: DeviceService;
   http!: HttpApp;
   adminToken: string | null = null;
+  adminTokens!: AdminToken;
+  feed!: ChangeFeed;
+  streams!: StreamHub;
+  notify!: NotifyService;
   enrollmentToken: string | null = null;
   private readonly stops: Array<() => Promise<void> | void> = [];
 
@@ -104,6 +119,7 @@ export class DoorplateServer {
     const admin = bootstrapSecret({ name: 'admin-token', configuredHash: config.server.adminTokenHash, settings: this.store.settings, dataDir, plain: this.opts.adminToken });
     const enrollment = bootstrapSecret({ name: 'enrollment-token', configuredHash: config.server.enrollment.tokenHash, settings: this.store.settings, dataDir, plain: this.opts.enrollmentToken });
     this.adminToken = admin.plain;
+    this.adminTokens = new AdminToken({ hash: admin.hash, fromConfig: !this.opts.adminToken && config.server.adminTokenHash !== undefined, settings: this.store.settings, file: admin.file });
     this.enrollmentToken = enrollment.plain;
 
     // The server's own broker password lives only in memory, new at every start.
@@ -152,8 +168,9 @@ export class DoorplateServer {
     this.provider.onRoomChanged((roomId) => void this.publisher.refresh(roomId));
     // The displays keep the last known state, marked stale, while the provider is unreachable.
     providerParts.onStale((roomId, stale) => void this.publisher.setStale(roomId, stale));
+    this.feed = new ChangeFeed(this.store.changes, this.clock, createLogger('server:stream', log));
     this.publisher.onUpdate((roomId, what) => {
-      this.store.changes.append({ kind: 'room', roomId, payload: what });
+      this.feed.append({ kind: 'room', roomId, payload: what });
     });
 
     this.bookings = new BookingService({ clock: this.clock, rooms: this.rooms, events: this.store.events, calendar: this.provider, idempotency: this.store.idempotency });
@@ -181,7 +198,7 @@ export class DoorplateServer {
     });
     this.devices.onChange(({ device }) => {
       const { secretHash: _hidden, ...visible } = device;
-      this.store.changes.append({ kind: 'device', deviceId: device.id, payload: visible });
+      this.feed.append({ kind: 'device', deviceId: device.id, payload: visible });
     });
     this.broker?.on('clientConnected', (identity) => {
       if (identity.kind === 'device') this.devices.secretUsed(identity.deviceId);
@@ -203,7 +220,32 @@ export class DoorplateServer {
       );
     });
 
-    this.http = createHttpApp(createLogger('server:http', log));
+    const { stream: streamCfg, notify: notifyCfg } = config.server;
+    const pruner = new ChangePruner({
+      clock: this.clock,
+      changes: this.store.changes,
+      maxChanges: streamCfg.maxChanges,
+      maxAgeMs: streamCfg.maxAgeHours * 3_600_000,
+      also: () => this.store.notices.pruneExpired(),
+      log: createLogger('server:stream', log),
+    });
+    pruner.start();
+    this.stops.push(() => pruner.stop());
+    this.notify = new NotifyService({
+      clock: this.clock,
+      rooms: this.rooms,
+      devices: this.store.devices,
+      notices: this.store.notices,
+      bus: this.bus,
+      feed: this.feed,
+      limiter: new TokenBucket(this.clock, notifyCfg.perMinute, 60_000),
+      log: createLogger('server:notify', log),
+    });
+    this.streams = new StreamHub({ clock: this.clock, heartbeatMs: streamCfg.heartbeatSecs * 1000 });
+    this.adminTokens.onRotate(() => this.streams.recheckAll());
+
+    const tls = config.server.http.tls;
+    this.http = createHttpApp(createLogger('server:http', log), { tls: tls && { key: readFileSync(tls.key), cert: readFileSync(tls.cert) } });
     const ctx: HttpContext = {
       clock: this.clock,
       rooms: this.rooms,
@@ -212,7 +254,7 @@ export class DoorplateServer {
       bookings: this.bookings,
       devices: this.devices,
       deviceStore: this.store.devices,
-      tokens: { verify: (token) => verifySha256(token, admin.hash) },
+      tokens: { verify: (token) => this.adminTokens.verify(token) },
       health: () => this.health(),
       metrics: () => serverMetrics(this),
     };
@@ -222,10 +264,24 @@ export class DoorplateServer {
     deviceRoutes(this.http, ctx);
     flagRoutes(this.http, ctx, this.store.seriesFlags);
     adminPageRoutes(this.http);
+    const published = (roomId: string) => this.publisher.snapshot(roomId);
+    streamRoutes(this.http, { clock: this.clock, feed: this.feed, hub: this.streams, tokens: ctx.tokens, snapshot: () => buildSnapshot({ rooms: this.rooms, roomView: (id) => this.feed.room(id), published, devices: this.store.devices }) });
+    notifyRoutes(this.http, { tokens: ctx.tokens, notify: this.notify });
+    kioskRoutes(this.http, { clock: this.clock, feed: this.feed, hub: this.streams, published, notices: this.store.notices, rooms: this.rooms });
+    adminTokenRoutes(this.http, { tokens: ctx.tokens, rotate: () => this.rotateAdminToken() });
     this.opts.extraRoutes?.(this.http, ctx);
     await this.http.listen({ host: config.server.http.host, port: config.server.http.port });
     this.stops.push(() => this.http.close());
+    // Open event streams would keep the HTTP server from closing: end them first.
+    this.stops.push(() => this.streams.stop());
     log.info({ http: this.httpPort, mqtt: this.mqttPort, rooms: this.rooms.list().length }, 'server started');
+  }
+
+  /** A new admin token (returned once, only its hash kept); the old one and its streams stop at once. */
+  rotateAdminToken(): string {
+    const plain = this.adminTokens.rotate();
+    this.adminToken = plain;
+    return plain;
   }
 
   health(): HealthReport {

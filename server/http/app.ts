@@ -6,9 +6,16 @@ import { DoorplateError } from '../../shared/errors.js';
  * The Fastify instance with the error contract every route shares: `{error: {code, message}}`
  * with the status of the code, never a 200 that says it failed.
  */
-export function createHttpApp(log: Logger, opts: { bodyLimit?: number } = {}) {
+export function createHttpApp(log: Logger, opts: { bodyLimit?: number; tls?: { key: Buffer; cert: Buffer } } = {}) {
+  // With TLS: HTTP/2 (a browser holds many event streams on one connection), HTTP/1.1 still answered.
+  // Routes see the same request and reply API either way, so the instance keeps the HTTP/1 type.
+  const transport = opts.tls ? ({ http2: true, https: { allowHTTP1: true, key: opts.tls.key, cert: opts.tls.cert } } as unknown as { http2?: false }) : {};
   const app = Fastify({
+    ...transport,
     loggerInstance: log,
+    // A stop must not wait for clients: a socket opened but never used (browsers and fetch open
+    // spares) counts as busy and would hold close() for the 72 s keep-alive time.
+    forceCloseConnections: true,
     // Refusals and failures are logged by the error handler below; one line per request is noise on a Pi.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit ?? 64 * 1024,

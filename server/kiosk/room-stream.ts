@@ -1,0 +1,69 @@
+import type { Clock } from '../../shared/clock.js';
+import type { Notice } from '../store/repos/notices.js';
+import type { RoomInfo } from '../rooms/room-directory.js';
+import type { Change, ChangeFeed } from '../stream/change-feed.js';
+import type { SseConnection, SseSink } from '../stream/sse-connection.js';
+import type { StreamHub } from '../stream/stream-hub.js';
+import { roomEntry, type SnapshotSources } from '../stream/snapshot.js';
+import { noticeForRoom, noticeView, type NoticeView } from '../notify/notify-service.js';
+
+export interface RoomStreamDeps {
+  clock: Clock;
+  feed: ChangeFeed;
+  hub: StreamHub;
+  published: SnapshotSources['published'];
+  notices: { active(now?: number): Notice[] };
+}
+
+/** The room's notices still in force, newest first. */
+export function activeNoticesFor(roomId: string, deps: Pick<RoomStreamDeps, 'clock' | 'notices'>): NoticeView[] {
+  return deps.notices
+    .active(deps.clock.now())
+    .filter((n) => noticeForRoom(n.targets, roomId))
+    .map(noticeView);
+}
+
+/**
+ * The public stream of one room for its kiosk page: the room's state and agenda exactly as MQTT
+ * carries them (privacy applied by the publisher) and the notices meant for the room; nothing
+ * about other rooms or devices. Every connect starts with a snapshot, so it needs no resume.
+ * Each event carries the server's time, for the page's clock.
+ *
+ * Events: `snapshot` {now, room, state, agenda, notices}, `room` {now, state?, agenda?},
+ * `notice` {now, notice}.
+ */
+export function openRoomStream(deps: RoomStreamDeps, sink: SseSink, room: RoomInfo): SseConnection {
+  const conn = deps.hub.connect(sink);
+  if (!conn.isOpen) return conn;
+  const now = (): string => new Date(deps.clock.now()).toISOString();
+
+  const onChange = (c: Change): void => {
+    if (c.kind === 'room' && c.roomId === room.id) {
+      const what = c.payload as { state?: unknown; agenda?: unknown };
+      conn.send({ event: 'room', data: { now: now(), ...(what.state ? { state: what.state } : {}), ...(what.agenda ? { agenda: what.agenda } : {}) } });
+    } else if (c.kind === 'notify') {
+      const notice = c.payload as NoticeView;
+      if (noticeForRoom(notice.targets, room.id)) conn.send({ event: 'notice', data: { now: now(), notice: publicNotice(notice) } });
+    }
+  };
+  conn.onClose(deps.feed.subscribe(onChange));
+
+  const entry = roomEntry(room, { roomView: (id) => deps.feed.room(id), published: deps.published });
+  conn.send({
+    event: 'snapshot',
+    data: {
+      now: now(),
+      room: { id: entry.id, name: entry.name, timeZone: entry.timeZone, locale: entry.locale },
+      state: entry.state,
+      agenda: entry.agenda,
+      notices: activeNoticesFor(room.id, deps).map(publicNotice),
+    },
+  });
+  return conn;
+}
+
+/** A public page learns a notice's text and lifetime, not which other rooms or devices got it. */
+function publicNotice(n: NoticeView): Omit<NoticeView, 'targets'> {
+  const { targets: _private, ...rest } = n;
+  return rest;
+}
