@@ -20,6 +20,14 @@ if (files.length === 0) {
   console.error(`no test files under ${root} match ${filter.join(' ') || '*'}`);
   process.exit(1);
 }
-const args = ['--test', '--test-concurrency=2', '--test-reporter=spec', ...files];
-const result = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, DOORPLATE_LOG_LEVEL: process.env.DOORPLATE_LOG_LEVEL ?? 'silent' } });
+// A hung test fails after two minutes instead of holding CI until its deadline.
+const args = ['--test', '--test-concurrency=2', '--test-timeout=120000', '--test-reporter=spec', ...files];
+// And a test file that never lets its process end stops the whole run after 30 minutes.
+const result = spawnSync(process.execPath, args, {
+  stdio: 'inherit',
+  timeout: 30 * 60_000,
+  killSignal: 'SIGKILL',
+  env: { ...process.env, DOORPLATE_LOG_LEVEL: process.env.DOORPLATE_LOG_LEVEL ?? 'silent' },
+});
+if (result.error || result.signal) console.error(`test run stopped: ${result.error?.message ?? result.signal}`);
 process.exit(result.status ?? 1);
