@@ -14,7 +14,7 @@ const STYLE = `
 *{box-sizing:border-box}
 html,body{margin:0;height:100%;overflow:hidden;cursor:none}
 body{font-family:"DejaVu Sans",system-ui,sans-serif;background:#11151c;color:#f5f7fa;display:grid;grid-template-columns:3fr 2fr;grid-template-rows:1fr auto}
-#main{padding:5vh 4vw;display:flex;flex-direction:column;gap:2vh;transition:background .4s;background:#1f7a45}
+#main{padding:5vh 4vw;display:flex;flex-direction:column;gap:2vh;background:#1f7a45}
 body.busy #main{background:#b3261e}
 body.awaiting-checkin #main{background:#b86e00}
 body.unknown #main{background:#3a4150}
@@ -60,7 +60,8 @@ const fill = (s, k, v) => s.replace('{' + k + '}', v);
 const now = () => Date.now() + view.offset;
 const tz = () => (view.room && view.room.timeZone) || undefined;
 const locale = () => (view.room && view.room.locale) || 'en';
-const hm = (ms) => new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit', timeZone: tz() }).format(ms);
+// The locale's own short time, as the panels print it (en: 1:00 PM, de: 13:00).
+const hm = (ms) => new Intl.DateTimeFormat(locale(), { hour: 'numeric', minute: '2-digit', timeZone: tz() }).format(ms);
 const day = (ms) => new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: tz() }).format(ms);
 function span(e) {
   if (e.allDay) return words().allDay;
