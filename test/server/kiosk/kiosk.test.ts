@@ -12,7 +12,7 @@ type Json = Record<string, unknown>;
 test('kiosk page and its public room stream', async (t) => {
   // 10:07 in Berlin.
   const clock = new FakeClock('2026-03-02T09:07:00Z');
-  const { server, base, cleanup } = await startTestServer({
+  const { base, cleanup } = await startTestServer({
     clock,
     config: { rooms: [{ id: 'ada', name: 'Ada Lovelace' }, { id: 'grace', name: 'Grace Hopper' }, { id: 'lab', name: '<b>R&D "Lab"</b>' }] },
     seed: new Map([['ada', [event('ada-1', 'Quarterly planning', '2026-03-02T12:00:00Z', '2026-03-02T13:00:00Z', 'maria@example.com')]]]),
