@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ConfigError, formatIssues, parseConfig } from '../shared/config/load.js';
+import { ConfigError, formatIssues, parseConfig, readYamlFile } from '../shared/config/load.js';
 import type { Config } from '../shared/config/schema.js';
 
 /**
@@ -145,19 +143,8 @@ export function parseSite(raw: unknown, source = 'site'): Site {
 
 /** Reads and validates a site file (YAML or JSON). */
 export function loadSiteFile(path: string): Site {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new SiteError(path, [`(file): cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`]);
-  }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text, { prettyErrors: true });
-  } catch (e) {
-    const err = e as Error & { linePos?: Array<{ line: number; col: number }> };
-    const pos = err.linePos?.[0];
-    throw new SiteError(path, [`${pos ? `line ${pos.line}, column ${pos.col}` : '(file)'}: ${err.message.split('\n')[0]}`]);
-  }
+  const doc = readYamlFile(path);
+  if (!doc.ok) throw new SiteError(path, [doc.problem]);
+  const raw = doc.raw;
   return parseSite(raw, path);
 }

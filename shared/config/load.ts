@@ -81,24 +81,33 @@ export function parseConfig(raw: unknown, source = 'config', env: NodeJS.Process
   return deepFreeze(result.data);
 }
 
-/** Reads a YAML or JSON file (JSON is YAML), applies DOORPLATE_* overrides, validates, freezes. */
-export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Reads a YAML (or JSON, which is YAML) document. A problem comes back as one line saying
+ * where: `(file): cannot read (ENOENT)` or `line 4, column 3: ...`.
+ */
+export function readYamlFile(path: string): { ok: true; raw: unknown } | { ok: false; problem: string } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ConfigError(path, [`(file): cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`]);
+    return { ok: false, problem: `(file): cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
   }
-  let raw: unknown;
   try {
-    raw = parseYaml(text, { prettyErrors: true });
+    return { ok: true, raw: parseYaml(text, { prettyErrors: true }) };
   } catch (e) {
     const err = e as Error & { linePos?: Array<{ line: number; col: number }> };
     const pos = err.linePos?.[0];
     // The yaml message repeats the position at its end; it is already the prefix here.
     const message = (err.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-    throw new ConfigError(path, [`${pos ? `line ${pos.line}, column ${pos.col}` : '(file)'}: ${message}`]);
+    return { ok: false, problem: `${pos ? `line ${pos.line}, column ${pos.col}` : '(file)'}: ${message}` };
   }
+}
+
+/** Reads a YAML or JSON file (JSON is YAML), applies DOORPLATE_* overrides, validates, freezes. */
+export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): Config {
+  const doc = readYamlFile(path);
+  if (!doc.ok) throw new ConfigError(path, [doc.problem]);
+  const raw = doc.raw;
   return parseConfig(raw, path, env);
 }
 
