@@ -179,7 +179,7 @@ export class DoorplateServer {
       rooms: this.rooms,
       events: this.store.events,
       calendar: this.provider,
-      changes: this.store.changes,
+      changes: this.feed,
       flags: this.store.seriesFlags,
       devicesInRoom: (roomId) => this.store.devices.list({ status: 'approved', roomId }).map((d) => d.id),
       log: createLogger('server:bookings:release', log),

@@ -35,7 +35,8 @@ export interface AutoReleaseDeps {
   rooms: Pick<RoomDirectory, 'list' | 'get' | 'forDevice'>;
   events: EventSource;
   calendar: Pick<CalendarWriter, 'cancel' | 'readOnly'>;
-  changes: { append(change: { kind: string; roomId?: string | null; payload?: unknown; at?: number }): number };
+  /** The change log, through the live feed in the server so that open streams get it at once. */
+  changes: { append(change: { kind: 'release' | 'series-flagged'; roomId?: string | null; payload?: unknown; at?: number }): unknown };
   flags: SeriesFlagStore;
   /** The displays assigned to a room: a press at one with a later window still counts. */
   devicesInRoom?: (roomId: string) => readonly string[];

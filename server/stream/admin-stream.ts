@@ -27,7 +27,8 @@ export function parseChangeId(raw: string | undefined): number | null | undefine
  * carries its change id, so EventSource resumes by itself with Last-Event-ID.
  *
  * Events: `snapshot` (data: reason, id, at, rooms, devices), then one per change named for
- * its kind (`room`, `device`, `notify`; data: the change), and `end` when the server closes it.
+ * its kind (`room`, `device`, `notify`, `release`, `series-flagged`; data: the change), and `end`
+ * when the server closes it.
  */
 export function openAdminStream(deps: AdminStreamDeps, sink: SseSink, opts: { lastEventId?: string; stillAllowed: () => boolean }): SseConnection {
   const { feed, clock } = deps;

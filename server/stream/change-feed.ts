@@ -14,13 +14,20 @@ export interface ChangeLog {
   latestId(): number;
 }
 
-export type ChangeKind = 'room' | 'device' | 'notify';
+/**
+ * What the log records: a room's state or agenda, a device's record, a notify message, a
+ * no-show released by the server, a recurring meeting flagged for too many releases. The
+ * snapshot is built from rooms and devices alone; the other kinds are events, not state.
+ */
+export type ChangeKind = 'room' | 'device' | 'notify' | 'release' | 'series-flagged';
 
 export interface ChangeInput {
   kind: ChangeKind;
   roomId?: string | null;
   deviceId?: string | null;
   payload?: unknown;
+  /** When it happened, if not now (a release records the instant its window closed). */
+  at?: number;
 }
 
 export interface RoomView {
@@ -54,7 +61,7 @@ export class ChangeFeed {
   ) {}
 
   append(input: ChangeInput): Change {
-    const at = this.clock.now();
+    const at = input.at ?? this.clock.now();
     const payload = input.payload ?? null;
     const id = this.log.append({ kind: input.kind, roomId: input.roomId ?? null, deviceId: input.deviceId ?? null, payload, at });
     const change: Change = { id, at, kind: input.kind, roomId: input.roomId ?? null, deviceId: input.deviceId ?? null, payload };
