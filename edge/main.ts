@@ -64,6 +64,8 @@ export function createEdge(config: Config, deps: EdgeDeps): Edge {
         leds: deps.leds ?? (['red', 'green'] as const).filter((name) => edge.leds[name] !== undefined),
         agentVersion: readAgentVersion(),
       },
+      // A full e-paper refresh flashes and takes seconds: such panels print no time of day.
+      minuteClock: panelInfo.supportsPartial || panelInfo.colors === 'rgb',
     },
     {
       clock,

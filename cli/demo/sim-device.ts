@@ -9,6 +9,7 @@ import { PngPanel } from '../../edge/hal/png-panel.js';
 import { RefreshPolicy } from '../../edge/hal/refresh-policy.js';
 import { renderView } from '../../edge/render/renderer.js';
 import { panelGeometry } from '../../edge/render/preview.js';
+import { epdModel } from '../../edge/hal/epd/models/index.js';
 import type { Action } from '../../edge/hal/types.js';
 
 /** The buttons of a simulated device and the BCM pins they sit on, as on a real HAT. */
@@ -40,7 +41,8 @@ export class SimDevice {
     this.roomId = opts.roomId;
     this.gpio = new FakeGpio({ clock });
     // The demo is for people clicking: no e-paper minimum interval, but the same partial/full logic.
-    this.panel = new PngPanel({ info: { model, width: g.width, height: g.height, colors: g.colors, minRefreshIntervalMs: 0, supportsPartial: g.colors !== 'bwr' } });
+    const partial = model.startsWith('epd') ? epdModel(model).partial !== undefined : true;
+    this.panel = new PngPanel({ info: { model, width: g.width, height: g.height, colors: g.colors, minRefreshIntervalMs: 0, supportsPartial: partial } });
     this.policy = new RefreshPolicy(this.panel, clock, {}, opts.logger);
     this.buttons = new Buttons(
       SIM_BUTTONS.map((b) => ({ name: b.name, input: this.gpio.input(b.pin), activeLow: true, actions: { press: b.name } })),

@@ -39,6 +39,8 @@ export interface AgentOptions {
   defaults: { requestTtlSecs: number; defaultDurationMins: number };
   /** The static part of the hello. */
   hello: Pick<Hello, 'panel' | 'buttons' | 'leds'> & { agentVersion: string };
+  /** Redraw at every minute so the printed clock stays right (panels with cheap refreshes). */
+  minuteClock: boolean;
 }
 
 export interface AgentDeps {
@@ -82,6 +84,7 @@ export class Agent {
   private errorText: string | null = null;
   private errorTimer: TimerHandle | null = null;
   private picture: Raster | null = null;
+  private minuteTimer: TimerHandle | null = null;
   private shownView: PanelView | null = null;
 
   constructor(
@@ -138,6 +141,7 @@ export class Agent {
     if (this.currentPhase !== 'idle') throw new Error(`agent ${this.deviceId}: start() called twice`);
     this.deps.actions.onAction((action, source) => this.press(action, source));
     this.led.setStatus(null);
+    if (this.options.minuteClock) this.armMinute();
     let secret: string | null = null;
     try {
       const stored = await this.deps.credentials.load();
@@ -160,6 +164,7 @@ export class Agent {
     if (this.currentPhase === 'stopped') return;
     const wasOnline = this.currentPhase === 'online';
     this.currentPhase = 'stopped';
+    this.deps.clock.clearTimeout(this.minuteTimer);
     const transport = this.transport;
     this.transport = null;
     await this.enrollment?.stop();
@@ -494,6 +499,16 @@ export class Agent {
     return this.serverState;
   }
 
+  /** One timer at the next whole minute, re-armed each time: the printed clock changes then. */
+  private armMinute(): void {
+    const now = this.deps.clock.now();
+    this.minuteTimer = this.deps.clock.setTimeout(() => {
+      if (this.currentPhase === 'stopped') return;
+      this.update(false);
+      this.armMinute();
+    }, 60_000 - (now % 60_000));
+  }
+
   private update(urgent: boolean): void {
     if (this.currentPhase === 'stopped') return;
     this.led.setStatus(this.shownState()?.status ?? null);
@@ -514,6 +529,7 @@ export class Agent {
       pending: this.requests.pendingVerb(),
       error: this.errorText,
     });
+    view.showClock = this.options.minuteClock;
     const picture = await this.deps.render(view);
     this.shownView = view;
     this.picture = picture;

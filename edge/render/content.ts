@@ -80,8 +80,9 @@ export function buildContent(view: PanelView): PanelContent {
     upcoming,
     nextLabel: s.next,
     nothingNext: s.nothingNext,
-    clock: now.toLocaleString(DateTime.TIME_SIMPLE),
-    date: now.toLocaleString({ weekday: 'long', day: 'numeric', month: 'long' }),
+    // Without a clock that stays right, its place shows the day, which changes only at midnight (a boundary the agent redraws at).
+    clock: view.showClock === false ? now.toLocaleString({ weekday: 'short', day: 'numeric', month: 'short' }) : now.toLocaleString(DateTime.TIME_SIMPLE),
+    date: view.showClock === false ? '' : now.toLocaleString({ weekday: 'long', day: 'numeric', month: 'long' }),
     offline: view.offline ? s.offline : null,
     stale: st.stale ? s.stale : null,
     notice,

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PANEL_GEOMETRY, type PanelGeometry } from './preview.js';
+import { PANEL_GEOMETRY, printsClock, type PanelGeometry } from './preview.js';
 import { renderView, toPng } from './renderer.js';
 import { SCENARIOS, sampleView, type Scenario } from './samples.js';
 
@@ -29,13 +29,14 @@ export async function writeGallery(outDir: string): Promise<GalleryEntry[]> {
   // Models that draw the same picture (epd4in2 and epd4in2_V2, png and epd7in5_V2) share files.
   const shown = new Map<string, string[]>();
   for (const [model, g] of Object.entries(PANEL_GEOMETRY)) {
-    const key = `${g.width}x${g.height}-${g.colors}`;
+    const key = `${g.width}x${g.height}-${g.colors}-${printsClock(model) ? 'clock' : 'date'}`;
     const list = shown.get(key);
     if (list) list.push(model);
     else shown.set(key, [model]);
   }
   const draw = async (panel: string, g: PanelGeometry, scenario: Scenario, locale: string, file: string): Promise<void> => {
-    const png = await toPng(await renderView(sampleView(scenario, { locale }), g), { lossy: true });
+    const view = { ...sampleView(scenario, { locale }), showClock: printsClock(panel.split(', ')[0] ?? panel) };
+    const png = await toPng(await renderView(view, g), { lossy: true });
     await writeFile(join(outDir, file), png);
     entries.push({ file, panel, scenario, locale, bytes: png.length });
   };

@@ -3,6 +3,7 @@ import { AgendaEventSchema } from '../../shared/model/event.js';
 import { RoomStateSchema } from '../../shared/model/room-state.js';
 import type { PanelColors } from '../hal/types.js';
 import { renderView, toPng } from './renderer.js';
+import { epdModel } from '../hal/epd/models/index.js';
 import type { PanelView } from './view.js';
 
 export interface PanelGeometry {
@@ -29,6 +30,14 @@ export const PANEL_GEOMETRY: Readonly<Record<string, PanelGeometry>> = Object.fr
   'hdmi-1920x1080': { width: 1920, height: 1080, colors: 'rgb' },
   png: { width: 800, height: 480, colors: 'bw' },
 });
+
+/**
+ * Whether a model's agent prints the time of day: only panels redrawn cheaply every minute
+ * (partial refresh, or a screen) keep it right.
+ */
+export function printsClock(model: string): boolean {
+  return model.startsWith('epd') ? epdModel(model).partial !== undefined : true;
+}
 
 export function panelGeometry(model: string): PanelGeometry {
   const g = Object.hasOwn(PANEL_GEOMETRY, model) ? PANEL_GEOMETRY[model] : undefined;
@@ -72,6 +81,7 @@ export async function preview(opts: PreviewOptions): Promise<Buffer> {
     notice,
     pending: null,
     error: null,
+    showClock: printsClock(opts.panelModel),
   };
   const raster = await renderView(view, geometry);
   return toPng(raster);

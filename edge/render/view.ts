@@ -21,4 +21,10 @@ export interface PanelView {
   pending: Action | null;
   /** The last refused request's reason, shown briefly. */
   error: string | null;
+  /**
+   * Print the time of day. Only panels redrawn every minute keep a printed clock right; a panel
+   * that can only refresh in full shows the date alone rather than a time that is wrong.
+   * Default true.
+   */
+  showClock?: boolean;
 }

@@ -254,7 +254,7 @@ export interface Rig {
   log: Array<Record<string, unknown>>;
 }
 
-export function makeAgent(port: number, opts: { deviceId?: string; credentials?: CredentialsStore; enrollmentToken?: string | null; clock?: FakeClock } = {}): Rig {
+export function makeAgent(port: number, opts: { deviceId?: string; credentials?: CredentialsStore; enrollmentToken?: string | null; clock?: FakeClock; minuteClock?: boolean } = {}): Rig {
   const clock = opts.clock ?? new FakeClock('2026-03-02T08:00:00Z');
   const deviceId = opts.deviceId ?? 'dev-1';
   const light = new RecordingLight();
@@ -271,6 +271,7 @@ export function makeAgent(port: number, opts: { deviceId?: string; credentials?:
     enrollmentToken: opts.enrollmentToken ?? null,
     defaults: { requestTtlSecs: 60, defaultDurationMins: 30 },
     hello: { panel: { model: 'png', width: 800, height: 480, colors: 'bw' }, buttons: ['book', 'end'], leds: ['red', 'green'], agentVersion: '0.1.0' },
+    minuteClock: opts.minuteClock ?? false,
   };
   const agent = new Agent(options, {
     clock,

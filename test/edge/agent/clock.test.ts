@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { deviceConfig, makeAgent, meeting, SECRET, serverView, startBroker, startServerClient, waitFor } from './harness.js';
+
+const EVENTS = [meeting('m1', '2026-03-02T10:00:00Z', '2026-03-02T11:00:00Z')];
+
+for (const minuteClock of [true, false]) {
+  test(`printed clock: ${minuteClock ? 'redrawn at each minute' : 'not printed on a panel that only refreshes in full'}`, async (t) => {
+    const broker = await startBroker(0, new Map([['dev-1', SECRET]]));
+    const server = await startServerClient(broker.port);
+    const rig = makeAgent(broker.port, { minuteClock });
+    t.after(async () => {
+      await rig.agent.stop();
+      await server.close();
+      await broker.close();
+    });
+    // 08:00:20; the room is free until 10:00, so nothing but the clock changes for two hours.
+    rig.clock.advance(20_000);
+    const v = serverView('room-a', EVENTS, rig.clock.now());
+    await server.publish('roomState', { room: 'room-a' }, v.state);
+    await server.publish('roomAgenda', { room: 'room-a' }, v.agenda);
+    await server.publish('deviceConfig', { device: 'dev-1' }, deviceConfig('room-a'));
+    await rig.agent.start();
+    await waitFor(() => rig.agent.lastView !== null, 'the first picture');
+    assert.equal(rig.agent.lastView?.showClock, minuteClock);
+    const first = rig.sink.pictures.length;
+
+    rig.clock.advance(40_000); // 08:01:00
+    rig.clock.advance(60_000); // 08:02:00
+    if (minuteClock) {
+      await waitFor(() => rig.sink.pictures.length >= first + 2, 'a redraw at each whole minute');
+      assert.equal(rig.agent.lastView?.now, Date.parse('2026-03-02T08:02:00Z'));
+    } else {
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(rig.sink.pictures.length, first, 'no redraw for the clock alone');
+    }
+  });
+}
