@@ -16,6 +16,7 @@ const USAGE = `doorplate: meeting-room door displays
   doorplate config check FILE | config schema
   doorplate hash-password              reads a password on stdin, prints its scrypt hash
   doorplate rooms [ROOM] | devices [list|approve ID|assign ID ROOM|revoke ID] | book ROOM [--duration M]
+  doorplate resources | subscriptions [list|stop ID|stop-all|renew [--all]]   the provider's rooms and push channels
             (admin commands: --url, --token or DOORPLATE_URL, DOORPLATE_TOKEN, DATA/admin-token)
 `;
 
@@ -49,6 +50,8 @@ async function main(argv: string[]): Promise<number> {
     case 'rooms':
     case 'devices':
     case 'book':
+    case 'resources':
+    case 'subscriptions':
       return (await import('./commands/admin.js')).adminCommand(command, rest, out);
     case undefined:
     case 'help':

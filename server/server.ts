@@ -5,7 +5,7 @@ import type { Config } from '../shared/config/schema.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { Store } from './store/store.js';
 import { LocalProvider } from './providers/local/local-provider.js';
-import { createProvider } from './providers/create-provider.js';
+import { createProvider, type ProviderDeps } from './providers/create-provider.js';
 import type { CalendarProvider } from './providers/provider.js';
 import { RoomDirectory, systemTimeZone } from './rooms/room-directory.js';
 import { StatePublisher } from './state/state-publisher.js';
@@ -37,6 +37,7 @@ import { streamRoutes } from './http/routes/stream.js';
 import { notifyRoutes } from './http/routes/notify.js';
 import { kioskRoutes } from './http/routes/kiosk.js';
 import { adminTokenRoutes } from './http/routes/admin-token.js';
+import { providerRoutes } from './http/routes/providers.js';
 import type { CalendarEvent } from '../shared/model/event.js';
 
 export interface ServerOptions {
@@ -50,6 +51,8 @@ export interface ServerOptions {
   seed?: ReadonlyMap<string, readonly CalendarEvent[]>;
   /** More routes on the same HTTP server (the demo page). */
   extraRoutes?: (app: HttpApp, ctx: HttpContext) => void;
+  /** Provider credentials injected instead of the configured ones (tests, the benchmark). */
+  providerDeps?: Pick<ProviderDeps, 'googleAuth'>;
 }
 
 /**
@@ -113,6 +116,9 @@ export class DoorplateServer {
 
     this.store = Store.open({ path: join(dataDir, 'doorplate.db'), clock: this.clock });
     this.stops.push(() => this.store.close());
+    // Removing a room drops its push channels from the store; the provider still has to stop them.
+    const configured = new Set(config.rooms.map((r) => r.id));
+    const orphanChannels = this.store.pushChannels.list().filter((c) => !configured.has(c.roomId));
     this.store.rooms.upsertFromConfig(config.rooms);
     this.rooms = new RoomDirectory(config);
 
@@ -149,7 +155,7 @@ export class DoorplateServer {
     await this.bus.start();
     this.stops.push(() => this.bus.stop());
 
-    const providerParts = createProvider(config, { store: this.store, clock: this.clock, log, defaultTimeZone: config.site.timeZone ?? systemTimeZone() });
+    const providerParts = createProvider(config, { ...this.opts.providerDeps, store: this.store, clock: this.clock, log, defaultTimeZone: config.site.timeZone ?? systemTimeZone() });
     this.provider = providerParts.provider;
     const local = this.provider instanceof LocalProvider ? this.provider : null;
     // Seed only empty rooms, so a restarted demo keeps what people booked or cancelled.
@@ -158,6 +164,9 @@ export class DoorplateServer {
     }
     await this.provider.start();
     this.stops.push(() => this.provider.stop());
+    if (orphanChannels.length && this.provider.stopRemovedChannels) {
+      void this.provider.stopRemovedChannels(orphanChannels).catch((e: Error) => log.warn({ err: e.message }, 'stopping the channels of removed rooms failed'));
+    }
     const webhook = providerParts.webhook;
     if (webhook) {
       await webhook.start();
@@ -269,6 +278,7 @@ export class DoorplateServer {
     notifyRoutes(this.http, { tokens: ctx.tokens, notify: this.notify });
     kioskRoutes(this.http, { clock: this.clock, feed: this.feed, hub: this.streams, published, notices: this.store.notices, rooms: this.rooms });
     adminTokenRoutes(this.http, { tokens: ctx.tokens, rotate: () => this.rotateAdminToken() });
+    providerRoutes(this.http, { tokens: ctx.tokens, provider: this.provider });
     this.opts.extraRoutes?.(this.http, ctx);
     await this.http.listen({ host: config.server.http.host, port: config.server.http.port });
     this.stops.push(() => this.http.close());

@@ -13,6 +13,7 @@ export async function adminCommand(command: string, argv: string[], out: NodeJS.
     data: { type: 'string' },
     duration: { type: 'string' },
     json: { type: 'boolean' },
+    all: { type: 'boolean' },
   });
   const base = (values.url ?? env.DOORPLATE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
   let token = values.token ?? env.DOORPLATE_TOKEN;
@@ -54,6 +55,18 @@ export async function adminCommand(command: string, argv: string[], out: NodeJS.
       print(await call('POST', '/api/v1/meetings', { room: a, ...(d ? { durationMins: d === 'untilNext' ? d : Number(d) } : {}) }));
       return 0;
     }
+    case 'resources':
+      print(await call('GET', '/api/v1/resources'));
+      return 0;
+    case 'subscriptions':
+      if (!a || a === 'list') print(await call('GET', '/api/v1/subscriptions'));
+      else if (a === 'stop' && b) {
+        await call('DELETE', `/api/v1/subscriptions/${encodeURIComponent(b)}`);
+        print({ stopped: 1 });
+      } else if (a === 'stop-all') print(await call('DELETE', '/api/v1/subscriptions'));
+      else if (a === 'renew') print(await call('POST', `/api/v1/subscriptions/renew${values.all ? '?all=true' : ''}`));
+      else throw new UsageError('subscriptions [list | stop ID | stop-all | renew [--all]]');
+      return 0;
     default:
       throw new UsageError(`unknown admin command ${command}`);
   }

@@ -21,6 +21,26 @@ export interface ProviderResource {
   capacity: number | null;
 }
 
+/** A push subscription as the admin sees it: never its token or the token's hash. */
+export interface ProviderChannel {
+  id: string;
+  roomId: string;
+  provider: string;
+  /** Epoch ms: the provider stops sending after this unless the channel is renewed. */
+  expiresAt: number;
+}
+
+/** A push subscription as the store held it, for a provider to stop after its room was removed. */
+export interface StoredChannel extends ProviderChannel {
+  resourceId: string | null;
+}
+
+export interface ChannelRenewal {
+  /** The channels opened by this run (a room's old channel is stopped once its new one is open). */
+  opened: ProviderChannel[];
+  failed: Array<{ roomId: string; error: string }>;
+}
+
 /**
  * What every calendar adapter (local, google, microsoft, caldav, ics) does for the server.
  *
@@ -49,4 +69,14 @@ export interface CalendarProvider {
   /** Called by the provider whenever a room's stored events changed (push, poll, own writes). Returns an unsubscribe function. */
   onRoomChanged(listener: (roomId: string) => void): () => void;
   listResources?(): Promise<ProviderResource[]>;
+  /** Push subscriptions (Google channels, Graph subscriptions); providers without push leave these out. */
+  listChannels?(): ProviderChannel[];
+  /** Stops one subscription at the provider and forgets it; false when there is no such subscription. */
+  stopChannel?(id: string): Promise<boolean>;
+  /** Stops every subscription; returns how many. They open again at the next renewal run. */
+  stopAllChannels?(): Promise<number>;
+  /** Opens subscriptions for rooms without a live one and replaces those due for renewal (all of them with `all`). */
+  renewChannels?(opts: { all: boolean }): Promise<ChannelRenewal>;
+  /** The rooms of these subscriptions were taken out of the config (the store has dropped them): stop them at the provider. */
+  stopRemovedChannels?(channels: readonly StoredChannel[]): Promise<void>;
 }

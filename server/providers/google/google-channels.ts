@@ -5,6 +5,7 @@ import type { Logger } from '../../../shared/logger.js';
 import { sha256Hex, verifySha256 } from '../../security/secrets.js';
 import type { PushChannel } from '../../store/repos/push-channels.js';
 import type { Store } from '../../store/store.js';
+import type { ChannelRenewal, ProviderChannel } from '../provider.js';
 import { ProviderRequestError } from '../../sync/provider-error.js';
 import type { RequestRunner } from '../../sync/request-runner.js';
 import type { GoogleApi } from './google-types.js';
@@ -62,25 +63,33 @@ export class GoogleChannels {
     this.timer = null;
   }
 
-  /** Opens channels for rooms without a live one and replaces those close to running out. */
-  async renewDue(force = false): Promise<void> {
+  /**
+   * Opens channels for rooms without a live one and replaces those close to running out (every
+   * one with `force`). A room that fails is logged and reported; the others go on.
+   */
+  async renewDue(force = false): Promise<ChannelRenewal> {
+    const result: ChannelRenewal = { opened: [], failed: [] };
     try {
       for (const room of this.deps.rooms()) {
         try {
-          await this.ensure(room.id, room.calendar, force);
+          const opened = await this.ensure(room.id, room.calendar, force);
+          if (opened) result.opened.push(opened);
         } catch (e) {
           this.deps.log.warn({ room: room.id, err: (e as Error).message }, 'could not open a push channel');
+          result.failed.push({ roomId: room.id, error: (e as Error).message });
         }
       }
     } finally {
       this.arm();
     }
+    return result;
   }
 
-  async ensure(roomId: string, calendarId: string, force = false): Promise<void> {
+  /** Returns the channel it opened, or null when the room's channel has long enough to run. */
+  async ensure(roomId: string, calendarId: string, force = false): Promise<ProviderChannel | null> {
     const now = this.deps.clock.now();
     const existing = this.deps.store.pushChannels.list({ roomId, provider: GOOGLE });
-    if (!force && existing.some((c) => c.expiresAt > now + this.renewBefore)) return;
+    if (!force && existing.some((c) => c.expiresAt > now + this.renewBefore)) return null;
     const id = `dp${randomBytes(16).toString('hex')}`;
     const token = randomBytes(32).toString('base64url');
     const ch = await this.deps.runner.run('channels.watch', () =>
@@ -89,6 +98,7 @@ export class GoogleChannels {
     this.deps.store.pushChannels.add({ id, roomId, provider: GOOGLE, resourceId: ch.resourceId, tokenHash: sha256Hex(token), expiresAt: ch.expiration });
     this.deps.log.info({ room: roomId, channel: id, expiresAt: new Date(ch.expiration).toISOString() }, 'push channel opened');
     for (const old of existing) await this.stopChannel(old);
+    return { id, roomId, provider: GOOGLE, expiresAt: ch.expiration };
   }
 
   async stopChannel(c: Pick<PushChannel, 'id' | 'resourceId'>): Promise<void> {
@@ -105,9 +115,22 @@ export class GoogleChannels {
     for (const c of this.deps.store.pushChannels.list({ roomId, provider: GOOGLE })) await this.stopChannel(c);
   }
 
+  /** Stops the channel with this id; false when we hold no such Google channel. */
+  async stopById(id: string): Promise<boolean> {
+    const c = this.deps.store.pushChannels.get(id);
+    if (!c || c.provider !== GOOGLE) return false;
+    await this.stopChannel(c);
+    return true;
+  }
+
+  /** Stops every channel; the renewal timer is set again for what is left (nothing), so they stay stopped until a renewal run. */
   async stopAll(): Promise<number> {
     const all = this.list();
-    for (const c of all) await this.stopChannel(c);
+    try {
+      for (const c of all) await this.stopChannel(c);
+    } finally {
+      this.arm();
+    }
     return all.length;
   }
 

@@ -6,12 +6,13 @@ import type { CalendarEvent } from '../../../shared/model/event.js';
 import type { Store } from '../../store/store.js';
 import { parseEvent } from '../../store/repos/events.js';
 import { OutboxWorker } from '../../sync/outbox-worker.js';
+import { ProviderRequestError } from '../../sync/provider-error.js';
 import { RequestBudget } from '../../sync/request-budget.js';
 import { RequestRunner } from '../../sync/request-runner.js';
 import { SyncScheduler } from '../../sync/sync-scheduler.js';
 import type { WebhookAnswer, WebhookRequest } from '../../webhooks/webhook-server.js';
 import { bookingEventId } from '../local/booking-id.js';
-import type { BookingRequest, CalendarProvider, ProviderResource } from '../provider.js';
+import type { BookingRequest, CalendarProvider, ChannelRenewal, ProviderChannel, ProviderResource, StoredChannel } from '../provider.js';
 import { GoogleChannels } from './google-channels.js';
 import { PROP } from './google-mapping.js';
 import { GOOGLE, GoogleSync } from './google-sync.js';
@@ -235,6 +236,37 @@ export class GoogleProvider implements CalendarProvider {
   async listResources(): Promise<ProviderResource[]> {
     const list = await this.runner.run('resources.list', () => this.deps.api.listResources(this.deps.config.customer));
     return list.map((r) => ({ id: r.id, name: r.name, email: r.email, capacity: r.capacity }));
+  }
+
+  listChannels(): ProviderChannel[] {
+    return (this.channels?.list() ?? []).map((c) => ({ id: c.id, roomId: c.roomId, provider: c.provider, expiresAt: c.expiresAt }));
+  }
+
+  async stopChannel(id: string): Promise<boolean> {
+    return (await this.channels?.stopById(id)) ?? false;
+  }
+
+  async stopAllChannels(): Promise<number> {
+    return (await this.channels?.stopAll()) ?? 0;
+  }
+
+  async renewChannels(opts: { all: boolean }): Promise<ChannelRenewal> {
+    if (!this.channels) throw new DoorplateError('NOT_FOUND', 'Google push channels are off: set provider.webhook to use them');
+    return this.channels.renewDue(opts.all);
+  }
+
+  /** Each is stopped at Google on its own; one Google will not stop is left to run out (a week at most), and its notifications are answered and stopped as strays. */
+  async stopRemovedChannels(channels: readonly StoredChannel[]): Promise<void> {
+    const ours = channels.filter((c) => c.provider === GOOGLE);
+    for (const c of ours) {
+      try {
+        await this.runner.run('channels.stop', () => this.deps.api.stopChannel(c.id, c.resourceId ?? ''));
+        this.deps.log.info({ room: c.roomId, channel: c.id }, 'push channel of a removed room stopped');
+      } catch (e) {
+        if (e instanceof ProviderRequestError && e.status === 404) continue;
+        this.deps.log.warn({ room: c.roomId, channel: c.id, err: (e as Error).message }, 'could not stop the push channel of a removed room');
+      }
+    }
   }
 
   /** `POST /webhooks/google`: verify, record the room as due for a sync, answer, then sync. */
