@@ -1,13 +1,15 @@
 import type { OAuth2Client } from 'google-auth-library';
 import type { Clock } from '../../shared/clock.js';
 import type { Config } from '../../shared/config/schema.js';
-import { DoorplateError } from '../../shared/errors.js';
 import { createLogger, type Logger } from '../../shared/logger.js';
 import type { Store } from '../store/store.js';
 import { WebhookServer } from '../webhooks/webhook-server.js';
 import { createGoogleApi, serviceAccountAuth } from './google/google-api.js';
 import { GoogleProvider } from './google/google-provider.js';
 import { LocalProvider } from './local/local-provider.js';
+import { createGraphApi } from './microsoft/graph-api.js';
+import { clientCredentialsToken } from './microsoft/graph-auth.js';
+import { MicrosoftProvider } from './microsoft/microsoft-provider.js';
 import type { CalendarProvider } from './provider.js';
 
 export interface ProviderParts {
@@ -25,6 +27,10 @@ export interface ProviderDeps {
   defaultTimeZone: string;
   /** Credentials injected instead of the configured ones (tests, tokens from elsewhere). */
   googleAuth?: OAuth2Client;
+  /** A Graph access-token source instead of MSAL client credentials (tests). */
+  graphToken?: () => Promise<string>;
+  /** One more certificate authority to trust for the Graph API root (a test fake's self-signed one). */
+  graphCa?: string;
 }
 
 /** Builds the calendar provider the config asks for, with its webhook listener. */
@@ -53,7 +59,21 @@ export function createProvider(config: Config, deps: ProviderDeps): ProviderPart
         : null;
       return { provider, webhook, onStale: (l) => provider.onStaleChanged(l) };
     }
-    case 'microsoft':
-      throw new DoorplateError('BAD_REQUEST', 'provider.kind: "microsoft" is not available in this version; use "google" or "local"');
+    case 'microsoft': {
+      const log = createLogger('server:sync:microsoft', deps.log);
+      const api = createGraphApi({ getToken: deps.graphToken ?? clientCredentialsToken(p), apiRoot: p.apiRoot, ca: deps.graphCa, now: () => deps.clock.now() });
+      const provider = new MicrosoftProvider({ api, store: deps.store, clock: deps.clock, config: p, log });
+      const webhook = p.webhook
+        ? new WebhookServer({
+            host: p.webhook.host,
+            port: p.webhook.port,
+            keyPath: p.webhook.key,
+            certPath: p.webhook.cert,
+            routes: { '/webhooks/microsoft': (req) => provider.notification(req), '/webhooks/microsoft/lifecycle': (req) => provider.lifecycle(req) },
+            log: createLogger('server:webhooks', deps.log),
+          })
+        : null;
+      return { provider, webhook, onStale: (l) => provider.onStaleChanged(l) };
+    }
   }
 }
