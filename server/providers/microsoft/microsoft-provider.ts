@@ -249,18 +249,22 @@ export class MicrosoftProvider implements CalendarProvider {
     const items = notificationsOf(req.body);
     if (!items) return { status: 400, body: 'body: expected {"value": [...]}' };
     const rooms = new Set<string>();
+    const strays = new Set<string>();
     let refused = 0;
     for (const item of items) {
       const c = subs.check(item);
       if (c.kind === 'ok') rooms.add(c.roomId);
+      // Not ours any more (its room was removed, and the row with it): only our own app can delete it at Graph.
+      else if (c.kind === 'unknown') strays.add(c.subscriptionId);
       else {
         refused++;
-        this.deps.log.warn({ remote: req.remote, ...(c.kind === 'refused' ? { why: c.why } : { subscription: c.subscriptionId }) }, c.kind === 'refused' ? 'refused a Graph notification' : 'notification for a subscription we do not hold');
+        this.deps.log.warn({ remote: req.remote, why: c.why }, 'refused a Graph notification');
       }
     }
-    if (rooms.size === 0 && refused > 0) return { status: 403 };
+    if (rooms.size === 0 && strays.size === 0 && refused > 0) return { status: 403 };
+    for (const id of strays) this.deps.log.warn({ remote: req.remote, subscription: id }, 'notification for a subscription we do not hold; deleting it');
     const ids = [...rooms].map((roomId) => this.queueSync(roomId));
-    return { status: 202, after: () => Promise.all(ids.map((id) => this.worker.send(id))) };
+    return { status: 202, after: () => Promise.all([...ids.map((id) => this.worker.send(id)), ...[...strays].map((id) => subs.remove(id))]) };
   }
 
   /** `POST /webhooks/microsoft/lifecycle`: the validation handshake, or lifecycle events. */
