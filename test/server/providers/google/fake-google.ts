@@ -66,6 +66,8 @@ export class FakeGoogle {
   /** Answer an empty page (with nextPageToken) before the first real page of a full listing. */
   emptyFirstPage = true;
   token = 'fake-access-token';
+  /** Every request in [from, to) (fake time) answers 503, as during a Google outage. */
+  outage: { from: number; to: number } | null = null;
 
   constructor(
     private readonly now: () => number,
@@ -116,19 +118,28 @@ export class FakeGoogle {
     const statuses: number[] = [];
     for (const ch of this.channels.values()) {
       if (ch.calendarId !== calendarId || ch.expiration <= this.now()) continue;
-      ch.messages++;
-      statuses.push(
-        await postTo(ch.address, this.tlsCa, {
-          'X-Goog-Channel-ID': override.channelId ?? ch.id,
-          'X-Goog-Channel-Token': override.token ?? ch.token,
-          'X-Goog-Resource-ID': ch.resourceId,
-          'X-Goog-Resource-State': ch.messages === 1 ? 'sync' : 'exists',
-          'X-Goog-Message-Number': String(ch.messages),
-          'X-Goog-Channel-Expiration': new Date(ch.expiration).toUTCString(),
-        }),
-      );
+      statuses.push(await this.post(ch, override));
     }
     return statuses;
+  }
+
+  /** Sends the "sync" message Google sends once on each new channel, to channels that have had none. Returns how many. */
+  async greet(): Promise<number> {
+    const fresh = [...this.channels.values()].filter((ch) => ch.messages === 0 && ch.expiration > this.now());
+    for (const ch of fresh) await this.post(ch, {});
+    return fresh.length;
+  }
+
+  private post(ch: FakeChannel, override: { token?: string; channelId?: string }): Promise<number> {
+    ch.messages++;
+    return postTo(ch.address, this.tlsCa, {
+      'X-Goog-Channel-ID': override.channelId ?? ch.id,
+      'X-Goog-Channel-Token': override.token ?? ch.token,
+      'X-Goog-Resource-ID': ch.resourceId,
+      'X-Goog-Resource-State': ch.messages === 1 ? 'sync' : 'exists',
+      'X-Goog-Message-Number': String(ch.messages),
+      'X-Goog-Channel-Expiration': new Date(ch.expiration).toUTCString(),
+    });
   }
 
   private cal(id: string): Map<string, Stored> {
@@ -153,6 +164,7 @@ export class FakeGoogle {
     const error = (status: number, reason: string, message: string, headers: Record<string, string> = {}): void =>
       send(status, { error: { code: status, message, errors: [{ domain: status === 403 ? 'usageLimits' : 'global', reason, message }] } }, headers);
     if (req.headers.authorization !== `Bearer ${this.token}`) return error(401, 'authError', 'Invalid Credentials');
+    if (this.outage && this.now() >= this.outage.from && this.now() < this.outage.to) return error(503, 'backendError', 'The service is currently unavailable.');
     const injected = this.failures.findIndex((f) => !f.path || url.pathname.includes(f.path));
     if (injected >= 0) {
       const [f] = this.failures.splice(injected, 1) as [Injected];
