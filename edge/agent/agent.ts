@@ -85,6 +85,8 @@ export class Agent {
   private errorTimer: TimerHandle | null = null;
   private picture: Raster | null = null;
   private minuteTimer: TimerHandle | null = null;
+  private boundaryTimer: TimerHandle | null = null;
+  private boundaryAt: number | null = null;
   private shownView: PanelView | null = null;
 
   constructor(
@@ -165,6 +167,7 @@ export class Agent {
     const wasOnline = this.currentPhase === 'online';
     this.currentPhase = 'stopped';
     this.deps.clock.clearTimeout(this.minuteTimer);
+    this.deps.clock.clearTimeout(this.boundaryTimer);
     const transport = this.transport;
     this.transport = null;
     await this.enrollment?.stop();
@@ -509,8 +512,27 @@ export class Agent {
     }, 60_000 - (now % 60_000));
   }
 
+  /**
+   * Redraws at the shown state's next boundary, which includes local midnight: the printed
+   * day must change even when the server has nothing new to publish.
+   */
+  private armBoundary(state: RoomState | null): void {
+    const next = state?.nextChangeAt ? Date.parse(state.nextChangeAt) : null;
+    // A boundary already past is the server's (or the local recompute's) to act on.
+    const at = next !== null && next > this.deps.clock.now() ? next : null;
+    if (at === this.boundaryAt || this.options.minuteClock) return;
+    this.deps.clock.clearTimeout(this.boundaryTimer);
+    this.boundaryAt = at;
+    if (at === null) return;
+    this.boundaryTimer = this.deps.clock.setTimeout(() => {
+      this.boundaryAt = null;
+      this.update(false);
+    }, at - this.deps.clock.now());
+  }
+
   private update(urgent: boolean): void {
     if (this.currentPhase === 'stopped') return;
+    this.armBoundary(this.shownState());
     this.led.setStatus(this.shownState()?.status ?? null);
     this.redrawer.request(urgent);
   }

@@ -36,3 +36,27 @@ for (const minuteClock of [true, false]) {
     }
   });
 }
+
+test('a panel without a printed clock is redrawn at the next boundary, local midnight included', async (t) => {
+  const broker = await startBroker(0, new Map([['dev-1', SECRET]]));
+  const server = await startServerClient(broker.port);
+  const rig = makeAgent(broker.port, { minuteClock: false });
+  t.after(async () => {
+    await rig.agent.stop();
+    await server.close();
+    await broker.close();
+  });
+  // 20:00 in Berlin, no more meetings today: the next change is midnight.
+  rig.clock.advance(11 * 3_600_000);
+  const v = serverView('room-a', [], rig.clock.now());
+  await server.publish('roomState', { room: 'room-a' }, v.state);
+  await server.publish('roomAgenda', { room: 'room-a' }, v.agenda);
+  await server.publish('deviceConfig', { device: 'dev-1' }, deviceConfig('room-a'));
+  await rig.agent.start();
+  await waitFor(() => rig.agent.lastView !== null, 'the first picture');
+  const midnight = Date.parse(v.state.nextChangeAt ?? '');
+  const before = rig.sink.pictures.length;
+  rig.clock.advance(midnight - rig.clock.now() + 1);
+  await waitFor(() => rig.sink.pictures.length > before, 'a redraw at midnight');
+  assert.ok((rig.agent.lastView?.now ?? 0) >= midnight);
+});
