@@ -194,6 +194,16 @@ export class DoorplateServer {
       log: createLogger('server:bookings:release', log),
     });
     this.provider.onRoomChanged((roomId) => this.autoRelease.refresh(roomId));
+    this.notify = new NotifyService({
+      clock: this.clock,
+      rooms: this.rooms,
+      devices: this.store.devices,
+      notices: this.store.notices,
+      bus: this.bus,
+      feed: this.feed,
+      limiter: new TokenBucket(this.clock, config.server.notify.perMinute, 60_000),
+      log: createLogger('server:notify', log),
+    });
     this.devices = new DeviceService({
       clock: this.clock,
       store: this.store.devices,
@@ -204,6 +214,8 @@ export class DoorplateServer {
       log: createLogger('server:devices', log),
       autoApprove: () => config.server.enrollment.autoApprove,
       disconnect: (id) => void this.broker?.disconnect(id),
+      // Notify messages are not retained: a display that connects later gets those in force.
+      configSent: (id, roomId) => this.notify.resendTo(id, roomId),
     });
     this.devices.onChange(({ device }) => {
       const { secretHash: _hidden, ...visible } = device;
@@ -229,7 +241,7 @@ export class DoorplateServer {
       );
     });
 
-    const { stream: streamCfg, notify: notifyCfg } = config.server;
+    const { stream: streamCfg } = config.server;
     const pruner = new ChangePruner({
       clock: this.clock,
       changes: this.store.changes,
@@ -240,16 +252,6 @@ export class DoorplateServer {
     });
     pruner.start();
     this.stops.push(() => pruner.stop());
-    this.notify = new NotifyService({
-      clock: this.clock,
-      rooms: this.rooms,
-      devices: this.store.devices,
-      notices: this.store.notices,
-      bus: this.bus,
-      feed: this.feed,
-      limiter: new TokenBucket(this.clock, notifyCfg.perMinute, 60_000),
-      log: createLogger('server:notify', log),
-    });
     this.streams = new StreamHub({ clock: this.clock, heartbeatMs: streamCfg.heartbeatSecs * 1000 });
     this.adminTokens.onRotate(() => this.streams.recheckAll());
 

@@ -277,11 +277,13 @@ export class Agent {
     this.currentPhase = 'online';
     try {
       await transport.publish(this.topic('deviceAvailability'), encodePayload('deviceAvailability', 'online'), { retain: true, qos: 1 });
-      await transport.publish(this.topic('deviceHello'), encodePayload('deviceHello', this.hello(false)), { qos: 1 });
       const room = this.config?.room ?? null;
       // Recorded before the await: the retained config may arrive and switch rooms meanwhile.
       this.subscribedRoom = room;
+      // Subscribed before the hello: the server answers it with the notices in force, which
+      // are not retained and would be lost on a topic not subscribed yet.
       await transport.subscribe([...this.baseFilters(), ...this.roomFilters(room)]);
+      await transport.publish(this.topic('deviceHello'), encodePayload('deviceHello', this.hello(false)), { qos: 1 });
     } catch (e) {
       this.log.warn({ err: (e as Error).message }, 'announcing and subscribing after connect failed');
     }

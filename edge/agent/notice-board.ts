@@ -12,6 +12,7 @@ export interface Notice {
 /** The one notice line on the panel: the latest message wins and disappears at its expiry. */
 export class NoticeBoard {
   private current: Notice | null = null;
+  private until = 0;
   private timer: TimerHandle | null = null;
 
   constructor(
@@ -28,8 +29,12 @@ export class NoticeBoard {
     const now = this.clock.now();
     const until = notify.expiresAt === null ? now + DEFAULT_NOTICE_MS : Date.parse(notify.expiresAt);
     if (!(until > now)) return false;
+    // The server sends the notices in force again at each connect: the same one shown already
+    // changes nothing, and an e-paper panel is not redrawn for it.
+    if (this.current && this.current.message === notify.message && this.current.from === notify.from && this.until === until) return true;
     this.clock.clearTimeout(this.timer);
     this.current = { message: notify.message, from: notify.from };
+    this.until = until;
     this.timer = this.clock.setTimeout(() => {
       this.timer = null;
       this.current = null;

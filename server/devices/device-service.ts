@@ -27,6 +27,12 @@ export interface DeviceServiceDeps {
   autoApprove: () => boolean;
   /** Drops a device's live connections (after revoke). */
   disconnect: (deviceId: string) => void;
+  /**
+   * Called after a device was sent its config at its hello, approval or room change (not when
+   * every config is put back after a broker restart): for what it cannot read from retained
+   * topics, the notices in force.
+   */
+  configSent?: (deviceId: string, roomId: string | null) => Promise<unknown>;
 }
 
 /**
@@ -106,7 +112,8 @@ export class DeviceService {
       if (known.secretConfirmed) await this.deps.bus.publish('deviceEnrollment', { device: id }, { status: 'refused', message: 'this device already enrolled; ask an administrator to reset it' });
       else await this.issueSecret(id);
     } else {
-      await this.publishConfig(id);
+      // Every (re)connect starts with a hello: the moment to catch up on what it missed.
+      await this.sendConfigAndNotices(id);
     }
     this.emit(id);
   }
@@ -185,6 +192,13 @@ export class DeviceService {
     await this.deps.bus.publish('deviceConfig', { device: id }, this.deps.rooms.deviceConfig(d.roomId, d.id));
   }
 
+  /** The config, then what the device cannot read from retained topics. */
+  private async sendConfigAndNotices(id: string): Promise<void> {
+    await this.publishConfig(id);
+    const d = this.deps.store.get(id);
+    if (d?.status === 'approved') await this.deps.configSent?.(d.id, d.roomId);
+  }
+
   private need(id: string): DeviceRecord {
     const d = this.deps.store.get(id);
     if (!d) throw new DoorplateError('DEVICE_NOT_FOUND', `no device ${JSON.stringify(id)}`);
@@ -198,7 +212,7 @@ export class DeviceService {
       this.deps.log.info({ device: id }, 'device approved');
     }
     if (!d.secretConfirmed) await this.issueSecret(id);
-    await this.publishConfig(id);
+    await this.sendConfigAndNotices(id);
     this.emit(id);
     return this.need(id);
   }
@@ -207,7 +221,7 @@ export class DeviceService {
     this.need(id);
     if (roomId !== null && !this.deps.rooms.has(roomId)) throw new DoorplateError('ROOM_NOT_FOUND', `no room ${JSON.stringify(roomId)}`);
     this.deps.store.assignRoom(id, roomId);
-    await this.publishConfig(id);
+    await this.sendConfigAndNotices(id);
     this.emit(id);
     return this.need(id);
   }

@@ -18,7 +18,11 @@ export interface NotifyDeps {
   clock: Clock;
   rooms: { has(id: string): boolean };
   devices: { get(id: string): unknown };
-  notices: { add(n: { id: string; name: string; message: string; from?: string | null; targets: NoticeTargets; expiresAt?: number | null }): Notice };
+  notices: {
+    add(n: { id: string; name: string; message: string; from?: string | null; targets: NoticeTargets; expiresAt?: number | null }): Notice;
+    /** Notices still in force at `now`, newest first. */
+    active(now?: number): Notice[];
+  };
   bus: Pick<ServerBus, 'publish'>;
   feed: { append(change: ChangeInput): unknown };
   limiter: Pick<TokenBucket, 'take'>;
@@ -52,6 +56,15 @@ export function noticeView(n: Notice): NoticeView {
 /** Whether a notice is meant for the displays of a room (all, or the room by name). */
 export function noticeForRoom(targets: NoticeTargets, roomId: string): boolean {
   return targets.all || targets.rooms.includes(roomId);
+}
+
+/** Whether a notice is meant for one display: all, the display's room, or the display by name. */
+export function noticeForDevice(targets: NoticeTargets, deviceId: string, roomId: string | null): boolean {
+  return targets.all || targets.devices.includes(deviceId) || (roomId !== null && targets.rooms.includes(roomId));
+}
+
+function wire(view: NoticeView): Notify {
+  return { name: view.name, message: view.message, from: view.from, expiresAt: view.expiresAt };
 }
 
 /**
@@ -88,10 +101,25 @@ export class NotifyService {
     const targets: NoticeTargets = { all: req.toAll === true, rooms, devices };
     const notice = this.deps.notices.add({ id: randomUUID(), name: req.name, message: req.message, from: req.from ?? 'admin', targets, expiresAt });
     const view = noticeView(notice);
-    const payload: Notify = { name: view.name, message: view.message, from: view.from, expiresAt: view.expiresAt };
-    const topics = this.publish(targets, payload);
+    const topics = this.publish(targets, wire(view));
     this.deps.feed.append({ kind: 'notify', payload: view });
     return { notice: view, topics };
+  }
+
+  /**
+   * Sends a display the notices still in force that are meant for it, each with its own expiry,
+   * on the display's own topic. Notify messages are not retained, so a display that was off or
+   * not yet in its room when one was sent learns it this way when it connects or gets its config.
+   * Oldest first, as they were sent: a panel shows the latest.
+   */
+  async resendTo(deviceId: string, roomId: string | null): Promise<number> {
+    const due = this.deps.notices
+      .active(this.deps.clock.now())
+      .filter((n) => noticeForDevice(n.targets, deviceId, roomId))
+      .reverse();
+    for (const n of due) await this.deps.bus.publish('notifyDevice', { device: deviceId }, wire(noticeView(n)));
+    if (due.length > 0) this.deps.log.debug({ device: deviceId, notices: due.length }, 'sent the notices in force to a display');
+    return due.length;
   }
 
   /**
