@@ -15,6 +15,17 @@ export function serverMetrics(s: DoorplateServer): string {
     },
     { name: 'doorplate_devices_online', help: 'Devices whose availability is online.', type: 'gauge', samples: [{ value: devices.filter((d) => d.online).length }] },
     { name: 'doorplate_retained_publishes_total', help: 'Room states and agendas published.', type: 'counter', samples: [{ value: s.publisher.publishCount() }] },
+    { name: 'doorplate_meetings_released_total', help: 'No-shows released at the close of their check-in window.', type: 'counter', samples: [{ value: s.autoRelease.releasedCount() }] },
+    { name: 'doorplate_notices_sent_total', help: 'Notify messages accepted and sent.', type: 'counter', samples: [{ value: s.notify.sentCount() }] },
+    { name: 'doorplate_notices_resent_total', help: 'Notices in force sent again to displays that connected or moved later.', type: 'counter', samples: [{ value: s.notify.resentCount() }] },
+    { name: 'doorplate_notices_active', help: 'Notices in force now.', type: 'gauge', samples: [{ value: s.store.notices.active().length }] },
+    {
+      name: 'doorplate_stream_clients',
+      help: 'Open event streams by kind (admin live stream, kiosk page).',
+      type: 'gauge',
+      samples: Object.entries(s.streams.counts()).map(([kind, value]) => ({ labels: { kind }, value })),
+    },
+    { name: 'doorplate_stream_changes', help: 'Changes kept in the log the live stream resumes from.', type: 'gauge', samples: [{ value: s.store.changes.count() }] },
     { name: 'doorplate_device_messages_refused_total', help: 'Device messages refused as malformed.', type: 'counter', samples: [{ value: s.devices.refusedCount() }] },
     { name: 'process_resident_memory_bytes', help: 'Resident memory of the server process.', type: 'gauge', samples: [{ value: process.memoryUsage().rss }] },
   ];

@@ -33,7 +33,7 @@ export function activeNoticesFor(roomId: string, deps: Pick<RoomStreamDeps, 'clo
  * `notice` {now, notice}.
  */
 export function openRoomStream(deps: RoomStreamDeps, sink: SseSink, room: RoomInfo): SseConnection {
-  const conn = deps.hub.connect(sink);
+  const conn = deps.hub.connect(sink, { kind: 'kiosk' });
   if (!conn.isOpen) return conn;
   const now = (): string => new Date(deps.clock.now()).toISOString();
 

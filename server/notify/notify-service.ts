@@ -73,7 +73,20 @@ function wire(view: NoticeView): Notify {
  * and appends it to the change log for the live stream.
  */
 export class NotifyService {
+  private sent = 0;
+  private resent = 0;
+
   constructor(private readonly deps: NotifyDeps) {}
+
+  /** Notices accepted and sent since start (for /metrics). */
+  sentCount(): number {
+    return this.sent;
+  }
+
+  /** Notices sent again to displays that connected or moved later (for /metrics). */
+  resentCount(): number {
+    return this.resent;
+  }
 
   send(req: NotifyRequest): { notice: NoticeView; topics: string[] } {
     const { clock } = this.deps;
@@ -103,6 +116,7 @@ export class NotifyService {
     const view = noticeView(notice);
     const topics = this.publish(targets, wire(view));
     this.deps.feed.append({ kind: 'notify', payload: view });
+    this.sent++;
     return { notice: view, topics };
   }
 
@@ -117,7 +131,10 @@ export class NotifyService {
       .active(this.deps.clock.now())
       .filter((n) => noticeForDevice(n.targets, deviceId, roomId))
       .reverse();
-    for (const n of due) await this.deps.bus.publish('notifyDevice', { device: deviceId }, wire(noticeView(n)));
+    for (const n of due) {
+      await this.deps.bus.publish('notifyDevice', { device: deviceId }, wire(noticeView(n)));
+      this.resent++;
+    }
     if (due.length > 0) this.deps.log.debug({ device: deviceId, notices: due.length }, 'sent the notices in force to a display');
     return due.length;
   }

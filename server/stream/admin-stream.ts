@@ -32,7 +32,7 @@ export function parseChangeId(raw: string | undefined): number | null | undefine
  */
 export function openAdminStream(deps: AdminStreamDeps, sink: SseSink, opts: { lastEventId?: string; stillAllowed: () => boolean }): SseConnection {
   const { feed, clock } = deps;
-  const conn = deps.hub.connect(sink, { stillAllowed: opts.stillAllowed });
+  const conn = deps.hub.connect(sink, { stillAllowed: opts.stillAllowed, kind: 'admin' });
   let lastSent = 0;
 
   const sendChange = (c: Change): void => {

@@ -47,6 +47,11 @@ export class ChangesRepo {
     return (this.db.prepare('SELECT * FROM changes WHERE id > ? ORDER BY id LIMIT ?').all(id, Math.max(0, limit)) as ChangeRow[]).map(toChange);
   }
 
+  /** Changes kept now (for /metrics). */
+  count(): number {
+    return this.db.prepare('SELECT COUNT(*) FROM changes').pluck().get() as number;
+  }
+
   oldestId(): number | null {
     return (this.db.prepare('SELECT MIN(id) FROM changes').pluck().get() as number | null) ?? null;
   }
