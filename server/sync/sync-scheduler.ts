@@ -66,11 +66,20 @@ export class SyncScheduler {
   private async runOnce(roomId: string): Promise<void> {
     try {
       await this.deps.sync(roomId);
-      this.setStale(roomId, false);
+      this.noteOutcome(roomId, null);
     } catch (e) {
-      if (isDoorplateError(e) && e.code === 'PROVIDER_UNAVAILABLE') this.setStale(roomId, true);
+      this.noteOutcome(roomId, e);
       this.deps.log.warn({ room: roomId, err: (e as Error).message }, 'room sync failed');
     }
+  }
+
+  /**
+   * A sync that ran elsewhere (from a push notification in the outbox) counts too: a room
+   * whose provider is down turns stale whichever path found out.
+   */
+  noteOutcome(roomId: string, error: unknown): void {
+    if (error === null) this.setStale(roomId, false);
+    else if (isDoorplateError(error) && error.code === 'PROVIDER_UNAVAILABLE') this.setStale(roomId, true);
   }
 
   private setStale(roomId: string, stale: boolean): void {

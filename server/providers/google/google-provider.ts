@@ -67,7 +67,7 @@ export class GoogleProvider implements CalendarProvider {
           send: (item) => sendGoogleWrite(item, { api, runner: this.runner, store }),
           gaveUp: (item) => this.undo(item.roomId, item.payload as GoogleWrite),
         },
-        [SYNC_KIND]: { send: async (item) => void (await this.sync(item.roomId ?? '')) },
+        [SYNC_KIND]: { send: (item) => this.syncNoted(item.roomId ?? '') },
       },
     });
     this.scheduler = new SyncScheduler({
@@ -124,6 +124,17 @@ export class GoogleProvider implements CalendarProvider {
     const { changed } = await this.syncer.sync(roomId, this.calendarOf(roomId));
     if (changed) this.emit(roomId);
     return { changed };
+  }
+
+  /** A sync from a push notification: its outcome marks the room stale or fresh, and a failure is retried by the outbox. */
+  private async syncNoted(roomId: string): Promise<void> {
+    try {
+      await this.sync(roomId);
+      this.scheduler.noteOutcome(roomId, null);
+    } catch (e) {
+      this.scheduler.noteOutcome(roomId, e);
+      throw e;
+    }
   }
 
   /** A sync through the scheduler: coalesced with one already running for the room. */
