@@ -13,7 +13,7 @@ import {
 } from '../../shared/api/index.js';
 import { createLogger, type Logger } from '../../shared/logger.js';
 import type { RoomState } from '../../shared/model/room-state.js';
-import type { Action, ActionSource, PictureSink, Raster, StatusLight } from '../hal/types.js';
+import type { ActionSource, ButtonAction, PictureSink, Raster, StatusLight } from '../hal/types.js';
 import type { PanelView } from '../render/view.js';
 import type { CredentialsStore } from './credentials.js';
 import { Enrollment } from './enrollment.js';
@@ -435,12 +435,29 @@ export class Agent {
 
   // --- buttons ------------------------------------------------------------------------------
 
-  private press(action: Action, source: string): void {
+  private press(action: ButtonAction, source: string): void {
     if (this.currentPhase === 'stopped') return;
     const ttl = this.config?.requestTtlSecs ?? this.options.defaults.requestTtlSecs;
-    const duration = action === 'book' ? (this.config?.defaultDurationMins ?? this.options.defaults.defaultDurationMins) : undefined;
-    const request = this.requests.press(action, ttl, duration);
-    if (request) this.log.info({ verb: action, source, transaction: request.payload.transaction, queued: !request.sent }, 'button pressed');
+    const verb: Verb = action === 'book-until-next' ? 'book' : action;
+    const request = this.requests.press(verb, ttl, this.askFor(action));
+    if (request) this.log.info({ verb, source, transaction: request.payload.transaction, queued: !request.sent, ...request.payload.untilNext ? { untilNext: true } : {} }, 'button pressed');
+  }
+
+  /** How long a press asks for: the default booking, the first extend step, or up to the next meeting. */
+  private askFor(action: ButtonAction): { durationMins?: number; untilNext?: true } {
+    switch (action) {
+      case 'book':
+        return { durationMins: this.config?.defaultDurationMins ?? this.options.defaults.defaultDurationMins };
+      case 'book-until-next':
+        return { untilNext: true };
+      case 'extend': {
+        // Without a config yet the server takes the display's first step itself.
+        const step = this.config?.extendStepsMins[0];
+        return step === undefined ? {} : { durationMins: step };
+      }
+      default:
+        return {};
+    }
   }
 
   private async publishRequest(verb: Verb, payload: TrackedRequest['payload']): Promise<void> {

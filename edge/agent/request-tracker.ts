@@ -53,7 +53,7 @@ export class RequestTracker {
   }
 
   /** Starts a request; null when one of the same verb is already waiting. */
-  press(verb: Verb, ttlSecs: number, durationMins?: number): TrackedRequest | null {
+  press(verb: Verb, ttlSecs: number, ask: Pick<DeviceRequest, 'durationMins' | 'untilNext'> = {}): TrackedRequest | null {
     for (const { request } of this.waiting.values()) {
       if (request.verb === verb) {
         this.deps.log.info({ verb, transaction: request.payload.transaction }, 'ignored a repeated press while the first request waits');
@@ -66,7 +66,7 @@ export class RequestTracker {
       transaction: this.makeTransaction(),
       pressedAt: new Date(now).toISOString(),
       expiresAt: new Date(expiresAtMs).toISOString(),
-      ...(durationMins !== undefined ? { durationMins } : {}),
+      ...(ask.untilNext ? { untilNext: true as const } : ask.durationMins !== undefined ? { durationMins: ask.durationMins } : {}),
     };
     const request: TrackedRequest = { verb, payload, expiresAtMs, sent: false };
     const timer = this.deps.clock.setTimeout(() => this.expire(payload.transaction), ttlSecs * 1000);

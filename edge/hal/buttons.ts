@@ -1,7 +1,7 @@
 import type { Clock, TimerHandle } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { silentLogger } from '../../shared/logger.js';
-import type { Action, ActionSource, ButtonLevel, DigitalInput } from './types.js';
+import type { ActionSource, ButtonAction, ButtonLevel, DigitalInput } from './types.js';
 
 export type Gesture = 'press' | 'hold' | 'double';
 
@@ -11,7 +11,7 @@ export interface ButtonSpec {
   input: DigitalInput;
   /** Wired to ground with a pull-up: pressed reads 0. Default true. */
   activeLow?: boolean;
-  actions: Partial<Record<Gesture, Action>>;
+  actions: Partial<Record<Gesture, ButtonAction>>;
 }
 
 export interface ButtonTiming {
@@ -25,7 +25,7 @@ export interface ButtonTiming {
 
 export const DEFAULT_BUTTON_TIMING: Readonly<ButtonTiming> = Object.freeze({ debounceMs: 30, holdMs: 1500, doubleMs: 400 });
 
-type Listener = (action: Action, source: string) => void;
+type Listener = (action: ButtonAction, source: string) => void;
 
 /** One button's debounce and gesture state. */
 class ButtonTracker {

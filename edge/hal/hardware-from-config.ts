@@ -1,7 +1,7 @@
 import type { Clock } from '../../shared/clock.js';
 import type { Config } from '../../shared/config/schema.js';
 import type { Logger } from '../../shared/logger.js';
-import type { Panel, StatusLight } from './types.js';
+import type { ButtonAction, Panel, StatusLight } from './types.js';
 import type { GpioPort } from './gpio/port.js';
 import { OnoffGpioPort } from './gpio/onoff-gpio.js';
 import { Buttons } from './buttons.js';
@@ -33,6 +33,12 @@ class NoLight implements StatusLight {
   close(): void {}
 }
 
+/** A configured button's gestures: its press, and its hold (a book button books until the next meeting). */
+export function buttonActions(b: Config['edge']['buttons'][number]): { press: ButtonAction; hold?: ButtonAction } {
+  const hold = b.hold ?? (b.action === 'book' ? 'book-until-next' : undefined);
+  return hold === undefined ? { press: b.action } : { press: b.action, hold };
+}
+
 /**
  * The real hardware of a display Pi from its config: GPIO only when a pin is configured (so a
  * framebuffer-only kiosk needs no gpio group), the panel by model name.
@@ -61,7 +67,7 @@ export async function hardwareFromConfig(config: Config, clock: Clock, log: Logg
     ? new LedStatusLight({ red: edge.leds.red === undefined ? undefined : gpio.output(edge.leds.red), green: edge.leds.green === undefined ? undefined : gpio.output(edge.leds.green) }, clock)
     : new NoLight();
   const actions = new Buttons(
-    gpio ? edge.buttons.map((b) => ({ name: b.name, input: (gpio as GpioPort).input(b.pin), activeLow: b.activeLow, actions: { press: b.action } })) : [],
+    gpio ? edge.buttons.map((b) => ({ name: b.name, input: (gpio as GpioPort).input(b.pin), activeLow: b.activeLow, actions: buttonActions(b) })) : [],
     clock,
     { logger: log },
   );

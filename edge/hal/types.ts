@@ -62,9 +62,12 @@ export interface StatusLight {
 
 export type Action = 'book' | 'extend' | 'end' | 'checkin';
 
+/** What a button gesture can ask for: an action, or booking until the next meeting (a hold of book). */
+export type ButtonAction = Action | 'book-until-next';
+
 /** A debounced, gesture-mapped button source. */
 export interface ActionSource {
-  onAction(listener: (action: Action, source: string) => void): void;
+  onAction(listener: (action: ButtonAction, source: string) => void): void;
   close(): void;
 }
 

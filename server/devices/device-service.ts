@@ -153,10 +153,12 @@ export class DeviceService {
       const scope = `device:${id}`;
       const key = req.transaction;
       const { bookings } = this.deps;
+      if (req.untilNext && verb !== 'book') throw new DoorplateError('VALIDATION', `untilNext: only a book request can ask for it, not ${verb}`);
       let event;
       switch (verb) {
         case 'book':
-          event = (await bookings.bookNow(room.id, { durationMins: req.durationMins, via: 'panel', scope, key, deviceId: id })).event;
+          // "Until the next meeting" (a hold of the book button) is capped by the room's rules there.
+          event = (await bookings.bookNow(room.id, { durationMins: req.untilNext ? 'untilNext' : req.durationMins, via: 'panel', scope, key, deviceId: id })).event;
           break;
         case 'extend':
           event = await bookings.extend(room.id, { mins: req.durationMins, scope, key, deviceId: id });

@@ -98,6 +98,7 @@ export class RoomDirectory {
       bookDurationsMins: [...(r?.booking.durationsMins ?? site.booking.durationsMins)],
       defaultDurationMins: r?.booking.defaultDurationMins ?? site.booking.defaultDurationMins,
       checkIn: { ...(r?.checkIn ?? site.checkIn) },
+      extendStepsMins: [...(r?.booking.extendStepsMins ?? site.booking.extendStepsMins)],
       requestTtlSecs: site.requestTtlSecs,
     };
   }

@@ -48,6 +48,8 @@ export const DeviceConfigSchema = z.object({
   bookDurationsMins: z.array(z.number().int().min(5).max(480)).min(1).max(8),
   defaultDurationMins: z.number().int().min(5).max(480),
   checkIn: CheckInPolicySchema,
+  /** What "extend" offers, in minutes (the display's effective rules); a press sends the first. */
+  extendStepsMins: z.array(z.number().int().min(5).max(240)).min(1).max(4),
   /** How long a button request stays valid; the server refuses older ones. */
   requestTtlSecs: z.number().int().min(5).max(600),
 });
@@ -64,10 +66,16 @@ export const RequestSchema = z
     pressedAt: Instant,
     expiresAt: Instant,
     durationMins: z.number().int().min(5).max(480).optional(),
+    /** Book: from now until the next meeting starts (the server caps it by the room's rules). */
+    untilNext: z.literal(true).optional(),
   })
   .refine((r) => Date.parse(r.expiresAt) > Date.parse(r.pressedAt), {
     message: 'must be after pressedAt',
     path: ['expiresAt'],
+  })
+  .refine((r) => !(r.untilNext && r.durationMins !== undefined), {
+    message: 'give durationMins or untilNext, not both',
+    path: ['untilNext'],
   });
 export type DeviceRequest = z.infer<typeof RequestSchema>;
 

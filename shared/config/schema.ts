@@ -233,6 +233,11 @@ export const EdgeSchema = z.strictObject({
         name: z.string().min(1).max(32),
         pin: Pin,
         action: z.enum(['book', 'extend', 'end', 'checkin']),
+        /**
+         * What holding the button down asks for; a book button books until the next meeting
+         * unless told otherwise (`hold: book` makes a hold a plain press).
+         */
+        hold: z.enum(['book', 'extend', 'end', 'checkin', 'book-until-next']).optional(),
         activeLow: z.boolean().default(true),
       }),
     )

@@ -16,7 +16,7 @@ import { encodePayload, topicOf, type Agenda, type DeviceConfig, type TopicName,
 import type { CalendarEvent } from '../../../shared/model/event.js';
 import type { RoomPolicy, RoomState } from '../../../shared/model/room-state.js';
 import { buildAgenda, computeRoomState } from '../../../shared/state/engine.js';
-import type { Action, ActionSource, LedColor, PanelInfo, PictureSink, Raster, StatusLight } from '../../../edge/hal/types.js';
+import type { ActionSource, ButtonAction, LedColor, PanelInfo, PictureSink, Raster, StatusLight } from '../../../edge/hal/types.js';
 import type { PanelView } from '../../../edge/render/view.js';
 import { Agent, type AgentOptions } from '../../../edge/agent/agent.js';
 import type { Credentials, CredentialsStore } from '../../../edge/agent/credentials.js';
@@ -180,14 +180,14 @@ export class RecordingLight implements StatusLight {
 }
 
 export class FakeActions implements ActionSource {
-  private listeners: Array<(action: Action, source: string) => void> = [];
+  private listeners: Array<(action: ButtonAction, source: string) => void> = [];
   closed = false;
 
-  onAction(listener: (action: Action, source: string) => void): void {
+  onAction(listener: (action: ButtonAction, source: string) => void): void {
     this.listeners.push(listener);
   }
 
-  press(action: Action, source: string = action): void {
+  press(action: ButtonAction, source: string = action): void {
     if (this.closed) throw new Error('actions: closed');
     for (const l of this.listeners) l(action, source);
   }
@@ -307,6 +307,7 @@ export function deviceConfig(room: string | null, over: Partial<DeviceConfig> = 
     bookDurationsMins: [15, 30, 60],
     defaultDurationMins: 30,
     checkIn: { enabled: false, opensBeforeMins: 5, closesAfterMins: 10 },
+    extendStepsMins: [15, 30],
     requestTtlSecs: 60,
     ...over,
   };

@@ -4,7 +4,7 @@ import { FakeClock } from '../../../shared/clock.js';
 import { Buttons } from '../../../edge/hal/buttons.js';
 import { BLINK_MS, LedStatusLight } from '../../../edge/hal/leds.js';
 import { FakeGpio } from '../../../edge/hal/gpio/fake-gpio.js';
-import type { Action } from '../../../edge/hal/types.js';
+import type { ButtonAction as Action } from '../../../edge/hal/types.js';
 
 function setup(actions: Partial<Record<'press' | 'hold' | 'double', Action>>) {
   const clock = new FakeClock();

@@ -42,6 +42,7 @@ test('publishes online retained on connect; retained contract topics stay for la
         bookDurationsMins: [15, 30],
         defaultDurationMins: 30,
         checkIn: { enabled: true, opensBeforeMins: 5, closesAfterMins: 10 },
+        extendStepsMins: [15, 30],
         requestTtlSecs: 60,
       });
       const late = await mustConnect(url, { clientId: 'late-reader' });
