@@ -45,7 +45,7 @@ export class SimDevice {
     this.panel = new PngPanel({ info: { model, width: g.width, height: g.height, colors: g.colors, minRefreshIntervalMs: 0, supportsPartial: partial } });
     this.policy = new RefreshPolicy(this.panel, clock, {}, opts.logger);
     this.buttons = new Buttons(
-      SIM_BUTTONS.map((b) => ({ name: b.name, input: this.gpio.input(b.pin), activeLow: true, actions: { press: b.name } })),
+      SIM_BUTTONS.map((b) => ({ name: b.name, input: this.gpio.input(b.pin), activeLow: true, actions: b.name === 'book' ? { press: 'book', hold: 'book-until-next' } : { press: b.name } })),
       clock,
       { logger: opts.logger },
     );
