@@ -6,6 +6,7 @@ import type { CalendarEvent } from '../../../shared/model/event.js';
 import type { Store } from '../../store/store.js';
 import { parseEvent } from '../../store/repos/events.js';
 import { OutboxWorker } from '../../sync/outbox-worker.js';
+import { LocalMirror } from '../../sync/local-mirror.js';
 import { ProviderRequestError } from '../../sync/provider-error.js';
 import { RequestBudget } from '../../sync/request-budget.js';
 import { RequestRunner } from '../../sync/request-runner.js';
@@ -47,12 +48,12 @@ export class GoogleProvider implements CalendarProvider {
   private readonly syncer: GoogleSync;
   private readonly worker: OutboxWorker;
   private readonly scheduler: SyncScheduler;
-  private readonly listeners = new Set<(roomId: string) => void>();
-  private readonly staleListeners = new Set<(roomId: string, stale: boolean) => void>();
+  private readonly mirror: LocalMirror;
   private safetyTimer: ReturnType<Clock['setTimeout']> | null = null;
   private started: Promise<void> | null = null;
 
   constructor(private readonly deps: GoogleProviderDeps) {
+    this.mirror = new LocalMirror({ store: deps.store, log: deps.log, worker: () => this.worker, providerName: 'Google' });
     const { config, clock, log, store, api } = deps;
     this.budget = new RequestBudget(clock, config.budget.requests, config.budget.windowSecs * 1000);
     this.runner = new RequestRunner({ clock, budget: this.budget, log, random: deps.random, provider: GOOGLE });
@@ -77,7 +78,7 @@ export class GoogleProvider implements CalendarProvider {
       sync: (roomId) => this.sync(roomId),
       pollMs: config.webhook ? null : config.pollSecs * 1000,
       onStale: (roomId, stale) => {
-        for (const l of [...this.staleListeners]) l(roomId, stale);
+        this.mirror.emitStale(roomId, stale);
       },
     });
     this.channels = config.webhook
@@ -122,7 +123,7 @@ export class GoogleProvider implements CalendarProvider {
 
   async sync(roomId: string): Promise<{ changed: boolean }> {
     const { changed } = await this.syncer.sync(roomId, this.calendarOf(roomId));
-    if (changed) this.emit(roomId);
+    if (changed) this.mirror.emit(roomId);
     return { changed };
   }
 
@@ -179,15 +180,15 @@ export class GoogleProvider implements CalendarProvider {
       return { event: booked, outboxId: this.deps.store.outbox.enqueue({ kind: WRITE_KIND, roomId: req.roomId, payload: write }) };
     });
     if (outboxId === null) return event;
-    this.emit(req.roomId);
-    await this.sendNow(outboxId, 'booking');
+    this.mirror.emit(req.roomId);
+    await this.mirror.sendNow(outboxId, 'booking');
     return this.deps.store.events.get(req.roomId, id) ?? event;
   }
 
   async setEnd(roomId: string, eventId: string, end: string): Promise<CalendarEvent> {
     const calendarId = this.calendarOf(roomId);
     const { event, outboxId } = this.deps.store.transaction(() => {
-      const current = this.liveEvent(roomId, eventId);
+      const current = this.mirror.liveEvent(roomId, eventId);
       if (current.allDay) throw new DoorplateError('BAD_REQUEST', `event ${eventId} lasts all day; its end cannot be moved`);
       if (Date.parse(end) <= Date.parse(current.start)) throw new DoorplateError('VALIDATION', `end: must be after the meeting's start (${current.start})`);
       if (current.end === end) return { event: current, outboxId: null };
@@ -198,50 +199,31 @@ export class GoogleProvider implements CalendarProvider {
       return { event: updated, outboxId: this.deps.store.outbox.enqueue({ kind: WRITE_KIND, roomId, payload: write }) };
     });
     if (outboxId === null) return event;
-    this.emit(roomId);
-    await this.sendNow(outboxId, 'change');
+    this.mirror.emit(roomId);
+    await this.mirror.sendNow(outboxId, 'change');
     return this.deps.store.events.get(roomId, eventId) ?? event;
   }
 
   async cancel(roomId: string, eventId: string): Promise<void> {
     const calendarId = this.calendarOf(roomId);
-    const outboxId = this.deps.store.transaction(() => {
-      const current = this.deps.store.events.get(roomId, eventId);
-      if (!current) throw new DoorplateError('MEETING_NOT_FOUND', `room ${roomId} has no meeting ${JSON.stringify(eventId)}`);
-      if (current.status === 'cancelled') return null;
-      this.deps.store.events.upsert(roomId, { ...current, status: 'cancelled' });
+    await this.mirror.cancel(roomId, eventId, WRITE_KIND, (current): GoogleWrite => {
       const ours = current.bookedVia !== 'provider';
       const how = ours ? (this.deps.config.bookOn === 'room-calendar' ? 'delete' : 'drop-room') : 'decline';
-      const write: GoogleWrite = { op: 'release', calendarId: this.writeCalendar(current, calendarId), eventId, roomEmail: calendarId, how };
-      return this.deps.store.outbox.enqueue({ kind: WRITE_KIND, roomId, payload: write });
+      return { op: 'release', calendarId: this.writeCalendar(current, calendarId), eventId, roomEmail: calendarId, how };
     });
-    if (outboxId === null) return;
-    this.emit(roomId);
-    await this.sendNow(outboxId, 'release');
   }
 
-  /** Local only: Google has no check-in field, and the sync keeps `checkedInAt` as it is. */
   async checkIn(roomId: string, eventId: string, at: string): Promise<CalendarEvent> {
     this.calendarOf(roomId);
-    const { event, changed } = this.deps.store.transaction(() => {
-      const current = this.liveEvent(roomId, eventId);
-      if (current.checkedInAt !== null) return { event: current, changed: false };
-      const updated = parseEvent(roomId, { ...current, checkedInAt: at });
-      this.deps.store.events.upsert(roomId, updated);
-      return { event: updated, changed: true };
-    });
-    if (changed) this.emit(roomId);
-    return event;
+    return this.mirror.checkIn(roomId, eventId, at);
   }
 
   onRoomChanged(listener: (roomId: string) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.mirror.onRoomChanged(listener);
   }
 
   onStaleChanged(listener: (roomId: string, stale: boolean) => void): () => void {
-    this.staleListeners.add(listener);
-    return () => this.staleListeners.delete(listener);
+    return this.mirror.onStaleChanged(listener);
   }
 
   async listResources(): Promise<ProviderResource[]> {
@@ -329,14 +311,6 @@ export class GoogleProvider implements CalendarProvider {
     }, this.deps.config.safetyNetSecs * 1000);
   }
 
-  private async sendNow(outboxId: number, what: string): Promise<void> {
-    const outcome = await this.worker.send(outboxId);
-    if (outcome === 'failed') {
-      const item = this.deps.store.outbox.get(outboxId);
-      throw new DoorplateError('PROVIDER_UNAVAILABLE', `Google refused the ${what}: ${item?.lastError ?? 'unknown error'}`);
-    }
-  }
-
   /** Our own bookings live on the organizer's calendar in attendee mode; everything else on the room's. */
   private writeCalendar(e: CalendarEvent, roomCalendar: string): string {
     return e.bookedVia !== 'provider' && this.deps.config.bookOn === 'attendee' ? 'primary' : roomCalendar;
@@ -355,24 +329,8 @@ export class GoogleProvider implements CalendarProvider {
   private undo(roomId: string | null, w: GoogleWrite): void {
     if (!roomId) return;
     if (w.op === 'insert' && w.body.id) this.deps.store.events.remove(roomId, w.body.id);
-    this.emit(roomId);
+    this.mirror.emit(roomId);
     void this.scheduler.request(roomId);
   }
 
-  private liveEvent(roomId: string, eventId: string): CalendarEvent {
-    const current = this.deps.store.events.get(roomId, eventId);
-    if (!current) throw new DoorplateError('MEETING_NOT_FOUND', `room ${roomId} has no meeting ${JSON.stringify(eventId)}`);
-    if (current.status === 'cancelled') throw new DoorplateError('NOTHING_TO_DO', `meeting ${eventId} in room ${roomId} was cancelled`);
-    return current;
-  }
-
-  private emit(roomId: string): void {
-    for (const l of [...this.listeners]) {
-      try {
-        l(roomId);
-      } catch (e) {
-        this.deps.log.error({ err: e, room: roomId }, 'room-changed listener failed');
-      }
-    }
-  }
 }

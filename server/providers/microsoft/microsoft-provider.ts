@@ -6,6 +6,7 @@ import type { CalendarEvent } from '../../../shared/model/event.js';
 import type { Store } from '../../store/store.js';
 import { parseEvent } from '../../store/repos/events.js';
 import { OutboxWorker } from '../../sync/outbox-worker.js';
+import { LocalMirror } from '../../sync/local-mirror.js';
 import { RequestBudget } from '../../sync/request-budget.js';
 import { RequestRunner } from '../../sync/request-runner.js';
 import { SyncScheduler } from '../../sync/sync-scheduler.js';
@@ -49,11 +50,11 @@ export class MicrosoftProvider implements CalendarProvider {
   private readonly syncer: GraphSync;
   private readonly worker: OutboxWorker;
   private readonly scheduler: SyncScheduler;
-  private readonly listeners = new Set<(roomId: string) => void>();
-  private readonly staleListeners = new Set<(roomId: string, stale: boolean) => void>();
+  private readonly mirror: LocalMirror;
   private started: Promise<void> | null = null;
 
   constructor(private readonly deps: MicrosoftProviderDeps) {
+    this.mirror = new LocalMirror({ store: deps.store, log: deps.log, worker: () => this.worker, providerName: 'Microsoft Graph' });
     const { config, clock, log, store, api } = deps;
     this.ids = new BookingIds(store.settings);
     const limit = <T>(mailbox: string, fn: () => Promise<T>): Promise<T> => this.limit.run(mailbox, fn);
@@ -80,7 +81,7 @@ export class MicrosoftProvider implements CalendarProvider {
       sync: (roomId) => this.sync(roomId),
       pollMs: config.webhook ? null : config.pollSecs * 1000,
       onStale: (roomId, stale) => {
-        for (const l of [...this.staleListeners]) l(roomId, stale);
+        this.mirror.emitStale(roomId, stale);
       },
     });
     const base = config.webhook?.publicUrl.replace(/\/$/, '');
@@ -125,7 +126,7 @@ export class MicrosoftProvider implements CalendarProvider {
 
   async sync(roomId: string): Promise<{ changed: boolean }> {
     const { changed } = await this.syncer.sync(roomId, this.mailboxOf(roomId));
-    if (changed) this.emit(roomId);
+    if (changed) this.mirror.emit(roomId);
     return { changed };
   }
 
@@ -169,15 +170,15 @@ export class MicrosoftProvider implements CalendarProvider {
       return { event: booked, outboxId: this.deps.store.outbox.enqueue({ kind: WRITE_KIND, roomId: req.roomId, payload: write }) };
     });
     if (outboxId === null) return event;
-    this.emit(req.roomId);
-    await this.sendNow(outboxId, 'booking');
+    this.mirror.emit(req.roomId);
+    await this.mirror.sendNow(outboxId, 'booking');
     return this.deps.store.events.get(req.roomId, id) ?? event;
   }
 
   async setEnd(roomId: string, eventId: string, end: string): Promise<CalendarEvent> {
     const mailbox = this.mailboxOf(roomId);
     const { event, outboxId } = this.deps.store.transaction(() => {
-      const current = this.liveEvent(roomId, eventId);
+      const current = this.mirror.liveEvent(roomId, eventId);
       if (current.allDay) throw new DoorplateError('BAD_REQUEST', `event ${eventId} lasts all day; its end cannot be moved`);
       if (Date.parse(end) <= Date.parse(current.start)) throw new DoorplateError('VALIDATION', `end: must be after the meeting's start (${current.start})`);
       if (current.end === end) return { event: current, outboxId: null };
@@ -187,48 +188,27 @@ export class MicrosoftProvider implements CalendarProvider {
       return { event: updated, outboxId: this.deps.store.outbox.enqueue({ kind: WRITE_KIND, roomId, payload: write }) };
     });
     if (outboxId === null) return event;
-    this.emit(roomId);
-    await this.sendNow(outboxId, 'change');
+    this.mirror.emit(roomId);
+    await this.mirror.sendNow(outboxId, 'change');
     return this.deps.store.events.get(roomId, eventId) ?? event;
   }
 
   async cancel(roomId: string, eventId: string): Promise<void> {
     const mailbox = this.mailboxOf(roomId);
-    const outboxId = this.deps.store.transaction(() => {
-      const current = this.deps.store.events.get(roomId, eventId);
-      if (!current) throw new DoorplateError('MEETING_NOT_FOUND', `room ${roomId} has no meeting ${JSON.stringify(eventId)}`);
-      if (current.status === 'cancelled') return null;
-      this.deps.store.events.upsert(roomId, { ...current, status: 'cancelled' });
-      const write: GraphWrite = { op: 'release', mailbox, eventId, how: current.bookedVia !== 'provider' ? 'cancel' : 'decline' };
-      return this.deps.store.outbox.enqueue({ kind: WRITE_KIND, roomId, payload: write });
-    });
-    if (outboxId === null) return;
-    this.emit(roomId);
-    await this.sendNow(outboxId, 'release');
+    await this.mirror.cancel(roomId, eventId, WRITE_KIND, (current): GraphWrite => ({ op: 'release', mailbox, eventId, how: current.bookedVia !== 'provider' ? 'cancel' : 'decline' }));
   }
 
-  /** Local only: Graph has no check-in field, and the sync keeps `checkedInAt` as it is. */
   async checkIn(roomId: string, eventId: string, at: string): Promise<CalendarEvent> {
     this.mailboxOf(roomId);
-    const { event, changed } = this.deps.store.transaction(() => {
-      const current = this.liveEvent(roomId, eventId);
-      if (current.checkedInAt !== null) return { event: current, changed: false };
-      const updated = parseEvent(roomId, { ...current, checkedInAt: at });
-      this.deps.store.events.upsert(roomId, updated);
-      return { event: updated, changed: true };
-    });
-    if (changed) this.emit(roomId);
-    return event;
+    return this.mirror.checkIn(roomId, eventId, at);
   }
 
   onRoomChanged(listener: (roomId: string) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.mirror.onRoomChanged(listener);
   }
 
   onStaleChanged(listener: (roomId: string, stale: boolean) => void): () => void {
-    this.staleListeners.add(listener);
-    return () => this.staleListeners.delete(listener);
+    return this.mirror.onStaleChanged(listener);
   }
 
   async listResources(): Promise<ProviderResource[]> {
@@ -316,14 +296,6 @@ export class MicrosoftProvider implements CalendarProvider {
     return queued?.id ?? this.deps.store.outbox.enqueue({ kind: SYNC_KIND, roomId, payload: { reason: 'notification' } });
   }
 
-  private async sendNow(outboxId: number, what: string): Promise<void> {
-    const outcome = await this.worker.send(outboxId);
-    if (outcome === 'failed') {
-      const item = this.deps.store.outbox.get(outboxId);
-      throw new DoorplateError('PROVIDER_UNAVAILABLE', `Microsoft Graph refused the ${what}: ${item?.lastError ?? 'unknown error'}`);
-    }
-  }
-
   private pendingCreates(roomId: string): Set<string> {
     const ids = new Set<string>();
     for (const item of this.deps.store.outbox.list({ kind: WRITE_KIND, state: 'pending' })) {
@@ -340,26 +312,10 @@ export class MicrosoftProvider implements CalendarProvider {
       this.deps.store.events.remove(roomId, w.localId);
       this.ids.forget(roomId, w.localId);
     }
-    this.emit(roomId);
+    this.mirror.emit(roomId);
     void this.scheduler.request(roomId);
   }
 
-  private liveEvent(roomId: string, eventId: string): CalendarEvent {
-    const current = this.deps.store.events.get(roomId, eventId);
-    if (!current) throw new DoorplateError('MEETING_NOT_FOUND', `room ${roomId} has no meeting ${JSON.stringify(eventId)}`);
-    if (current.status === 'cancelled') throw new DoorplateError('NOTHING_TO_DO', `meeting ${eventId} in room ${roomId} was cancelled`);
-    return current;
-  }
-
-  private emit(roomId: string): void {
-    for (const l of [...this.listeners]) {
-      try {
-        l(roomId);
-      } catch (e) {
-        this.deps.log.error({ err: e, room: roomId }, 'room-changed listener failed');
-      }
-    }
-  }
 }
 
 /** An instant with any offset as Graph's UTC wall time (`2026-03-02T10:00:00`). */
