@@ -35,6 +35,8 @@ export class PngPanel implements Panel {
   private refreshing = false;
   private last: Raster | null = null;
   private readonly counts: Record<RefreshKind | 'clear', number> = { full: 0, partial: 0, fast: 0, clear: 0 };
+  /** Every refresh in order, by kind (not the pictures: a simulated day would hold hundreds). */
+  readonly refreshLog: Array<RefreshKind | 'clear'> = [];
 
   constructor(opts: PngPanelOptions = {}) {
     this.info = { ...PNG_PANEL_INFO, ...opts.info };
@@ -85,6 +87,7 @@ export class PngPanel implements Panel {
       }
       this.last = copy;
       this.counts[kind]++;
+      this.refreshLog.push(kind);
     } finally {
       this.refreshing = false;
     }
@@ -97,6 +100,7 @@ export class PngPanel implements Panel {
       await this.wait('full');
       this.last = null;
       this.counts.clear++;
+      this.refreshLog.push('clear');
     } finally {
       this.refreshing = false;
     }

@@ -1,5 +1,5 @@
 import { FakeClock } from '../../shared/clock.js';
-import { MemoryPanel } from './memory-panel.js';
+import { PngPanel } from './png-panel.js';
 import { RefreshPolicy, type RefreshPolicyOptions, type RefreshRecord, type RefreshStats } from './refresh-policy.js';
 import type { PanelInfo, Raster } from './types.js';
 
@@ -52,7 +52,7 @@ export async function simulateRefreshDay(opts: SimulatedDayOptions = {}): Promis
   const presses = [...(opts.pressesAtMs ?? [])].sort((a, b) => a - b);
   const clock = new FakeClock('2026-03-02T00:00:00Z');
   const start = clock.now();
-  const panel = new MemoryPanel(info);
+  const panel = new PngPanel({ info });
   const policy = new RefreshPolicy(panel, clock, opts.policy ?? {});
   await panel.open();
   policy.start();

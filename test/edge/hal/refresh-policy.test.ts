@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../../shared/clock.js';
-import { MemoryPanel } from '../../../edge/hal/memory-panel.js';
+import { PngPanel } from '../../../edge/hal/png-panel.js';
 import { RefreshPolicy, changedFraction } from '../../../edge/hal/refresh-policy.js';
 import { simulateRefreshDay } from '../../../edge/hal/refresh-sim.js';
 import type { PanelInfo, Raster } from '../../../edge/hal/types.js';
@@ -16,7 +16,7 @@ function pic(blackPixels: number): Raster {
 
 async function setup(info: PanelInfo = INFO) {
   const clock = new FakeClock();
-  const panel = new MemoryPanel(info);
+  const panel = new PngPanel({ info });
   await panel.open();
   const policy = new RefreshPolicy(panel, clock, { partialThreshold: 0.2, fullEvery: 3 });
   policy.start();
@@ -37,7 +37,7 @@ test('same picture: no redraw; small change: partial; large change: full', async
   await policy.submit(pic(10), { urgent: false });
   await clock.advanceAsync(200_000);
   await policy.submit(pic(60), { urgent: false });
-  assert.deepEqual(panel.refreshes.map((r) => r.kind), ['full', 'partial', 'full']);
+  assert.deepEqual(panel.refreshLog, ['full', 'partial', 'full']);
 });
 
 test('a full refresh after N partials', async () => {
@@ -46,7 +46,7 @@ test('a full refresh after N partials', async () => {
     await policy.submit(pic(i), { urgent: false });
     await clock.advanceAsync(180_000);
   }
-  assert.deepEqual(panel.refreshes.map((r) => r.kind), ['full', 'partial', 'partial', 'partial', 'full', 'partial']);
+  assert.deepEqual(panel.refreshLog, ['full', 'partial', 'partial', 'partial', 'full', 'partial']);
 });
 
 test('too early: deferred, only the latest waiting picture is shown; urgent goes at once', async () => {
@@ -56,17 +56,17 @@ test('too early: deferred, only the latest waiting picture is shown; urgent goes
   await policy.submit(pic(1), { urgent: false });
   await clock.advanceAsync(30_000);
   await policy.submit(pic(2), { urgent: false });
-  assert.equal(panel.refreshes.length, 1);
+  assert.equal(panel.refreshLog.length, 1);
   assert.equal(clock.pending() >= 1, true);
   await clock.advanceAsync(89_999);
-  assert.equal(panel.refreshes.length, 1);
+  assert.equal(panel.refreshLog.length, 1);
   await clock.advanceAsync(1);
-  assert.equal(panel.refreshes.length, 2);
+  assert.equal(panel.refreshLog.length, 2);
   assert.deepEqual(panel.picture, pic(2));
   assert.equal(policy.stats.superseded, 1);
   await clock.advanceAsync(10_000);
   await policy.submit(pic(3), { urgent: true });
-  assert.equal(panel.refreshes.length, 3);
+  assert.equal(panel.refreshLog.length, 3);
   assert.equal(policy.stats.urgent, 1);
 });
 
@@ -76,14 +76,14 @@ test('a waiting picture that turns out equal to the screen is dropped', async ()
   await policy.submit(pic(5), { urgent: false });
   await policy.submit(pic(0), { urgent: false });
   await clock.advanceAsync(400_000);
-  assert.equal(panel.refreshes.length, 1);
+  assert.equal(panel.refreshLog.length, 1);
 });
 
 test('at least one full refresh a day, even when nothing changes', async () => {
   const { clock, panel, policy } = await setup();
   await policy.submit(pic(0), { urgent: false });
   await clock.advanceAsync(24 * 3_600_000);
-  assert.deepEqual(panel.refreshes.map((r) => r.kind), ['full', 'full']);
+  assert.deepEqual(panel.refreshLog, ['full', 'full']);
   assert.equal(policy.stats.daily, 1);
 });
 
@@ -91,12 +91,12 @@ test('a panel without partial refresh always gets full ones; screens have no int
   const { panel, policy } = await setup({ ...INFO, supportsPartial: false, minRefreshIntervalMs: 0 });
   await policy.submit(pic(0), { urgent: false });
   await policy.submit(pic(1), { urgent: false });
-  assert.deepEqual(panel.refreshes.map((r) => r.kind), ['full', 'full']);
+  assert.deepEqual(panel.refreshLog, ['full', 'full']);
 });
 
 test('pictures are refused before start and at a wrong size', async () => {
   const clock = new FakeClock();
-  const panel = new MemoryPanel(INFO);
+  const panel = new PngPanel({ info: INFO });
   const policy = new RefreshPolicy(panel, clock);
   await assert.rejects(policy.submit(pic(0), { urgent: false }), /not started/);
   policy.start();
