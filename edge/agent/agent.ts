@@ -21,6 +21,7 @@ import { LedFeedback } from './led-feedback.js';
 import { LocalRecompute, type LocalInputs } from './local-recompute.js';
 import { NoticeBoard } from './notice-board.js';
 import { Redrawer } from './redrawer.js';
+import { RedrawTimers } from './redraw-timers.js';
 import { RequestTracker, type TrackedRequest } from './request-tracker.js';
 import type { SystemInfo } from './system-info.js';
 import type { MqttTransport, TransportError, TransportFactory } from './transport.js';
@@ -84,9 +85,7 @@ export class Agent {
   private errorText: string | null = null;
   private errorTimer: TimerHandle | null = null;
   private picture: Raster | null = null;
-  private minuteTimer: TimerHandle | null = null;
-  private boundaryTimer: TimerHandle | null = null;
-  private boundaryAt: number | null = null;
+  private readonly redraws: RedrawTimers;
   private shownView: PanelView | null = null;
 
   constructor(
@@ -98,6 +97,7 @@ export class Agent {
     this.led = new LedFeedback(deps.light, deps.clock);
     this.notices = new NoticeBoard(deps.clock, () => this.update(false));
     this.redrawer = new Redrawer((urgent) => this.draw(urgent), this.log);
+    this.redraws = new RedrawTimers(deps.clock, options.minuteClock, () => this.update(false));
     this.local = new LocalRecompute(deps.clock, this.log, () => this.localInputs(), (state) => {
       this.localState = state;
       this.update(false);
@@ -143,7 +143,7 @@ export class Agent {
     if (this.currentPhase !== 'idle') throw new Error(`agent ${this.deviceId}: start() called twice`);
     this.deps.actions.onAction((action, source) => this.press(action, source));
     this.led.setStatus(null);
-    if (this.options.minuteClock) this.armMinute();
+    this.redraws.start();
     let secret: string | null = null;
     try {
       const stored = await this.deps.credentials.load();
@@ -166,8 +166,7 @@ export class Agent {
     if (this.currentPhase === 'stopped') return;
     const wasOnline = this.currentPhase === 'online';
     this.currentPhase = 'stopped';
-    this.deps.clock.clearTimeout(this.minuteTimer);
-    this.deps.clock.clearTimeout(this.boundaryTimer);
+    this.redraws.stop();
     const transport = this.transport;
     this.transport = null;
     await this.enrollment?.stop();
@@ -521,37 +520,9 @@ export class Agent {
     return this.serverState;
   }
 
-  /** One timer at the next whole minute, re-armed each time: the printed clock changes then. */
-  private armMinute(): void {
-    const now = this.deps.clock.now();
-    this.minuteTimer = this.deps.clock.setTimeout(() => {
-      if (this.currentPhase === 'stopped') return;
-      this.update(false);
-      this.armMinute();
-    }, 60_000 - (now % 60_000));
-  }
-
-  /**
-   * Redraws at the shown state's next boundary, which includes local midnight: the printed
-   * day must change even when the server has nothing new to publish.
-   */
-  private armBoundary(state: RoomState | null): void {
-    const next = state?.nextChangeAt ? Date.parse(state.nextChangeAt) : null;
-    // A boundary already past is the server's (or the local recompute's) to act on.
-    const at = next !== null && next > this.deps.clock.now() ? next : null;
-    if (at === this.boundaryAt || this.options.minuteClock) return;
-    this.deps.clock.clearTimeout(this.boundaryTimer);
-    this.boundaryAt = at;
-    if (at === null) return;
-    this.boundaryTimer = this.deps.clock.setTimeout(() => {
-      this.boundaryAt = null;
-      this.update(false);
-    }, at - this.deps.clock.now());
-  }
-
   private update(urgent: boolean): void {
     if (this.currentPhase === 'stopped') return;
-    this.armBoundary(this.shownState());
+    this.redraws.follow(this.shownState());
     this.led.setStatus(this.shownState()?.status ?? null);
     this.redrawer.request(urgent);
   }
