@@ -128,6 +128,11 @@ test('a provider that keeps failing is reported unavailable and comes back', asy
     h.fake.fail({ status: 500 }, 6);
     await assert.rejects(settle(syncer(h).sync('ada', ADA), h.clock), /PROVIDER_UNAVAILABLE|google sync.full/);
     assert.equal(h.runner.available, false);
+    // Held without a request until the breaker's cool-down is over; then one probe finds it back.
+    const asked = h.fake.log.length;
+    await assert.rejects(syncer(h).sync('ada', ADA), /held while google is down/);
+    assert.equal(h.fake.log.length, asked);
+    h.clock.advance(15_000);
     await syncer(h).sync('ada', ADA);
     assert.deepEqual(seen, [false, true]);
   } finally {
