@@ -4,6 +4,7 @@ import { createLogger, type Logger } from '../shared/logger.js';
 import { isId } from '../shared/ids.js';
 import type { ActionSource, Panel, PictureSink, Raster, StatusLight } from './hal/types.js';
 import type { PanelView } from './render/view.js';
+import type { StatusScreen } from './render/status-screen.js';
 import { Agent, type AgentPhase } from './agent/agent.js';
 import { FileCredentialsStore, type CredentialsStore } from './agent/credentials.js';
 import { MqttJsTransport } from './agent/mqtt-transport.js';
@@ -17,6 +18,8 @@ export interface EdgeDeps {
   light: StatusLight;
   actions: ActionSource;
   render: (view: PanelView) => Promise<Raster>;
+  /** The screen before there is a room to show (waiting for approval, no room). */
+  renderStatus?: (screen: StatusScreen) => Promise<Raster>;
   clock?: Clock;
   /** The device id when `edge.deviceId` is not set (default: the Pi's serial or the host name). */
   deviceId?: () => string;
@@ -73,6 +76,7 @@ export function createEdge(config: Config, deps: EdgeDeps): Edge {
       credentials: deps.credentials ?? new FileCredentialsStore(edge.credentialsFile),
       system: deps.system ?? hostSystemInfo(),
       render: deps.render,
+      renderStatus: deps.renderStatus,
       sink: deps.sink,
       light: deps.light,
       actions: deps.actions,

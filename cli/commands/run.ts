@@ -6,7 +6,7 @@ import { DoorplateServer } from '../../server/server.js';
 import { createEdge } from '../../edge/main.js';
 import { hardwareFromConfig } from '../../edge/hal/hardware-from-config.js';
 import { RefreshPolicy } from '../../edge/hal/refresh-policy.js';
-import { renderView } from '../../edge/render/renderer.js';
+import { renderStatus, renderView } from '../../edge/render/renderer.js';
 import { parse, UsageError } from '../args.js';
 import { runUntilSignal } from '../lifecycle.js';
 
@@ -29,6 +29,7 @@ async function startEdge(config: Config): Promise<{ stop(): Promise<void> }> {
     light: hw.light,
     actions: hw.actions,
     render: (view) => renderView(view, { width: info.width, height: info.height, colors: info.colors }),
+    renderStatus: (screen) => renderStatus(screen, { width: info.width, height: info.height, colors: info.colors }),
     clock,
     buttons: hw.buttonNames,
     leds: hw.ledNames,

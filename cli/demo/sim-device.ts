@@ -7,7 +7,7 @@ import { Buttons } from '../../edge/hal/buttons.js';
 import { LedStatusLight } from '../../edge/hal/leds.js';
 import { PngPanel } from '../../edge/hal/png-panel.js';
 import { RefreshPolicy } from '../../edge/hal/refresh-policy.js';
-import { renderView } from '../../edge/render/renderer.js';
+import { renderStatus, renderView } from '../../edge/render/renderer.js';
 import { panelGeometry } from '../../edge/render/preview.js';
 import { epdModel } from '../../edge/hal/epd/models/index.js';
 import type { Action } from '../../edge/hal/types.js';
@@ -56,6 +56,7 @@ export class SimDevice {
       light,
       actions: this.buttons,
       render: (view) => renderView(view, { width: g.width, height: g.height, colors: g.colors }),
+      renderStatus: (screen) => renderStatus(screen, { width: g.width, height: g.height, colors: g.colors }),
       clock,
       buttons: SIM_BUTTONS.map((b) => b.name),
       leds: ['red', 'green'],

@@ -15,6 +15,7 @@ import { createLogger, type Logger } from '../../shared/logger.js';
 import type { RoomState } from '../../shared/model/room-state.js';
 import type { ActionSource, ButtonAction, PictureSink, Raster, StatusLight } from '../hal/types.js';
 import type { PanelView } from '../render/view.js';
+import { STATUS_SCREENS, type StatusScreen } from '../render/status-screen.js';
 import type { CredentialsStore } from './credentials.js';
 import { Enrollment } from './enrollment.js';
 import { LedFeedback } from './led-feedback.js';
@@ -50,6 +51,8 @@ export interface AgentDeps {
   credentials: CredentialsStore;
   system: SystemInfo;
   render: (view: PanelView) => Promise<Raster>;
+  /** Draws the screen shown before there is a room to show (waiting for approval, no room). */
+  renderStatus?: (screen: StatusScreen) => Promise<Raster>;
   sink: PictureSink;
   light: StatusLight;
   actions: ActionSource;
@@ -198,6 +201,7 @@ export class Agent {
     const token = this.options.enrollmentToken;
     if (!token || this.currentPhase === 'stopped') return;
     this.currentPhase = 'enrolling';
+    this.update(false);
     const transport = this.deps.transports();
     this.transport = transport;
     const enrollment = new Enrollment({
@@ -218,6 +222,7 @@ export class Agent {
     await transport.end(true);
     if (outcome.status === 'refused') {
       this.currentPhase = 'refused';
+      this.update(false);
       return;
     }
     try {
@@ -527,10 +532,28 @@ export class Agent {
     this.redrawer.request(urgent);
   }
 
+  /** The screen for a display with no room to show, or null when it has one. */
+  private statusScreen(): StatusScreen | null {
+    if (this.currentPhase === 'enrolling') return STATUS_SCREENS.enrolling(this.deviceId);
+    if (this.currentPhase === 'refused') return STATUS_SCREENS.refused(this.deviceId);
+    if (this.config && this.config.room === null) return STATUS_SCREENS.unassigned(this.deviceId);
+    return null;
+  }
+
   private async draw(urgent: boolean): Promise<void> {
+    if (this.currentPhase === 'stopped') return;
+    const screen = this.statusScreen();
+    if (screen) {
+      if (!this.deps.renderStatus) return;
+      const picture = await this.deps.renderStatus(screen);
+      this.shownView = null;
+      this.picture = picture;
+      await this.deps.sink.submit(picture, { urgent });
+      return;
+    }
     const config = this.config;
     const state = this.shownState();
-    if (!config || !state || this.currentPhase === 'stopped') return;
+    if (!config || !state) return;
     const view = buildView({
       config,
       state,

@@ -5,6 +5,7 @@ import { configureFonts } from './fonts.js';
 import { pickLayout } from './layouts/index.js';
 import { textMeasurer } from './metrics.js';
 import type { PanelView } from './view.js';
+import { statusScreenSvg, type StatusScreen } from './status-screen.js';
 
 /**
  * The one adapter onto sharp (libvips + librsvg). sharp is loaded on first use, after
@@ -60,6 +61,14 @@ export async function renderView(view: PanelView, panel: { width: number; height
   const layout = pickLayout(target);
   const svg = layout.render(buildContent(view), target, textMeasurer());
   const raster = await renderSvg(svg, panel.width, panel.height);
+  if (panel.colors === 'bw') reduceToBw(raster);
+  else if (panel.colors === 'bwr') reduceToBwr(raster);
+  return raster;
+}
+
+/** A status screen (waiting for approval, no room) at the panel's size and colours. */
+export async function renderStatus(screen: StatusScreen, panel: { width: number; height: number; colors: PanelColors }): Promise<Raster> {
+  const raster = await renderSvg(statusScreenSvg(screen, panel, textMeasurer()), panel.width, panel.height);
   if (panel.colors === 'bw') reduceToBw(raster);
   else if (panel.colors === 'bwr') reduceToBwr(raster);
   return raster;

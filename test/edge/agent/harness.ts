@@ -12,6 +12,7 @@ import { pino, type Logger } from 'pino';
 import { connect as mqttConnect, type MqttClient } from 'mqtt';
 import type { Aedes as AedesBroker, AuthenticateError } from 'aedes';
 import { FakeClock } from '../../../shared/clock.js';
+import type { StatusScreen } from '../../../edge/render/status-screen.js';
 import { encodePayload, topicOf, type Agenda, type DeviceConfig, type TopicName, type PayloadOf, type ParamsOf } from '../../../shared/api/index.js';
 import type { CalendarEvent } from '../../../shared/model/event.js';
 import type { RoomPolicy, RoomState } from '../../../shared/model/room-state.js';
@@ -210,6 +211,12 @@ export async function fakeRender(view: PanelView): Promise<Raster> {
   return { width: text.length, height: 1, data: Buffer.from(text, 'utf8') };
 }
 
+/** The status screen as a tiny picture: its title and device id, readable by `readPicture`. */
+export async function fakeRenderStatus(screen: StatusScreen): Promise<Raster> {
+  const text = JSON.stringify({ status: 'screen', room: screen.title, offline: false, error: null, notice: screen.deviceId });
+  return { width: text.length, height: 1, data: Buffer.from(text, 'utf8') };
+}
+
 export function readPicture(r: Raster | null | undefined): { status: string; room: string; offline: boolean; error: string | null; notice: string | null } | null {
   return r ? (JSON.parse(r.data.toString('utf8')) as ReturnType<typeof readPicture>) : null;
 }
@@ -254,7 +261,7 @@ export interface Rig {
   log: Array<Record<string, unknown>>;
 }
 
-export function makeAgent(port: number, opts: { deviceId?: string; credentials?: CredentialsStore; enrollmentToken?: string | null; clock?: FakeClock; minuteClock?: boolean } = {}): Rig {
+export function makeAgent(port: number, opts: { deviceId?: string; credentials?: CredentialsStore; enrollmentToken?: string | null; clock?: FakeClock; minuteClock?: boolean; statusScreens?: boolean } = {}): Rig {
   const clock = opts.clock ?? new FakeClock('2026-03-02T08:00:00Z');
   const deviceId = opts.deviceId ?? 'dev-1';
   const light = new RecordingLight();
@@ -285,6 +292,7 @@ export function makeAgent(port: number, opts: { deviceId?: string; credentials?:
     credentials,
     system: SYSTEM,
     render: fakeRender,
+    renderStatus: opts.statusScreens ? fakeRenderStatus : undefined,
     sink,
     light,
     actions,
