@@ -4,6 +4,8 @@ import type { CalendarEvent } from '../../shared/model/event.js';
 import type { Store } from '../store/store.js';
 import { parseEvent } from '../store/repos/events.js';
 import type { OutboxWorker } from './outbox-worker.js';
+import type { BookingRequest } from '../providers/provider.js';
+import { bookedEvent } from '../providers/booked-event.js';
 
 /**
  * The store's copy of a remote calendar, as the providers that write through the outbox keep
@@ -59,6 +61,41 @@ export class LocalMirror {
     });
     if (changed) this.emit(roomId);
     return event;
+  }
+
+  /**
+   * Records a booking here and enqueues the provider write that creates it, in one
+   * transaction, then sends it. A key booked before answers with the event it made.
+   */
+  async book(req: BookingRequest, id: string, bookedAt: string, kind: string, write: (booked: CalendarEvent) => unknown): Promise<CalendarEvent> {
+    const { event, outboxId } = this.deps.store.transaction(() => {
+      const existing = this.deps.store.events.get(req.roomId, id);
+      if (existing) return { event: existing, outboxId: null };
+      const booked = bookedEvent(req, id, bookedAt);
+      this.deps.store.events.upsert(req.roomId, booked);
+      return { event: booked, outboxId: this.deps.store.outbox.enqueue({ kind, roomId: req.roomId, payload: write(booked) }) };
+    });
+    if (outboxId === null) return event;
+    this.emit(req.roomId);
+    await this.sendNow(outboxId, 'booking');
+    return this.deps.store.events.get(req.roomId, id) ?? event;
+  }
+
+  /** Moves a meeting's end here and enqueues the provider write, in one transaction; then sends it. */
+  async setEnd(roomId: string, eventId: string, end: string, kind: string, write: (current: CalendarEvent) => unknown): Promise<CalendarEvent> {
+    const { event, outboxId } = this.deps.store.transaction(() => {
+      const current = this.liveEvent(roomId, eventId);
+      if (current.allDay) throw new DoorplateError('BAD_REQUEST', `event ${eventId} lasts all day; its end cannot be moved`);
+      if (Date.parse(end) <= Date.parse(current.start)) throw new DoorplateError('VALIDATION', `end: must be after the meeting's start (${current.start})`);
+      if (current.end === end) return { event: current, outboxId: null };
+      const updated = parseEvent(roomId, { ...current, end });
+      this.deps.store.events.upsert(roomId, updated);
+      return { event: updated, outboxId: this.deps.store.outbox.enqueue({ kind, roomId, payload: write(current) }) };
+    });
+    if (outboxId === null) return event;
+    this.emit(roomId);
+    await this.sendNow(outboxId, 'change');
+    return this.deps.store.events.get(roomId, eventId) ?? event;
   }
 
   /**

@@ -4,7 +4,6 @@ import { DoorplateError } from '../../../shared/errors.js';
 import type { Logger } from '../../../shared/logger.js';
 import type { CalendarEvent } from '../../../shared/model/event.js';
 import type { Store } from '../../store/store.js';
-import { parseEvent } from '../../store/repos/events.js';
 import { OutboxWorker } from '../../sync/outbox-worker.js';
 import { LocalMirror } from '../../sync/local-mirror.js';
 import { ProviderRequestError } from '../../sync/provider-error.js';
@@ -147,26 +146,7 @@ export class GoogleProvider implements CalendarProvider {
     const calendarId = this.calendarOf(req.roomId);
     const id = bookingEventId(req.key);
     const now = new Date(this.deps.clock.now()).toISOString();
-    const { event, outboxId } = this.deps.store.transaction(() => {
-      const existing = this.deps.store.events.get(req.roomId, id);
-      if (existing) return { event: existing, outboxId: null };
-      const booked = parseEvent(req.roomId, {
-        id,
-        title: req.title,
-        organizer: req.organizer,
-        start: req.start,
-        end: req.end,
-        allDay: false,
-        status: 'confirmed',
-        roomResponse: 'accepted',
-        private: false,
-        checkInRequired: req.checkInRequired,
-        checkedInAt: null,
-        seriesId: null,
-        bookedAt: now,
-        bookedVia: req.bookedVia,
-      } satisfies CalendarEvent);
-      this.deps.store.events.upsert(req.roomId, booked);
+    return this.mirror.book(req, id, now, WRITE_KIND, (): GoogleWrite => {
       const onRoomCalendar = this.deps.config.bookOn === 'room-calendar';
       const body: GoogleEvent = {
         id,
@@ -176,32 +156,16 @@ export class GoogleProvider implements CalendarProvider {
         ...(onRoomCalendar ? {} : { attendees: [{ email: calendarId, resource: true }] }),
         extendedProperties: { private: { [PROP.via]: req.bookedVia, [PROP.checkIn]: req.checkInRequired ? '1' : '0', [PROP.bookedAt]: now } },
       };
-      const write: GoogleWrite = { op: 'insert', calendarId: onRoomCalendar ? calendarId : 'primary', body };
-      return { event: booked, outboxId: this.deps.store.outbox.enqueue({ kind: WRITE_KIND, roomId: req.roomId, payload: write }) };
+      return { op: 'insert', calendarId: onRoomCalendar ? calendarId : 'primary', body };
     });
-    if (outboxId === null) return event;
-    this.mirror.emit(req.roomId);
-    await this.mirror.sendNow(outboxId, 'booking');
-    return this.deps.store.events.get(req.roomId, id) ?? event;
   }
 
   async setEnd(roomId: string, eventId: string, end: string): Promise<CalendarEvent> {
     const calendarId = this.calendarOf(roomId);
-    const { event, outboxId } = this.deps.store.transaction(() => {
-      const current = this.mirror.liveEvent(roomId, eventId);
-      if (current.allDay) throw new DoorplateError('BAD_REQUEST', `event ${eventId} lasts all day; its end cannot be moved`);
-      if (Date.parse(end) <= Date.parse(current.start)) throw new DoorplateError('VALIDATION', `end: must be after the meeting's start (${current.start})`);
-      if (current.end === end) return { event: current, outboxId: null };
-      const updated = parseEvent(roomId, { ...current, end });
-      this.deps.store.events.upsert(roomId, updated);
+    return this.mirror.setEnd(roomId, eventId, end, WRITE_KIND, (current): GoogleWrite => {
       const target = this.writeCalendar(current, calendarId);
-      const write: GoogleWrite = { op: 'patch', calendarId: target, eventId, patch: { end: { dateTime: end } }, ifMatch: target === calendarId };
-      return { event: updated, outboxId: this.deps.store.outbox.enqueue({ kind: WRITE_KIND, roomId, payload: write }) };
+      return { op: 'patch', calendarId: target, eventId, patch: { end: { dateTime: end } }, ifMatch: target === calendarId };
     });
-    if (outboxId === null) return event;
-    this.mirror.emit(roomId);
-    await this.mirror.sendNow(outboxId, 'change');
-    return this.deps.store.events.get(roomId, eventId) ?? event;
   }
 
   async cancel(roomId: string, eventId: string): Promise<void> {

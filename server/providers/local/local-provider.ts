@@ -6,6 +6,7 @@ import type { Store } from '../../store/store.js';
 import { parseEvent } from '../../store/repos/events.js';
 import type { BookingRequest, CalendarProvider, ProviderResource } from '../provider.js';
 import { bookingEventId } from './booking-id.js';
+import { bookedEvent } from '../booked-event.js';
 import { firstOverlap } from './overlaps.js';
 
 export interface LocalProviderOptions {
@@ -60,22 +61,7 @@ export class LocalProvider implements CalendarProvider {
       const existing = this.opts.store.events.get(req.roomId, id);
       if (existing) return { event: existing, created: false };
       this.refuseOverlap(req.roomId, startMs, endMs, zone);
-      const booked = parseEvent(req.roomId, {
-        id,
-        title: req.title,
-        organizer: req.organizer,
-        start: req.start,
-        end: req.end,
-        allDay: false,
-        status: 'confirmed',
-        roomResponse: 'accepted',
-        private: false,
-        checkInRequired: req.checkInRequired,
-        checkedInAt: null,
-        seriesId: null,
-        bookedAt: new Date(this.opts.clock.now()).toISOString(),
-        bookedVia: req.bookedVia,
-      } satisfies CalendarEvent);
+      const booked = bookedEvent(req, id, new Date(this.opts.clock.now()).toISOString());
       this.opts.store.events.upsert(req.roomId, booked);
       return { event: booked, created: true };
     });

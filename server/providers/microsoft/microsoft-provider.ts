@@ -4,7 +4,6 @@ import { DoorplateError } from '../../../shared/errors.js';
 import type { Logger } from '../../../shared/logger.js';
 import type { CalendarEvent } from '../../../shared/model/event.js';
 import type { Store } from '../../store/store.js';
-import { parseEvent } from '../../store/repos/events.js';
 import { OutboxWorker } from '../../sync/outbox-worker.js';
 import { LocalMirror } from '../../sync/local-mirror.js';
 import { RequestBudget } from '../../sync/request-budget.js';
@@ -137,27 +136,7 @@ export class MicrosoftProvider implements CalendarProvider {
   async book(req: BookingRequest): Promise<CalendarEvent> {
     const mailbox = this.mailboxOf(req.roomId);
     const id = bookingEventId(req.key);
-    const now = new Date(this.deps.clock.now()).toISOString();
-    const { event, outboxId } = this.deps.store.transaction(() => {
-      const existing = this.deps.store.events.get(req.roomId, id);
-      if (existing) return { event: existing, outboxId: null };
-      const booked = parseEvent(req.roomId, {
-        id,
-        title: req.title,
-        organizer: req.organizer,
-        start: req.start,
-        end: req.end,
-        allDay: false,
-        status: 'confirmed',
-        roomResponse: 'accepted',
-        private: false,
-        checkInRequired: req.checkInRequired,
-        checkedInAt: null,
-        seriesId: null,
-        bookedAt: now,
-        bookedVia: req.bookedVia,
-      } satisfies CalendarEvent);
-      this.deps.store.events.upsert(req.roomId, booked);
+    return this.mirror.book(req, id, new Date(this.deps.clock.now()).toISOString(), WRITE_KIND, (): GraphWrite => {
       const body: GraphEvent = {
         subject: req.title,
         start: { dateTime: utc(req.start), timeZone: 'UTC' },
@@ -166,31 +145,13 @@ export class MicrosoftProvider implements CalendarProvider {
         showAs: 'busy',
         ...(req.organizer ? { attendees: [{ emailAddress: { address: req.organizer }, type: 'required' }] } : {}),
       };
-      const write: GraphWrite = { op: 'create', mailbox, localId: id, body };
-      return { event: booked, outboxId: this.deps.store.outbox.enqueue({ kind: WRITE_KIND, roomId: req.roomId, payload: write }) };
+      return { op: 'create', mailbox, localId: id, body };
     });
-    if (outboxId === null) return event;
-    this.mirror.emit(req.roomId);
-    await this.mirror.sendNow(outboxId, 'booking');
-    return this.deps.store.events.get(req.roomId, id) ?? event;
   }
 
   async setEnd(roomId: string, eventId: string, end: string): Promise<CalendarEvent> {
     const mailbox = this.mailboxOf(roomId);
-    const { event, outboxId } = this.deps.store.transaction(() => {
-      const current = this.mirror.liveEvent(roomId, eventId);
-      if (current.allDay) throw new DoorplateError('BAD_REQUEST', `event ${eventId} lasts all day; its end cannot be moved`);
-      if (Date.parse(end) <= Date.parse(current.start)) throw new DoorplateError('VALIDATION', `end: must be after the meeting's start (${current.start})`);
-      if (current.end === end) return { event: current, outboxId: null };
-      const updated = parseEvent(roomId, { ...current, end });
-      this.deps.store.events.upsert(roomId, updated);
-      const write: GraphWrite = { op: 'patch', mailbox, eventId, patch: { end: { dateTime: utc(end), timeZone: 'UTC' } } };
-      return { event: updated, outboxId: this.deps.store.outbox.enqueue({ kind: WRITE_KIND, roomId, payload: write }) };
-    });
-    if (outboxId === null) return event;
-    this.mirror.emit(roomId);
-    await this.mirror.sendNow(outboxId, 'change');
-    return this.deps.store.events.get(roomId, eventId) ?? event;
+    return this.mirror.setEnd(roomId, eventId, end, WRITE_KIND, (): GraphWrite => ({ op: 'patch', mailbox, eventId, patch: { end: { dateTime: utc(end), timeZone: 'UTC' } } }));
   }
 
   async cancel(roomId: string, eventId: string): Promise<void> {
