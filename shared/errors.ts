@@ -18,6 +18,7 @@ export const ERRORS = {
   NOT_ASSIGNED: { status: 409, message: 'the device has no room assigned' },
   NOT_APPROVED: { status: 403, message: 'the device is not approved' },
   CHECKIN_CLOSED: { status: 409, message: 'the check-in window is not open' },
+  ROOM_DAY_FULL: { status: 409, message: 'the room has all the bookings it takes for that day' },
   NOTHING_TO_DO: { status: 409, message: 'there is no meeting to act on' },
   IDEMPOTENCY_MISMATCH: { status: 422, message: 'the idempotency key was used with another request' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'the body is too large' },

@@ -4,8 +4,10 @@ import type { Logger } from '../../shared/logger.js';
 import type { CalendarEvent } from '../../shared/model/event.js';
 import type { RoomDirectory, RoomInfo } from '../rooms/room-directory.js';
 import type { CalendarWriter, EventSource } from './booking-service.js';
-import { eventInterval, iso } from './intervals.js';
-import { checkInWindowOf, releaseExemption } from './rules.js';
+import type { Slot } from '../../shared/state/slots.js';
+import { isoUtc as iso } from '../../shared/state/time.js';
+import { RoomTimeline } from '../../shared/state/timeline.js';
+import { releaseExemption } from './rules.js';
 
 const MIN = 60_000;
 /** A release the calendar refused (provider down) is tried again this much later, not in a loop. */
@@ -118,24 +120,24 @@ export class AutoRelease {
     const room = this.deps.rooms.get(roomId);
     if (!room || !room.autoRelease.enabled || !room.checkIn.enabled) return [];
     const now = this.deps.clock.now();
+    const timeline = new RoomTimeline(this.deps.events.listForRoom(roomId), room);
     const out: Pending[] = [];
-    for (const event of this.deps.events.listForRoom(roomId)) {
-      const iv = eventInterval(event, room.timeZone);
-      if (!iv || iv.end <= now) continue;
-      const closesAt = this.closesAt(room, event);
-      if (closesAt === null || closesAt >= iv.end) continue;
-      if (releaseExemption(event, room.autoRelease, room.timeZone) !== null) continue;
-      out.push({ event, closesAt, start: iv.start, end: iv.end });
+    for (const slot of timeline.slots) {
+      if (slot.end <= now) continue;
+      const closesAt = this.closesAt(room, timeline, slot);
+      if (closesAt === null || closesAt >= slot.end) continue;
+      if (releaseExemption(slot, room.autoRelease) !== null) continue;
+      out.push({ event: slot.event, closesAt, start: slot.start, end: slot.end });
     }
     return out.sort((a, b) => a.closesAt - b.closesAt);
   }
 
-  private closesAt(room: RoomInfo, event: CalendarEvent): number | null {
-    let latest = checkInWindowOf(event, room.checkIn, room.timeZone)?.closesAt ?? null;
+  private closesAt(room: RoomInfo, timeline: RoomTimeline<CalendarEvent>, slot: Slot<CalendarEvent>): number | null {
+    let latest = slot.checkIn?.closesAt ?? null;
     if (latest === null) return null;
     for (const deviceId of this.deps.devicesInRoom?.(room.id) ?? []) {
       const own = this.deps.rooms.forDevice(room.id, deviceId);
-      const w = own ? checkInWindowOf(event, own.checkIn, room.timeZone) : null;
+      const w = own ? timeline.checkInWindow(slot, own.checkIn) : null;
       if (w && w.closesAt > latest) latest = w.closesAt;
     }
     return latest;

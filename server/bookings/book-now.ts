@@ -1,45 +1,22 @@
 import { DoorplateError } from '../../shared/errors.js';
 import type { BookingPolicy } from '../../shared/config/schema.js';
+import { LONG_MEETING_MS } from '../../shared/model/long-meeting.js';
 import type { EngineEvent } from '../../shared/state/engine.js';
-import { eventInterval } from './intervals.js';
+import type { Slot } from '../../shared/state/slots.js';
+import type { RoomTimeline } from '../../shared/state/timeline.js';
 import { snapToMark } from './rules.js';
 
 const MIN = 60_000;
-/** "Until the next meeting" with nothing following still ends: a booking is not a room closure. */
-export const UNTIL_NEXT_MAX_MS = 8 * 60 * MIN;
 
 export interface BookNowInput {
   now: number;
   /** Minutes asked for; 'untilNext' runs to the next meeting (at most 8 hours). */
   duration: number | 'untilNext' | undefined;
-  timeZone: string;
 }
 
 export interface Window {
   start: number;
   end: number;
-}
-
-/** The meeting that holds the room at `t`, if any (the one that started last). */
-export function occupying(events: readonly EngineEvent[], t: number, timeZone: string): EngineEvent | undefined {
-  let best: { e: EngineEvent; start: number } | undefined;
-  for (const e of events) {
-    const iv = eventInterval(e, timeZone);
-    if (!iv || iv.start > t || iv.end <= t) continue;
-    if (!best || iv.start > best.start) best = { e, start: iv.start };
-  }
-  return best?.e;
-}
-
-/** The first meeting starting after `t`. */
-export function following(events: readonly EngineEvent[], t: number, timeZone: string): { e: EngineEvent; start: number } | undefined {
-  let best: { e: EngineEvent; start: number } | undefined;
-  for (const e of events) {
-    const iv = eventInterval(e, timeZone);
-    if (!iv || iv.start <= t) continue;
-    if (!best || iv.start < best.start) best = { e, start: iv.start };
-  }
-  return best;
 }
 
 /**
@@ -48,17 +25,18 @@ export function following(events: readonly EngineEvent[], t: number, timeZone: s
  * meeting. "Until the next meeting" ends at its start (at most 8 hours, then on a mark). A room
  * that is busy, or whose free gap is shorter than the minimum, is refused with the reason.
  */
-export function bookNowWindow(events: readonly EngineEvent[], policy: BookingPolicy, input: BookNowInput): Window {
-  const { now, timeZone } = input;
-  const current = occupying(events, now, timeZone);
+export function bookNowWindow(timeline: RoomTimeline, policy: BookingPolicy, input: BookNowInput): Window {
+  const { now } = input;
+  const timeZone = timeline.policy.timeZone;
+  const current = timeline.holding(now);
   if (current) {
-    throw new DoorplateError('ROOM_BUSY', 'the room is busy now', { conflicting: describe(current) });
+    throw new DoorplateError('ROOM_BUSY', 'the room is busy now', { conflicting: describe(current.event) });
   }
-  const next = following(events, now, timeZone);
+  const next = timeline.nextAfter(now);
   const minLen = policy.minMins * MIN;
   let end: number;
   if (input.duration === 'untilNext') {
-    const longest = snapToMark(now + UNTIL_NEXT_MAX_MS, policy.granularityMins, timeZone, 'floor');
+    const longest = snapToMark(now + LONG_MEETING_MS, policy.granularityMins, timeZone, 'floor');
     end = next ? Math.min(next.start, longest) : longest;
   } else {
     const asked = (input.duration ?? policy.defaultDurationMins) * MIN;
@@ -68,7 +46,7 @@ export function bookNowWindow(events: readonly EngineEvent[], policy: BookingPol
   if (next && end > next.start) end = next.start;
   if (end - now < minLen) {
     throw new DoorplateError('TOO_SHORT', `only ${Math.floor((end - now) / MIN)} minutes are free before the next meeting`, {
-      conflicting: next ? describe(next.e) : null,
+      conflicting: next ? describe(next.event) : null,
     });
   }
   return { start: now, end };
@@ -79,21 +57,14 @@ export function bookNowWindow(events: readonly EngineEvent[], policy: BookingPol
  * not later than the current end) and stops at the next meeting. A meeting that starts when
  * this one ends, or already runs past its end, leaves nothing to extend into: a conflict.
  */
-export function extendEnd(events: readonly EngineEvent[], target: EngineEvent, policy: BookingPolicy, mins: number, timeZone: string): number {
-  const iv = eventInterval(target, timeZone);
-  if (!iv) throw new DoorplateError('NOTHING_TO_DO', 'the meeting has no time range');
-  let end = snapToMark(iv.end + mins * MIN, policy.granularityMins, timeZone, 'round');
-  if (end <= iv.end) end = snapToMark(iv.end + mins * MIN, policy.granularityMins, timeZone, 'ceil');
-  let blocker: { e: EngineEvent; start: number } | undefined;
-  for (const e of events) {
-    if (e.id === target.id) continue;
-    const other = eventInterval(e, timeZone);
-    if (!other || other.end <= iv.end || other.start >= end) continue;
-    if (!blocker || other.start < blocker.start) blocker = { e, start: other.start };
-  }
-  if (blocker && blocker.start <= iv.end) {
-    throw new DoorplateError('CONFLICT', `another meeting holds the room from ${new Date(Math.max(blocker.start, iv.start)).toISOString()}: nothing to extend into`, {
-      conflicting: describe(blocker.e),
+export function extendEnd(timeline: RoomTimeline, target: Slot, policy: BookingPolicy, mins: number): number {
+  const timeZone = timeline.policy.timeZone;
+  let end = snapToMark(target.end + mins * MIN, policy.granularityMins, timeZone, 'round');
+  if (end <= target.end) end = snapToMark(target.end + mins * MIN, policy.granularityMins, timeZone, 'ceil');
+  const blocker = timeline.firstOverlap(target.end, end, target.event.id);
+  if (blocker && blocker.start <= target.end) {
+    throw new DoorplateError('CONFLICT', `another meeting holds the room from ${new Date(Math.max(blocker.start, target.start)).toISOString()}: nothing to extend into`, {
+      conflicting: describe(blocker.event),
     });
   }
   if (blocker) end = blocker.start;

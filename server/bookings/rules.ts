@@ -1,10 +1,7 @@
 import { DateTime } from 'luxon';
 import type { AutoReleasePolicy } from '../../shared/config/schema.js';
 import type { CalendarEvent } from '../../shared/model/event.js';
-import type { CheckInPolicy } from '../../shared/model/room-state.js';
-import type { EngineEvent } from '../../shared/state/engine.js';
-import { CHECK_IN_MAX_MS } from '../../shared/state/slots.js';
-import { eventInterval } from './intervals.js';
+import type { Slot } from '../../shared/state/slots.js';
 
 const MIN = 60_000;
 
@@ -21,18 +18,6 @@ export function snapToMark(t: number, granularityMins: number, timeZone: string,
   return snapped - offset;
 }
 
-/**
- * The check-in window `[opensAt, closesAt)` of one meeting under `policy`, or null when it
- * needs none. The same rule as the room-state engine's, so that what a panel shows and what
- * the server accepts or releases agree.
- */
-export function checkInWindowOf(e: EngineEvent, policy: CheckInPolicy, timeZone: string): { opensAt: number; closesAt: number } | null {
-  if (!policy.enabled || !e.checkInRequired || e.checkedInAt !== null || e.allDay) return null;
-  const iv = eventInterval(e, timeZone);
-  if (!iv || iv.end - iv.start >= CHECK_IN_MAX_MS) return null;
-  return { opensAt: iv.start - policy.opensBeforeMins * MIN, closesAt: iv.start + policy.closesAfterMins * MIN };
-}
-
 export type ReleaseExemption = 'all-day' | 'long' | 'booked-at-panel' | 'booked-late';
 
 /**
@@ -43,14 +28,14 @@ export type ReleaseExemption = 'all-day' | 'long' | 'booked-at-panel' | 'booked-
  * - a meeting booked just before it starts (10 minutes by default) has its people still on
  *   their way.
  */
-export function releaseExemption(e: CalendarEvent, policy: AutoReleasePolicy, timeZone: string): ReleaseExemption | null {
-  if (e.allDay) return 'all-day';
-  const iv = eventInterval(e, timeZone);
-  if (iv && iv.end - iv.start >= policy.exemptLongerThanMins * MIN) return 'long';
+export function releaseExemption(s: Slot<CalendarEvent>, policy: AutoReleasePolicy): ReleaseExemption | null {
+  const e = s.event;
+  if (s.allDay) return 'all-day';
+  if (s.end - s.start >= policy.exemptLongerThanMins * MIN) return 'long';
   if (e.bookedVia === 'panel') return 'booked-at-panel';
-  if (iv && e.bookedAt !== null) {
+  if (e.bookedAt !== null) {
     const bookedAt = Date.parse(e.bookedAt);
-    if (Number.isFinite(bookedAt) && iv.start - bookedAt < policy.exemptBookedWithinMins * MIN) return 'booked-late';
+    if (Number.isFinite(bookedAt) && s.start - bookedAt < policy.exemptBookedWithinMins * MIN) return 'booked-late';
   }
   return null;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AgendaEventSchema, Instant, PrivacyMode } from '../model/event.js';
 import { RoomStateSchema, CheckInPolicySchema } from '../model/room-state.js';
 import { Id } from '../ids.js';
+import { LONG_MEETING_MINS } from '../model/long-meeting.js';
 
 /** Availability is the plain word, so `mosquitto_sub -v` reads well. */
 export const AvailabilitySchema = z.enum(['online', 'offline']);
@@ -45,8 +46,8 @@ export const DeviceConfigSchema = z.object({
   timeZone: z.string(),
   locale: z.string().max(16),
   privacy: PrivacyMode,
-  bookDurationsMins: z.array(z.number().int().min(5).max(480)).min(1).max(8),
-  defaultDurationMins: z.number().int().min(5).max(480),
+  bookDurationsMins: z.array(z.number().int().min(5).max(LONG_MEETING_MINS)).min(1).max(8),
+  defaultDurationMins: z.number().int().min(5).max(LONG_MEETING_MINS),
   checkIn: CheckInPolicySchema,
   /** What "extend" offers, in minutes (the display's effective rules); a press sends the first. */
   extendStepsMins: z.array(z.number().int().min(5).max(240)).min(1).max(4),
@@ -65,7 +66,7 @@ export const RequestSchema = z
     transaction: Transaction,
     pressedAt: Instant,
     expiresAt: Instant,
-    durationMins: z.number().int().min(5).max(480).optional(),
+    durationMins: z.number().int().min(5).max(LONG_MEETING_MINS).optional(),
     /** Book: from now until the next meeting starts (the server caps it by the room's rules). */
     untilNext: z.literal(true).optional(),
   })

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id } from '../ids.js';
 import { PrivacyMode } from '../model/event.js';
 import { CheckInPolicySchema } from '../model/room-state.js';
+import { LONG_MEETING_MINS } from '../model/long-meeting.js';
 
 /**
  * The one configuration schema for every role; the TypeScript types are derived from it and
@@ -21,8 +22,8 @@ const Port = z.number().int().min(0).max(65535);
 const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest');
 
 export const BookingPolicySchema = z.strictObject({
-  durationsMins: z.array(z.number().int().min(5).max(480)).min(1).max(8).default([15, 30, 60]),
-  defaultDurationMins: z.number().int().min(5).max(480).default(30),
+  durationsMins: z.array(z.number().int().min(5).max(LONG_MEETING_MINS)).min(1).max(8).default([15, 30, 60]),
+  defaultDurationMins: z.number().int().min(5).max(LONG_MEETING_MINS).default(30),
   minMins: z.number().int().min(1).max(60).default(5),
   granularityMins: z.number().int().min(1).max(60).default(15),
   /** What "extend" offers, in minutes; a press at a display takes the first unless it names one. */
@@ -35,7 +36,7 @@ export const AutoReleaseSchema = z.strictObject({
   /** Meetings booked less than this many minutes before their start are never released. */
   exemptBookedWithinMins: z.number().int().min(0).max(1440).default(10),
   /** Meetings this long or longer are never released (8 hours: check-in stops there too). */
-  exemptLongerThanMins: z.number().int().min(15).max(480).default(480),
+  exemptLongerThanMins: z.number().int().min(15).max(LONG_MEETING_MINS).default(LONG_MEETING_MINS),
   /** After this many released occurrences, a recurring series is flagged to the admin. */
   flagSeriesAfter: z.number().int().min(1).max(100).default(3),
 });

@@ -1,20 +1,25 @@
 import type { AgendaEvent, CalendarEvent } from '../model/event.js';
 import type { CheckInPolicy } from '../model/room-state.js';
+import { LONG_MEETING_MS } from '../model/long-meeting.js';
 import { isCalendarDate, type EventTimeReader } from './time.js';
 
 /** The engine reads stored events on the server and privacy-applied agenda events on a device. */
 export type EngineEvent = CalendarEvent | AgendaEvent;
 
-/** Meetings this long or longer are blocks of the day (workshops, "room closed"), not check-in meetings. */
-export const CHECK_IN_MAX_MS = 8 * 60 * 60 * 1000;
-
-/** An event reduced to what the engine decides on, with its times as epoch ms. */
-export interface Slot {
-  event: EngineEvent;
+/** An event reduced to what the timeline decides on, with its times as epoch ms. */
+export interface Slot<E extends EngineEvent = EngineEvent> {
+  event: E;
   start: number;
   end: number;
-  /** The check-in window `[opensAt, closesAt)`, or null when the event needs no check-in. */
-  checkIn: { opensAt: number; closesAt: number } | null;
+  /** It says so, or either bound is a calendar date. */
+  allDay: boolean;
+  /** The check-in window `[opensAt, closesAt)` under the room's policy, or null when it needs none. */
+  checkIn: CheckInWindow | null;
+}
+
+export interface CheckInWindow {
+  opensAt: number;
+  closesAt: number;
 }
 
 /**
@@ -28,27 +33,31 @@ export function occupiesRoom(e: EngineEvent): boolean {
   return true;
 }
 
-function checkInWindow(e: EngineEvent, start: number, end: number, allDay: boolean, policy: CheckInPolicy): Slot['checkIn'] {
-  if (!policy.enabled || !e.checkInRequired || e.checkedInAt !== null) return null;
-  if (allDay || end - start >= CHECK_IN_MAX_MS) return null;
-  return { opensAt: start - policy.opensBeforeMins * 60_000, closesAt: start + policy.closesAfterMins * 60_000 };
+/**
+ * The check-in window of a slot under `policy` (the room's, or one display's override), or null
+ * when it needs none: check-in off, not asked for, done already, all-day or long meetings.
+ */
+export function checkInWindowUnder(s: Pick<Slot, 'event' | 'start' | 'end' | 'allDay'>, policy: CheckInPolicy): CheckInWindow | null {
+  if (!policy.enabled || !s.event.checkInRequired || s.event.checkedInAt !== null) return null;
+  if (s.allDay || s.end - s.start >= LONG_MEETING_MS) return null;
+  return { opensAt: s.start - policy.opensBeforeMins * 60_000, closesAt: s.start + policy.closesAfterMins * 60_000 };
 }
 
 /**
  * The events that occupy the room, as slots. Zero-length and negative events are dropped: they
- * cover no instant, so they could never be current and would only add noise. An event counts
- * as all-day when it says so or when either bound is a date.
+ * cover no instant, so they could never be current and would only add noise.
  */
-export function toSlots(events: readonly EngineEvent[], reader: EventTimeReader, policy: CheckInPolicy): Slot[] {
-  const slots: Slot[] = [];
+export function toSlots<E extends EngineEvent>(events: readonly E[], reader: EventTimeReader, policy: CheckInPolicy): Slot<E>[] {
+  const slots: Slot<E>[] = [];
   for (let i = 0; i < events.length; i++) {
-    const event = events[i] as EngineEvent;
+    const event = events[i] as E;
     if (!occupiesRoom(event)) continue;
     const start = reader.read(event.start, `events.${i}.start`);
     const end = reader.read(event.end, `events.${i}.end`);
     if (end <= start) continue;
     const allDay = event.allDay || isCalendarDate(event.start) || isCalendarDate(event.end);
-    slots.push({ event, start, end, checkIn: checkInWindow(event, start, end, allDay, policy) });
+    const slot = { event, start, end, allDay, checkIn: null };
+    slots.push({ ...slot, checkIn: checkInWindowUnder(slot, policy) });
   }
   return slots;
 }

@@ -34,7 +34,7 @@ export function flagRoutes(app: HttpApp, ctx: HttpContext, flags: SeriesFlagsVie
           .listForRoom(f.roomId)
           .filter((e) => e.seriesId === f.seriesId)
           .sort((a, b) => (a.start < b.start ? 1 : a.start > b.start ? -1 : 0))[0];
-        const shown = latest ? applyPrivacy(latest, info?.privacy ?? 'private') : null;
+        const shown = latest ? applyPrivacy(latest, info?.privacy) : null;
         return {
           room: f.roomId,
           seriesId: f.seriesId,

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { DoorplateError } from '../../../shared/errors.js';
 import { applyPrivacy } from '../../../shared/model/privacy.js';
-import type { CalendarEvent } from '../../../shared/model/event.js';
+import type { AgendaEvent, CalendarEvent } from '../../../shared/model/event.js';
 import type { HttpApp } from '../app.js';
 import type { HttpContext } from '../context.js';
 import { parse } from '../validate.js';
 import { requireAdmin } from '../auth.js';
 import { meetingId, splitMeetingId } from '../meeting-id.js';
-import { computeRoomState } from '../../../shared/state/engine.js';
-import { eventInterval } from '../../bookings/intervals.js';
+import { RoomTimeline } from '../../../shared/state/timeline.js';
+import { LONG_MEETING_MINS } from '../../../shared/model/long-meeting.js';
 
 const Instant = z.iso.datetime({ offset: true });
 
@@ -22,7 +22,7 @@ const BookLater = z.strictObject({
 });
 const BookNow = z.strictObject({
   room: z.string().min(1),
-  durationMins: z.union([z.number().int().min(5).max(480), z.literal('untilNext')]).optional(),
+  durationMins: z.union([z.number().int().min(5).max(LONG_MEETING_MINS), z.literal('untilNext')]).optional(),
   title: z.string().min(1).max(256).optional(),
   organizer: z.string().max(320).optional(),
 });
@@ -50,33 +50,29 @@ function idempotencyKey(headers: Record<string, unknown>): string | undefined {
 
 export function meetingRoutes(app: HttpApp, ctx: HttpContext): void {
   const guard = requireAdmin(ctx.tokens);
-  const out = (roomId: string, e: CalendarEvent) => {
+  const out = (roomId: string, e: CalendarEvent | AgendaEvent) => {
     const room = ctx.rooms.get(roomId);
-    return { ...applyPrivacy(e, room?.privacy ?? 'private'), id: meetingId(roomId, e.id), eventId: e.id, room: roomId };
+    return { ...applyPrivacy(e, room?.privacy), id: meetingId(roomId, e.id), eventId: e.id, room: roomId };
   };
 
+  // What the panels show: the publisher's state (with `stale`), never a second computation.
   app.get('/api/v1/meetings', { preHandler: guard }, async (req) => {
     const { room: roomId } = parse(RoomQuery, req.query, 'query');
     const policy = ctx.rooms.policy(roomId);
     if (!policy) throw new DoorplateError('ROOM_NOT_FOUND', `no room ${JSON.stringify(roomId)}`);
-    const now = ctx.clock.now();
-    const events = ctx.events.listForRoom(roomId);
-    const state = computeRoomState(events, now, policy);
-    const upcoming = events
-      .map((e) => ({ e, iv: eventInterval(e, policy.timeZone) }))
-      .filter((x) => x.iv !== null && x.iv.start > now)
-      .sort((a, b) => (a.iv?.start ?? 0) - (b.iv?.start ?? 0))
-      .slice(0, 2)
-      .map((x) => x.e);
-    const current = state.current ? events.find((e) => e.id === state.current?.id) : undefined;
+    const snap = ctx.publisher.snapshot(roomId) ?? (await ctx.publisher.refresh(roomId));
+    if (!snap) throw new DoorplateError('PROVIDER_UNAVAILABLE', `the state of room ${roomId} is not known yet`);
+    const { state, agenda } = snap;
+    const upcoming = new RoomTimeline(agenda.events, policy).slots.filter((s) => s.start > ctx.clock.now()).slice(0, 2);
     return {
       room: roomId,
       busyNow: state.status !== 'free',
       status: state.status,
       freeUntil: state.freeUntil,
       busyUntil: state.busyUntil,
-      current: current ? out(roomId, current) : null,
-      next: upcoming.map((e) => out(roomId, e)),
+      stale: state.stale,
+      current: state.current ? out(roomId, state.current) : null,
+      next: upcoming.map((s) => out(roomId, s.event)),
     };
   });
 
