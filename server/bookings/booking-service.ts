@@ -191,6 +191,7 @@ export class BookingService {
       const timeline = this.timeline(room);
       const target = this.target(roomId, timeline, opts.eventId);
       if (target.end <= this.deps.clock.now()) throw new DoorplateError('NOTHING_TO_DO', 'the meeting is over');
+      refuseAllDay(target);
       const end = iso(extendEnd(timeline, target, room.booking, mins));
       plan({ roomId, eventId: target.event.id, statusCode: 200, effect: { end }, answer: 'event' });
       return { statusCode: 200, response: await this.deps.calendar.setEnd(roomId, target.event.id, end) };
@@ -213,6 +214,7 @@ export class BookingService {
         await this.deps.calendar.cancel(roomId, eventId);
         return { statusCode: 200, response: null };
       }
+      refuseAllDay(target);
       const end = iso(endNowAt(target.start, now));
       plan({ roomId, eventId, statusCode: 200, effect: { end }, answer: 'event' });
       return { statusCode: 200, response: await this.deps.calendar.setEnd(roomId, eventId, end) };
@@ -260,4 +262,9 @@ export class BookingService {
     });
     return r.response;
   }
+}
+
+/** An all-day event blocks the day on purpose (a holiday, "room closed"): its end is the calendar's. */
+function refuseAllDay(target: Slot): void {
+  if (target.allDay) throw new DoorplateError('NOTHING_TO_DO', 'an all-day event cannot be extended or ended early here');
 }

@@ -57,10 +57,10 @@ export interface World {
 
 /**
  * The booking parts over a real in-memory store and the built-in calendar, with the clock at
- * `start` (local Berlin time on DAY) and the rooms `ada` and `grace`.
+ * `start` (local Berlin time on DAY) or `startAt` (epoch ms) and the rooms `ada` and `grace`.
  */
-export function world(opts: { start?: string; config?: ConfigInput } = {}): World {
-  const clock = new FakeClock(at(opts.start ?? '08:00'));
+export function world(opts: { start?: string; startAt?: number; config?: ConfigInput } = {}): World {
+  const clock = new FakeClock(opts.startAt ?? at(opts.start ?? '08:00'));
   const config = parseConfig({
     site: { timeZone: 'Europe/Berlin' },
     rooms: [
