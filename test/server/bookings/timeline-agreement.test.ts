@@ -12,10 +12,10 @@ function stored(e: EngineEvent): CalendarEvent {
   return { ...meeting(e.id, '09:00', '10:00'), ...e, title: e.title ?? `Meeting ${e.id}`, organizer: e.organizer ?? null };
 }
 
-function panelOf(w: World): ReturnType<typeof computeRoomState> {
-  const policy = w.rooms.policy('ada');
+function panelOf(w: World, room = 'ada'): ReturnType<typeof computeRoomState> {
+  const policy = w.rooms.policy(room);
   assert.ok(policy);
-  return computeRoomState(w.store.events.listForRoom('ada'), w.clock.now(), policy);
+  return computeRoomState(w.store.events.listForRoom(room), w.clock.now(), policy);
 }
 
 const busyRows = ROOM_STATE_ROWS.filter((r) => r.current !== null);
@@ -97,51 +97,60 @@ function randomDay(rand: () => number): CalendarEvent[] {
   return out;
 }
 
-const CONFIG = { site: { timeZone: 'Europe/Berlin', booking: { minMins: 5, granularityMins: 5 } } };
+const CASES = 300;
+/** One room per case, so two stores serve every case (a store per case costs more than the checks). */
+const CONFIG = {
+  site: { timeZone: 'Europe/Berlin', booking: { minMins: 5, granularityMins: 5 } },
+  rooms: Array.from({ length: CASES }, (_, c) => ({ id: `r${c}`, name: `Room ${c}` })),
+};
 
 test('property: for random calendars and instants the engine and the bookings agree on current, next, busyUntil and check-in', async () => {
   const rand = prng(20260302);
-  const cases = 300;
-  for (let c = 0; c < cases; c++) {
-    const events = randomDay(rand);
-    const now = BERLIN_DAY + (6 * 12 + Math.floor(rand() * 14 * 12)) * FIVE + Math.floor(rand() * FIVE);
-    const where = `case ${c} at ${new Date(now).toISOString()}: ${JSON.stringify(events.map((e) => [e.id, e.start, e.end, e.status, e.roomResponse]))}`;
-
-    // One world for what "end" and "book later" see, one for "check in" and "book now".
-    const a = world({ startAt: now, config: CONFIG });
-    const b = world({ startAt: now, config: CONFIG });
+  const cases = Array.from({ length: CASES }, (_, c) => ({
+    room: `r${c}`,
+    events: randomDay(rand),
+    now: BERLIN_DAY + (6 * 12 + Math.floor(rand() * 14 * 12)) * FIVE + Math.floor(rand() * FIVE),
+  })).sort((x, y) => x.now - y.now);
+  // One world for what "end" and "book later" see, one for "check in" and "book now".
+  const a = world({ startAt: BERLIN_DAY, config: CONFIG });
+  const b = world({ startAt: BERLIN_DAY, config: CONFIG });
+  for (const { room, events, now } of cases) {
+    const c = room;
+    const where = `${room} at ${new Date(now).toISOString()}: ${JSON.stringify(events.map((e) => [e.id, e.start, e.end, e.status, e.roomResponse]))}`;
+    a.clock.advance(now - a.clock.now());
+    b.clock.advance(now - b.clock.now());
     for (const e of events) {
-      a.add('ada', e);
-      b.add('ada', e);
+      a.add(room, e);
+      b.add(room, e);
     }
-    const state = panelOf(a);
+    const state = panelOf(a, room);
 
     if (state.busyUntil !== null) {
       const until = Date.parse(state.busyUntil);
       // Just before the block ends something holds the room; at its end nothing does.
-      const before = await codeOf(a.bookings.bookLater('ada', { start: new Date(until - FIVE).toISOString(), end: state.busyUntil, title: 'probe', scope: 'api', key: `before-${c}` }));
+      const before = await codeOf(a.bookings.bookLater(room, { start: new Date(until - FIVE).toISOString(), end: state.busyUntil, title: 'probe', scope: 'api', key: `before-${c}` }));
       assert.equal(before, 'CONFLICT', `${where}: busy just before busyUntil`);
-      const after = await codeOf(a.bookings.bookLater('ada', { start: state.busyUntil, end: new Date(until + FIVE).toISOString(), title: 'probe', scope: 'api', key: `after-${c}` }));
+      const after = await codeOf(a.bookings.bookLater(room, { start: state.busyUntil, end: new Date(until + FIVE).toISOString(), title: 'probe', scope: 'api', key: `after-${c}` }));
       assert.equal(after, 'resolved', `${where}: free at busyUntil`);
     }
     if (state.current === null) {
-      assert.equal(await codeOf(a.bookings.end('ada', { scope: 'device:door', key: `end-${c}` })), 'NOTHING_TO_DO', where);
+      assert.equal(await codeOf(a.bookings.end(room, { scope: 'device:door', key: `end-${c}` })), 'NOTHING_TO_DO', where);
     } else if (state.current.allDay) {
-      assert.equal(await codeOf(a.bookings.end('ada', { scope: 'device:door', key: `end-${c}` })), 'NOTHING_TO_DO', `${where}: an all-day current is refused`);
+      assert.equal(await codeOf(a.bookings.end(room, { scope: 'device:door', key: `end-${c}` })), 'NOTHING_TO_DO', `${where}: an all-day current is refused`);
     } else {
-      const ended = await a.bookings.end('ada', { scope: 'device:door', key: `end-${c}` });
+      const ended = await a.bookings.end(room, { scope: 'device:door', key: `end-${c}` });
       // A meeting that starts this very instant is cancelled rather than cut to nothing.
       if (ended) assert.equal(ended.id, state.current.id, `${where}: end acts on current`);
-      else assert.equal(a.event('ada', state.current.id)?.status, 'cancelled', `${where}: end acts on current`);
+      else assert.equal(a.event(room, state.current.id)?.status, 'cancelled', `${where}: end acts on current`);
     }
 
     if (state.checkIn === null) {
-      assert.equal(await codeOf(b.bookings.checkIn('ada', { scope: 'device:door', key: `ci-${c}` })), 'CHECKIN_CLOSED', `${where}: no window open`);
+      assert.equal(await codeOf(b.bookings.checkIn(room, { scope: 'device:door', key: `ci-${c}` })), 'CHECKIN_CLOSED', `${where}: no window open`);
     } else {
-      const checked = await b.bookings.checkIn('ada', { scope: 'device:door', key: `ci-${c}` });
+      const checked = await b.bookings.checkIn(room, { scope: 'device:door', key: `ci-${c}` });
       assert.equal(checked.id, state.checkIn.eventId, `${where}: checks in the meeting whose window the panel shows`);
     }
-    const booking = b.bookings.bookNow('ada', { durationMins: 'untilNext', via: 'panel', scope: 'device:door', key: `book-${c}` });
+    const booking = b.bookings.bookNow(room, { durationMins: 'untilNext', via: 'panel', scope: 'device:door', key: `book-${c}` });
     if (state.current !== null) {
       assert.equal(await codeOf(booking), 'ROOM_BUSY', `${where}: busy for both`);
     } else {
@@ -156,7 +165,7 @@ test('property: for random calendars and instants the engine and the bookings ag
         else assert.ok(end <= longest && (expected === null || end <= expected), where);
       }
     }
-    a.close();
-    b.close();
   }
+  a.close();
+  b.close();
 });
