@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AGENDA_MAX_EVENTS, buildAgenda } from '../../shared/state/engine.js';
+import { AGENDA_MAX_EVENTS, buildAgenda, computeRoomState } from '../../shared/state/engine.js';
 import { AgendaSchema } from '../../shared/api/payloads.js';
 import { ev, ms, policyOf, utc } from './calendar-fixtures.js';
 
@@ -79,6 +79,39 @@ test('agenda: a crowded room keeps the earliest events within the payload limit'
   assert.equal(agenda.events[0]?.id, 'm0000');
   assert.equal(agenda.events.at(-1)?.id, `m${String(AGENDA_MAX_EVENTS - 1).padStart(4, '0')}`);
   assert.doesNotThrow(() => AgendaSchema.parse(agenda));
+});
+
+test('agenda: a day with more events than the payload holds keeps those nearest to now, the running and next meetings always', () => {
+  // 520 one-minute meetings from midnight, then a long meeting running now and the next one.
+  const crowd = Array.from({ length: AGENDA_MAX_EVENTS + 20 }, (_, i) => {
+    const start = ms(B('00:00')) + i * 60_000;
+    return ev(`c${String(i).padStart(4, '0')}`, new Date(start).toISOString(), new Date(start + 60_000).toISOString());
+  });
+  const events = [...crowd, ev('running', B('09:00'), B('11:00')), ev('following', B('11:30'), B('12:00')), ev('tomorrow', B('08:00', '03'), B('09:00', '03'))];
+  const now = ms(B('10:00'));
+  const agenda = buildAgenda(events, now, policyOf());
+  const ids = agenda.events.map((e) => e.id);
+  assert.equal(ids.length, AGENDA_MAX_EVENTS);
+  for (const id of ['running', 'following']) assert.ok(ids.includes(id), `${id} is kept`);
+  // What was cut is farthest from now: tomorrow's meeting and the morning's earliest; the order stays the agenda's.
+  assert.ok(!ids.includes('tomorrow'));
+  assert.equal(ids[0], 'c0022');
+  assert.deepEqual([...ids].sort((a, b) => Date.parse(agenda.events[ids.indexOf(a)]?.start ?? '') - Date.parse(agenda.events[ids.indexOf(b)]?.start ?? '')), ids);
+  assert.doesNotThrow(() => AgendaSchema.parse(agenda));
+  // A display that lost its server computes from this agenda and still shows the meeting.
+  const offline = computeRoomState(agenda.events, now, policyOf());
+  assert.equal(offline.status, 'busy');
+  assert.equal(offline.current?.id, 'running');
+  assert.equal(offline.next?.id, 'following');
+  assert.deepEqual(offline, computeRoomState(events, now, policyOf()));
+});
+
+test('agenda: with more meetings running at once than the payload holds, the one shown now is still kept', () => {
+  const many = Array.from({ length: AGENDA_MAX_EVENTS + 5 }, (_, i) => ev(`o${String(i).padStart(4, '0')}`, B('08:00'), B('18:00')));
+  const events = [...many, ev('latest', B('09:59'), B('10:30'))];
+  const agenda = buildAgenda(events, ms(B('10:00')), policyOf());
+  assert.ok(agenda.events.some((e) => e.id === 'latest'));
+  assert.equal(computeRoomState(agenda.events, ms(B('10:00')), policyOf()).current?.id, 'latest');
 });
 
 test('agenda: bad input is refused with what and where', () => {
