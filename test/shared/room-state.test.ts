@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeRoomState, type EngineEvent } from '../../shared/state/engine.js';
+import { computeRoomState } from '../../shared/state/engine.js';
 import { RoomStateSchema } from '../../shared/model/room-state.js';
-import type { CheckInPolicy } from '../../shared/model/room-state.js';
 import type { PrivacyMode } from '../../shared/model/event.js';
 import { ev, ms, policyOf, utc } from './calendar-fixtures.js';
 import { B, ROOM_STATE_ROWS, backToBack, checkInMeeting } from './room-state-table.js';
