@@ -27,7 +27,7 @@ export function computeRoomState(events: readonly EngineEvent[], now: number, po
 export function roomStateOf(timeline: RoomTimeline, now: number, policy: RoomPolicy): RoomState {
   const current = timeline.holding(now);
   const next = timeline.nextAfter(now);
-  const checkInSlot = timeline.checkInOpen(now);
+  const checkInSlot = timeline.checkInOpen(now, current, next);
   // Before the start the room stays free (or busy with the meeting before); the window is
   // reported so the panel can already offer "check in".
   const status: RoomStatus = current === null ? 'free' : checkInSlot === current ? 'awaiting-checkin' : 'busy';

@@ -56,8 +56,9 @@ export function toSlots<E extends EngineEvent>(events: readonly E[], reader: Eve
     const end = reader.read(event.end, `events.${i}.end`);
     if (end <= start) continue;
     const allDay = event.allDay || isCalendarDate(event.start) || isCalendarDate(event.end);
-    const slot = { event, start, end, allDay, checkIn: null };
-    slots.push({ ...slot, checkIn: checkInWindowUnder(slot, policy) });
+    const slot: Slot<E> = { event, start, end, allDay, checkIn: null };
+    slot.checkIn = checkInWindowUnder(slot, policy);
+    slots.push(slot);
   }
   return slots;
 }

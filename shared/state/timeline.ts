@@ -33,7 +33,10 @@ export class RoomTimeline<E extends EngineEvent = EngineEvent> {
   ) {
     assertTimeZone(policy.timeZone);
     this.reader = new EventTimeReader(policy.timeZone);
-    this.slots = toSlots(events, this.reader, policy.checkIn).sort(compareSlots);
+    const slots = toSlots(events, this.reader, policy.checkIn);
+    // Stored events come in start order already: check before paying for a sort.
+    if (!slots.every((s, i) => i === 0 || compareSlots(slots[i - 1] as Slot<E>, s) <= 0)) slots.sort(compareSlots);
+    this.slots = slots;
   }
 
   /** The slot that holds the room at `t`, or null when it is free. */
@@ -84,11 +87,9 @@ export class RoomTimeline<E extends EngineEvent = EngineEvent> {
   }
 
   /** The meeting whose check-in is open at `t`: the one holding the room first, else the next. */
-  checkInOpen(t: number): Slot<E> | null {
+  checkInOpen(t: number, current = this.holding(t), next = this.nextAfter(t)): Slot<E> | null {
     const open = (s: Slot<E> | null): boolean => s !== null && s.checkIn !== null && s.checkIn.opensAt <= t && t < s.checkIn.closesAt;
-    const current = this.holding(t);
     if (open(current)) return current;
-    const next = this.nextAfter(t);
     return open(next) ? next : null;
   }
 
