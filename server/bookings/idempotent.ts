@@ -52,11 +52,6 @@ export class IdempotentRunner<P> {
     private readonly settle: Settle<P>,
   ) {}
 
-  /** Requests at work now (for tests and metrics). */
-  get running(): number {
-    return this.inFlight.size;
-  }
-
   async once<T>(scope: string, key: string | undefined, body: unknown, work: (plan: (p: P) => void) => Promise<Answer<T>>): Promise<Answer<T> & { replayed: boolean }> {
     if (!key) return { ...(await work(() => undefined)), replayed: false };
     const hash = requestHash(body);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CalendarEvent } from '../../../shared/model/event.js';
+import { LONG_MEETING_MS } from '../../../shared/model/long-meeting.js';
 import type { EngineEvent } from '../../../shared/state/engine.js';
 import { computeRoomState } from '../../../shared/state/engine.js';
 import { ROOM_STATE_ROWS } from '../../shared/room-state-table.js';
@@ -154,7 +155,7 @@ test('property: for random calendars and instants the engine and the bookings ag
     if (state.current !== null) {
       assert.equal(await codeOf(booking), 'ROOM_BUSY', `${where}: busy for both`);
     } else {
-      const longest = now + 8 * 60 * 60_000;
+      const longest = now + LONG_MEETING_MS;
       const expected = state.freeUntil === null ? null : Date.parse(state.freeUntil);
       if (expected !== null && expected - now < FIVE) {
         assert.equal(await codeOf(booking), 'TOO_SHORT', where);
