@@ -2,7 +2,7 @@ import type { Migration } from './migration.js';
 import { initial } from './001-initial.js';
 import { notices } from './002-notices.js';
 import { seriesReleases } from './003-series-releases.js';
-import { idempotencyReservations } from './005-idempotency-reservations.js';
+import { idempotencyReservations } from './004-idempotency-reservations.js';
 
 export type { Migration };
 
