@@ -5,7 +5,6 @@ import type { CalendarEvent } from '../../../shared/model/event.js';
 import type { HttpApp } from '../app.js';
 import type { HttpContext } from '../context.js';
 import { parse } from '../validate.js';
-import { requireAdmin } from '../auth.js';
 import { meetingId, splitMeetingId } from '../meeting-id.js';
 import { computeRoomState } from '../../../shared/state/engine.js';
 import { eventInterval } from '../../bookings/intervals.js';
@@ -49,13 +48,12 @@ function idempotencyKey(headers: Record<string, unknown>): string | undefined {
 }
 
 export function meetingRoutes(app: HttpApp, ctx: HttpContext): void {
-  const guard = requireAdmin(ctx.tokens);
   const out = (roomId: string, e: CalendarEvent) => {
     const room = ctx.rooms.get(roomId);
     return { ...applyPrivacy(e, room?.privacy ?? 'private'), id: meetingId(roomId, e.id), eventId: e.id, room: roomId };
   };
 
-  app.get('/api/v1/meetings', { preHandler: guard }, async (req) => {
+  app.get('/meetings', async (req) => {
     const { room: roomId } = parse(RoomQuery, req.query, 'query');
     const policy = ctx.rooms.policy(roomId);
     if (!policy) throw new DoorplateError('ROOM_NOT_FOUND', `no room ${JSON.stringify(roomId)}`);
@@ -80,7 +78,7 @@ export function meetingRoutes(app: HttpApp, ctx: HttpContext): void {
     };
   });
 
-  app.post('/api/v1/meetings', { preHandler: guard }, async (req, reply) => {
+  app.post('/meetings', async (req, reply) => {
     const body = parseBooking(req.body);
     const key = idempotencyKey(req.headers);
     const r =
@@ -90,7 +88,7 @@ export function meetingRoutes(app: HttpApp, ctx: HttpContext): void {
     return reply.status(201).header('Idempotent-Replayed', String(r.replayed)).send({ meeting: out(body.room, r.event) });
   });
 
-  app.patch('/api/v1/meetings/:id', { preHandler: guard }, async (req) => {
+  app.patch('/meetings/:id', async (req) => {
     const { roomId, eventId } = splitMeetingId(parse(IdParams, req.params, 'params').id);
     const body = parse(PatchBody, req.body, 'body');
     const key = idempotencyKey(req.headers);
@@ -99,13 +97,13 @@ export function meetingRoutes(app: HttpApp, ctx: HttpContext): void {
     return { meeting: ended ? out(roomId, ended) : null };
   });
 
-  app.delete('/api/v1/meetings/:id', { preHandler: guard }, async (req, reply) => {
+  app.delete('/meetings/:id', async (req, reply) => {
     const { roomId, eventId } = splitMeetingId(parse(IdParams, req.params, 'params').id);
     await ctx.bookings.cancel(roomId, eventId, { scope: 'api', key: idempotencyKey(req.headers) });
     return reply.status(204).send();
   });
 
-  app.post('/api/v1/meetings/:id/checkin', { preHandler: guard }, async (req) => {
+  app.post('/meetings/:id/checkin', async (req) => {
     const { roomId, eventId } = splitMeetingId(parse(IdParams, req.params, 'params').id);
     return { meeting: out(roomId, await ctx.bookings.checkIn(roomId, { eventId, scope: 'api', key: idempotencyKey(req.headers) })) };
   });
