@@ -66,7 +66,6 @@ export function createDemo(opts: DemoOptions): Demo {
     'demo',
   );
   const devices: SimDevice[] = [];
-  const simIds = new Map(rooms.map((r) => [`sim-${r.id}`.slice(0, 64), r.id]));
   const server = new DoorplateServer({
     config,
     clock,
@@ -77,42 +76,7 @@ export function createDemo(opts: DemoOptions): Demo {
     extraRoutes: (app, ctx) => demoRoutes(app, () => devices, ctx.tokens),
   });
 
-  const stopDevices = async (): Promise<void> => {
-    server.events.off('demo');
-    await Promise.all(devices.splice(0).map((d) => d.stop().catch(() => undefined)));
-  };
-  const simulated: Part = {
-    name: 'simulated displays',
-    async start() {
-      // The demo plays the administrator: its own simulated devices are approved and placed.
-      server.events.on('demo', 'device.changed', async ({ device }) => {
-        const room = simIds.get(device.id);
-        if (!room || device.status !== 'pending') return;
-        await server.devices.approve(device.id);
-        await server.devices.assign(device.id, room);
-      });
-      rooms.forEach((room, i) => {
-        const id = `sim-${room.id}`.slice(0, 64);
-        const model = DEMO_MODELS[i % DEMO_MODELS.length] ?? 'epd7in5_V2';
-        const edgeConfig = parseConfig(
-          {
-            site: { timeZone },
-            broker: { prefix: config.broker.prefix },
-            edge: { deviceId: id, server: { host: '127.0.0.1', port: server.mqttPort }, credentialsFile: join(dataDir, 'devices', `${id}.json`), enrollmentToken },
-          },
-          `demo device ${id}`,
-        );
-        devices.push(new SimDevice({ config: edgeConfig, model, roomId: room.id, clock, logger: createLogger('edge', log).child({ deviceId: id }) }));
-      });
-      try {
-        await Promise.all(devices.map((d) => d.start()));
-      } catch (e) {
-        await stopDevices();
-        throw e;
-      }
-    },
-    stop: stopDevices,
-  };
+  const simulated = simulatedDisplays({ server, rooms, devices, dataDir, enrollmentToken, clock, log });
 
   const shownHost = host === '0.0.0.0' ? '127.0.0.1' : host;
   return {
@@ -126,5 +90,50 @@ export function createDemo(opts: DemoOptions): Demo {
     get mqttUrl() {
       return `mqtt://${shownHost}:${server.mqttPort}`;
     },
+  };
+}
+
+/**
+ * One simulated display per room, enrolling over MQTT like a real Pi once the server runs;
+ * the demo plays the administrator and approves and places its own devices.
+ */
+function simulatedDisplays(d: { server: DoorplateServer; rooms: ReturnType<typeof demoRooms>; devices: SimDevice[]; dataDir: string; enrollmentToken: string; clock: Clock; log: Logger }): Part {
+  const { server, devices } = d;
+  const simIds = new Map(d.rooms.map((r) => [`sim-${r.id}`.slice(0, 64), r.id]));
+  const stopDevices = async (): Promise<void> => {
+    server.events.off('demo');
+    await Promise.all(devices.splice(0).map((x) => x.stop().catch(() => undefined)));
+  };
+  const deviceConfig = (id: string) =>
+    parseConfig(
+      {
+        site: { timeZone: server.config.site.timeZone },
+        broker: { prefix: server.config.broker.prefix },
+        edge: { deviceId: id, server: { host: '127.0.0.1', port: server.mqttPort }, credentialsFile: join(d.dataDir, 'devices', `${id}.json`), enrollmentToken: d.enrollmentToken },
+      },
+      `demo device ${id}`,
+    );
+  return {
+    name: 'simulated displays',
+    async start() {
+      server.events.on('demo', 'device.changed', async ({ device }) => {
+        const room = simIds.get(device.id);
+        if (!room || device.status !== 'pending') return;
+        await server.devices.approve(device.id);
+        await server.devices.assign(device.id, room);
+      });
+      d.rooms.forEach((room, i) => {
+        const id = `sim-${room.id}`.slice(0, 64);
+        const model = DEMO_MODELS[i % DEMO_MODELS.length] ?? 'epd7in5_V2';
+        devices.push(new SimDevice({ config: deviceConfig(id), model, roomId: room.id, clock: d.clock, logger: createLogger('edge', d.log).child({ deviceId: id }) }));
+      });
+      try {
+        await Promise.all(devices.map((x) => x.start()));
+      } catch (e) {
+        await stopDevices();
+        throw e;
+      }
+    },
+    stop: stopDevices,
   };
 }
