@@ -9,7 +9,8 @@ export interface PartHealth {
 
 /**
  * One piece of a process with a side-effect-free constructor: `start` opens what it needs
- * (and gives up when `signal` aborts), `stop` closes it. `health` is its own report.
+ * (and gives up when `signal` aborts), `stop` closes it. `health` is its own report. When
+ * `start` fails halfway, `stop` is still called, so it must accept a half-started part.
  */
 export interface Part {
   readonly name: string;
@@ -45,13 +46,14 @@ function throwIfAborted(signal: AbortSignal): void {
 
 /**
  * Starts parts in order and stops the started ones in reverse. When a part fails to start,
- * the ones already started are stopped again (rollback) and the failure is thrown. A part that
+ * it and the ones already started are stopped again (rollback) and the failure is thrown. A part that
  * does not stop within the timeout is left behind and the others still stop.
  */
 export class Lifecycle {
   private readonly started: Part[] = [];
   private readonly clock: Clock;
   private stopping: Promise<boolean> | null = null;
+  private up = false;
 
   constructor(
     private readonly parts: readonly Part[],
@@ -61,7 +63,7 @@ export class Lifecycle {
   }
 
   get running(): boolean {
-    return this.started.length > 0 && this.started.length === this.parts.length;
+    return this.up;
   }
 
   async start(signal: AbortSignal = new AbortController().signal): Promise<void> {
@@ -69,12 +71,14 @@ export class Lifecycle {
     try {
       for (const part of this.parts) {
         throwIfAborted(signal);
-        await part.start(signal);
+        // Listed before it starts: a part that fails halfway is stopped too, to release what it opened.
         this.started.push(part);
+        await part.start(signal);
       }
       throwIfAborted(signal);
+      this.up = true;
     } catch (e) {
-      this.opts.log.error({ part: this.parts[this.started.length]?.name ?? null, err: (e as Error).message }, 'start failed: stopping what started');
+      this.opts.log.error({ part: this.started.at(-1)?.name ?? null, err: (e as Error).message }, 'start failed: stopping what started');
       await this.stop();
       throw e;
     }
@@ -82,6 +86,7 @@ export class Lifecycle {
 
   /** Stops the started parts in reverse order; false when one failed or timed out. */
   stop(): Promise<boolean> {
+    this.up = false;
     this.stopping ??= this.stopAll();
     return this.stopping;
   }

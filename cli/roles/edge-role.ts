@@ -22,33 +22,30 @@ export function edgePart(config: Config, log: Logger): Part {
       let edge: Edge | null = null;
       stopAll = async () => {
         sink.stop();
-        await edge?.stop();
-        hw.close();
+        try {
+          await edge?.stop();
+        } finally {
+          hw.close();
+        }
       };
-      try {
-        const size = { width: hw.panel.info.width, height: hw.panel.info.height, colors: hw.panel.info.colors };
-        const made = createEdge(config, {
-          panel: hw.panel,
-          sink,
-          light: hw.light,
-          actions: hw.actions,
-          render: (view) => renderView(view, size),
-          renderStatus: (screen) => renderStatus(screen, size),
-          clock,
-          buttons: hw.buttonNames,
-          leds: hw.ledNames,
-          logger: log,
-        });
-        sink.start();
-        hw.actions.start();
-        edge = made;
-        await made.start();
-      } catch (e) {
-        // What this part opened before it failed is closed here; the lifecycle stops the parts before it.
-        await stopAll().catch(() => undefined);
-        stopAll = null;
-        throw e;
-      }
+      // A start that fails halfway is stopped by the lifecycle: stopAll closes what was opened.
+      const size = { width: hw.panel.info.width, height: hw.panel.info.height, colors: hw.panel.info.colors };
+      const made = createEdge(config, {
+        panel: hw.panel,
+        sink,
+        light: hw.light,
+        actions: hw.actions,
+        render: (view) => renderView(view, size),
+        renderStatus: (screen) => renderStatus(screen, size),
+        clock,
+        buttons: hw.buttonNames,
+        leds: hw.ledNames,
+        logger: log,
+      });
+      sink.start();
+      hw.actions.start();
+      edge = made;
+      await made.start();
     },
     async stop() {
       const stop = stopAll;

@@ -39,12 +39,7 @@ export function httpPart(deps: PartDeps): Part {
       const tls = config.server.http.tls;
       const app = buildHttpApp(createLogger('server:http', log), ctx, { tls: tls && { key: readFileSync(tls.key), cert: readFileSync(tls.cert) }, extra: opts.extraRoutes });
       slots.set('http', app);
-      try {
-        await app.listen({ host: config.server.http.host, port: config.server.http.port });
-      } catch (e) {
-        await app.close();
-        throw e;
-      }
+      await app.listen({ host: config.server.http.host, port: config.server.http.port });
     },
     async stop() {
       events.off(owner);

@@ -17,13 +17,8 @@ export function storePart({ opts, config, clock, slots, events }: PartDeps): Par
     name: 'store',
     start() {
       mkdirSync(dataDir, { recursive: true });
-      const store = slots.set('store', Store.open({ path: join(dataDir, 'doorplate.db'), clock }));
-      try {
-        prepare(store);
-      } catch (e) {
-        store.close();
-        throw e;
-      }
+      // When preparing fails, the lifecycle calls stop(), which closes the store again.
+      prepare(slots.set('store', Store.open({ path: join(dataDir, 'doorplate.db'), clock })));
     },
     stop() {
       if (slots.has('store')) slots.get('store').close();

@@ -47,11 +47,11 @@ test('lifecycle: one unhealthy part makes the whole report unhealthy', async () 
   await life.stop();
 });
 
-test('lifecycle: a part that fails to start rolls back those started before it, and the failure is thrown', async () => {
+test('lifecycle: a part that fails to start is stopped with those started before it, and the failure is thrown', async () => {
   const journal: string[] = [];
   const life = new Lifecycle([recorded('a', journal), recorded('b', journal), recorded('c', journal, { failStart: true }), recorded('d', journal)], { log });
   await assert.rejects(life.start(), /c cannot start/);
-  assert.deepEqual(journal, ['start a', 'start b', 'start c', 'stop b', 'stop a']);
+  assert.deepEqual(journal, ['start a', 'start b', 'start c', 'stop c', 'stop b', 'stop a']);
   assert.equal(life.running, false);
 });
 
@@ -107,7 +107,7 @@ test('runParts: a failed start stops what started and resolves 1; a signal durin
   const journal: string[] = [];
   const failed = await runParts({ log, parts: [recorded('server', journal), recorded('edge', journal, { failStart: true })], signals: new FakeSignals() });
   assert.equal(failed, 1);
-  assert.deepEqual(journal, ['start server', 'start edge', 'stop server']);
+  assert.deepEqual(journal, ['start server', 'start edge', 'stop edge', 'stop server']);
 
   const again: string[] = [];
   let open: () => void = () => undefined;
