@@ -12,7 +12,8 @@ export function createHttpApp(log: Logger, opts: { bodyLimit?: number; tls?: { k
   const transport = !opts.tls ? {} : opts.http1Only ? { https: { key: opts.tls.key, cert: opts.tls.cert } } : ({ http2: true, https: { allowHTTP1: true, key: opts.tls.key, cert: opts.tls.cert } } as unknown as { http2?: false });
   const app = Fastify({
     ...transport,
-    loggerInstance: log,
+    // Should fastify itself log a request, its URL goes without the query string too.
+    loggerInstance: log.child({}, { serializers: { req: (r: { method?: string; url?: string }) => ({ method: r.method, url: loggedUrl(r.url ?? '') }) } }),
     // A stop must not wait for clients: a socket opened but never used (browsers and fetch open
     // spares) counts as busy and would hold close() for the 72 s keep-alive time.
     forceCloseConnections: true,
