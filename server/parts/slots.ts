@@ -70,8 +70,4 @@ export class Slots<T extends object> {
   has(key: keyof T): boolean {
     return key in this.values;
   }
-
-  delete(key: keyof T): void {
-    delete this.values[key];
-  }
 }
