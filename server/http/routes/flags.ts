@@ -20,7 +20,6 @@ const ClearQuery = z.strictObject({ room: z.string().min(1).max(64), series: z.s
  * sees them here and clears a flag once the organizer was talked to (the count starts again).
  */
 export function flagRoutes(app: HttpApp, ctx: HttpContext, flags: SeriesFlagsView): void {
-
   app.get('/flagged-series', async (req) => {
     const { room } = parse(ListQuery, req.query, 'query');
     if (room !== undefined && !ctx.rooms.has(room)) throw new DoorplateError('ROOM_NOT_FOUND', `no room ${JSON.stringify(room)}`);
