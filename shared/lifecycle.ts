@@ -67,6 +67,7 @@ export class Lifecycle {
   }
 
   async start(signal: AbortSignal = new AbortController().signal): Promise<void> {
+    if (this.started.length) throw new Error('already started: stop first');
     this.stopping = null;
     try {
       for (const part of this.parts) {
@@ -78,7 +79,8 @@ export class Lifecycle {
       throwIfAborted(signal);
       this.up = true;
     } catch (e) {
-      this.opts.log.error({ part: this.started.at(-1)?.name ?? null, err: (e as Error).message }, 'start failed: stopping what started');
+      if (e instanceof StartAborted) this.opts.log.info({ reason: e.message }, 'start-up stopped: stopping what started');
+      else this.opts.log.error({ part: this.started.at(-1)?.name ?? null, err: (e as Error).message }, 'start failed: stopping what started');
       await this.stop();
       throw e;
     }
