@@ -5,7 +5,7 @@ import { isId } from '../shared/ids.js';
 import type { ActionSource, Panel, PictureSink, Raster, StatusLight } from './hal/types.js';
 import type { PanelView } from './render/view.js';
 import type { StatusScreen } from './render/status-screen.js';
-import { Agent, type AgentPhase } from './agent/agent.js';
+import { Agent, type AgentOptions, type AgentPhase } from './agent/agent.js';
 import { FileCredentialsStore, type CredentialsStore } from './agent/credentials.js';
 import { MqttJsTransport } from './agent/mqtt-transport.js';
 import { hostDeviceId, hostSystemInfo, readAgentVersion, type SystemInfo } from './agent/system-info.js';
@@ -51,25 +51,8 @@ export function createEdge(config: Config, deps: EdgeDeps): Edge {
   if (!isId(deviceId)) throw new Error(`edge.deviceId: ${JSON.stringify(deviceId)} is not a valid device id`);
   const clock = deps.clock ?? new SystemClock();
   const logger = deps.logger ?? createLogger('edge:agent').child({ deviceId });
-  const host = edge.server.host.includes(':') ? `[${edge.server.host}]` : edge.server.host;
-  const panelInfo = deps.panel.info;
-
   const agent = new Agent(
-    {
-      deviceId,
-      prefix: config.broker.prefix,
-      url: `${edge.server.tls ? 'mqtts' : 'mqtt'}://${host}:${edge.server.port}`,
-      enrollmentToken: edge.enrollmentToken ?? null,
-      defaults: { requestTtlSecs: config.site.requestTtlSecs, defaultDurationMins: config.site.booking.defaultDurationMins },
-      hello: {
-        panel: { model: panelInfo.model, width: panelInfo.width, height: panelInfo.height, colors: panelInfo.colors },
-        buttons: deps.buttons ?? edge.buttons.map((b) => b.name),
-        leds: deps.leds ?? (['red', 'green'] as const).filter((name) => edge.leds[name] !== undefined),
-        agentVersion: readAgentVersion(),
-      },
-      // A full e-paper refresh flashes and takes seconds: such panels print no time of day.
-      minuteClock: panelInfo.supportsPartial || panelInfo.colors === 'rgb',
-    },
+    agentSettings(config, deps, deviceId),
     {
       clock,
       transports: deps.transports ?? (() => new MqttJsTransport({ clock, logger: logger.child({ ns: 'edge:agent:mqtt' }) })),
@@ -110,5 +93,27 @@ export function createEdge(config: Config, deps: EdgeDeps): Edge {
       if (started) await deps.panel.close();
       started = false;
     },
+  };
+}
+
+/** What the agent is told: where the server is, what this display is, and the site's defaults. */
+function agentSettings(config: Config, deps: EdgeDeps, deviceId: string): AgentOptions {
+  const edge = config.edge;
+  const host = edge.server.host.includes(':') ? `[${edge.server.host}]` : edge.server.host;
+  const panelInfo = deps.panel.info;
+  return {
+    deviceId,
+    prefix: config.broker.prefix,
+    url: `${edge.server.tls ? 'mqtts' : 'mqtt'}://${host}:${edge.server.port}`,
+    enrollmentToken: edge.enrollmentToken ?? null,
+    defaults: { requestTtlSecs: config.site.requestTtlSecs, defaultDurationMins: config.site.booking.defaultDurationMins },
+    hello: {
+      panel: { model: panelInfo.model, width: panelInfo.width, height: panelInfo.height, colors: panelInfo.colors },
+      buttons: deps.buttons ?? edge.buttons.map((b) => b.name),
+      leds: deps.leds ?? (['red', 'green'] as const).filter((name) => edge.leds[name] !== undefined),
+      agentVersion: readAgentVersion(),
+    },
+    // A full e-paper refresh flashes and takes seconds: such panels print no time of day.
+    minuteClock: panelInfo.supportsPartial || panelInfo.colors === 'rgb',
   };
 }

@@ -1,7 +1,8 @@
 import { createLogger } from '../../shared/logger.js';
 import { flagOrEnv, intOption, parse } from '../args.js';
-import { startDemo } from '../demo/demo.js';
-import { runUntilSignal } from '../lifecycle.js';
+import { runParts, type Part } from '../../shared/lifecycle.js';
+import { createDemo } from '../demo/demo.js';
+import { systemdPart } from '../roles/systemd-part.js';
 
 /** `doorplate demo`: flags, each also as a DOORPLATE_* variable. */
 export async function demoCommand(argv: string[]): Promise<number> {
@@ -22,10 +23,10 @@ export async function demoCommand(argv: string[]): Promise<number> {
     rooms: intOption('rooms', flagOrEnv(values.rooms, 'DOORPLATE_ROOMS'), 3, 1, 500),
     host: flagOrEnv(values.host, 'DOORPLATE_HOST') ?? '127.0.0.1',
   };
-  return runUntilSignal(
-    log,
-    async () => {
-      const demo = await startDemo({ ...opts, logger: log });
+  const demo = createDemo({ ...opts, logger: log });
+  const banner: Part = {
+    name: 'banner',
+    start() {
       const port = demo.server.mqttPort;
       process.stdout.write(
         [
@@ -41,8 +42,8 @@ export async function demoCommand(argv: string[]): Promise<number> {
           '',
         ].join('\n') + '\n',
       );
-      return demo;
     },
-    'demo running',
-  );
+    stop() {},
+  };
+  return runParts({ log, parts: [...demo.parts, banner, systemdPart('demo running')] });
 }

@@ -1,14 +1,9 @@
-import { SystemClock } from '../../shared/clock.js';
 import { loadConfigFile } from '../../shared/config/load.js';
 import type { Config } from '../../shared/config/schema.js';
+import { runParts, type Part } from '../../shared/lifecycle.js';
 import { createLogger } from '../../shared/logger.js';
-import { DoorplateServer } from '../../server/server.js';
-import { createEdge } from '../../edge/main.js';
-import { hardwareFromConfig } from '../../edge/hal/hardware-from-config.js';
-import { RefreshPolicy } from '../../edge/hal/refresh-policy.js';
-import { renderStatus, renderView } from '../../edge/render/renderer.js';
 import { parse, UsageError } from '../args.js';
-import { runUntilSignal } from '../lifecycle.js';
+import { systemdPart } from '../roles/systemd-part.js';
 
 function configFrom(argv: string[]): Config {
   const { values } = parse(argv, { config: { type: 'string', short: 'c' } });
@@ -17,57 +12,18 @@ function configFrom(argv: string[]): Config {
   return loadConfigFile(file);
 }
 
-async function startEdge(config: Config): Promise<{ stop(): Promise<void> }> {
-  const clock = new SystemClock();
-  const log = createLogger('edge');
-  const hw = await hardwareFromConfig(config, clock, log);
-  const sink = new RefreshPolicy(hw.panel, clock, {}, log);
-  const info = hw.panel.info;
-  const edge = createEdge(config, {
-    panel: hw.panel,
-    sink,
-    light: hw.light,
-    actions: hw.actions,
-    render: (view) => renderView(view, { width: info.width, height: info.height, colors: info.colors }),
-    renderStatus: (screen) => renderStatus(screen, { width: info.width, height: info.height, colors: info.colors }),
-    clock,
-    buttons: hw.buttonNames,
-    leds: hw.ledNames,
-    logger: log,
-  });
-  sink.start();
-  hw.actions.start();
-  await edge.start();
-  return {
-    stop: async () => {
-      sink.stop();
-      await edge.stop();
-      hw.close();
-    },
-  };
-}
-
-/** `doorplate server|edge|node --config FILE`. */
+/**
+ * `doorplate server|edge|node --config FILE`. Each role imports only its own modules, so an
+ * edge on a Pi Zero never loads fastify, aedes, SQLite or a provider SDK. A node serves and
+ * shows its own room; when its edge fails to start, the server it started is stopped again
+ * and the process exits non-zero.
+ */
 export async function runCommand(role: 'server' | 'edge' | 'node', argv: string[]): Promise<number> {
   const config = configFrom(argv);
   const log = createLogger(role);
-  return runUntilSignal(
-    log,
-    async () => {
-      const parts: Array<{ stop(): Promise<void> }> = [];
-      if (role !== 'edge') {
-        const server = new DoorplateServer({ config });
-        await server.start();
-        parts.push(server);
-      }
-      // A node serves and shows its own room; electing one server among several nodes is not built yet.
-      if (role !== 'server') parts.push(await startEdge(config));
-      return {
-        stop: async () => {
-          for (const p of parts.reverse()) await p.stop();
-        },
-      };
-    },
-    `${role} running`,
-  );
+  const parts: Part[] = [];
+  if (role !== 'edge') parts.push((await import('../roles/server-role.js')).serverPart(config));
+  if (role !== 'server') parts.push((await import('../roles/edge-role.js')).edgePart(config, role === 'edge' ? log : createLogger('edge')));
+  parts.push(systemdPart(`${role} running`));
+  return runParts({ log, parts });
 }

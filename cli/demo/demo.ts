@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { SystemClock, type Clock } from '../../shared/clock.js';
+import type { Part } from '../../shared/lifecycle.js';
 import { parseConfig } from '../../shared/config/load.js';
 import { createLogger, type Logger } from '../../shared/logger.js';
 import { DoorplateServer } from '../../server/server.js';
@@ -29,9 +30,10 @@ export interface Demo {
   server: DoorplateServer;
   devices: SimDevice[];
   adminToken: string;
-  url: string;
-  mqttUrl: string;
-  stop(): Promise<void>;
+  /** In start order: the server, then one simulated display per room. */
+  parts: Part[];
+  readonly url: string;
+  readonly mqttUrl: string;
 }
 
 function keptToken(file: string): string | null {
@@ -43,9 +45,9 @@ function keptToken(file: string): string | null {
 /**
  * The embedded default with nothing to set up: the server with the built-in calendar and a
  * working day of meetings, and one simulated display per room that enrolls over MQTT like a
- * real Pi and is approved by the demo.
+ * real Pi and is approved by the demo. Nothing starts here: the parts are run by the lifecycle.
  */
-export async function startDemo(opts: DemoOptions): Promise<Demo> {
+export function createDemo(opts: DemoOptions): Demo {
   const log = opts.logger ?? createLogger('demo');
   const clock = opts.clock ?? new SystemClock();
   const dataDir = resolve(opts.dataDir);
@@ -64,7 +66,6 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     'demo',
   );
   const devices: SimDevice[] = [];
-  const simIds = new Map(rooms.map((r) => [`sim-${r.id}`.slice(0, 64), r.id]));
   const server = new DoorplateServer({
     config,
     clock,
@@ -74,48 +75,65 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     seed: demoSchedule(rooms, DateTime.fromMillis(clock.now(), { zone: timeZone }), 2026),
     extraRoutes: (app, ctx) => demoRoutes(app, () => devices, ctx.tokens),
   });
-  await server.start();
 
-  // The demo plays the administrator: its own simulated devices are approved and placed.
-  server.devices.onChange(({ device }) => {
-    const room = simIds.get(device.id);
-    if (!room || device.status !== 'pending') return;
-    void (async () => {
-      await server.devices.approve(device.id);
-      await server.devices.assign(device.id, room);
-    })().catch((e: Error) => log.error({ device: device.id, err: e.message }, 'approving a simulated device failed'));
-  });
-
-  rooms.forEach((room, i) => {
-    const id = `sim-${room.id}`.slice(0, 64);
-    const model = DEMO_MODELS[i % DEMO_MODELS.length] ?? 'epd7in5_V2';
-    const edgeConfig = parseConfig(
-      {
-        site: { timeZone },
-        broker: { prefix: config.broker.prefix },
-        edge: {
-          deviceId: id,
-          server: { host: '127.0.0.1', port: server.mqttPort },
-          credentialsFile: join(dataDir, 'devices', `${id}.json`),
-          enrollmentToken,
-        },
-      },
-      `demo device ${id}`,
-    );
-    devices.push(new SimDevice({ config: edgeConfig, model, roomId: room.id, clock, logger: createLogger('edge', log).child({ deviceId: id }) }));
-  });
-  await Promise.all(devices.map((d) => d.start()));
+  const simulated = simulatedDisplays({ server, rooms, devices, dataDir, enrollmentToken, clock, log });
 
   const shownHost = host === '0.0.0.0' ? '127.0.0.1' : host;
   return {
     server,
     devices,
     adminToken,
-    url: `http://${shownHost}:${server.httpPort}`,
-    mqttUrl: `mqtt://${shownHost}:${server.mqttPort}`,
-    async stop() {
-      await Promise.all(devices.map((d) => d.stop().catch(() => undefined)));
-      await server.stop();
+    parts: [server, simulated],
+    get url() {
+      return `http://${shownHost}:${server.httpPort}`;
     },
+    get mqttUrl() {
+      return `mqtt://${shownHost}:${server.mqttPort}`;
+    },
+  };
+}
+
+/**
+ * One simulated display per room, enrolling over MQTT like a real Pi once the server runs;
+ * the demo plays the administrator and approves and places its own devices.
+ */
+function simulatedDisplays(d: { server: DoorplateServer; rooms: ReturnType<typeof demoRooms>; devices: SimDevice[]; dataDir: string; enrollmentToken: string; clock: Clock; log: Logger }): Part {
+  const { server, devices } = d;
+  const simIds = new Map(d.rooms.map((r) => [`sim-${r.id}`.slice(0, 64), r.id]));
+  const stopDevices = async (): Promise<void> => {
+    server.events.off('demo');
+    await Promise.all(devices.splice(0).map((x) => x.stop().catch(() => undefined)));
+  };
+  const deviceConfig = (id: string) =>
+    parseConfig(
+      {
+        site: { timeZone: server.config.site.timeZone },
+        broker: { prefix: server.config.broker.prefix },
+        edge: { deviceId: id, server: { host: '127.0.0.1', port: server.mqttPort }, credentialsFile: join(d.dataDir, 'devices', `${id}.json`), enrollmentToken: d.enrollmentToken },
+      },
+      `demo device ${id}`,
+    );
+  return {
+    name: 'simulated displays',
+    async start() {
+      server.events.on('demo', 'device.changed', async ({ device }) => {
+        const room = simIds.get(device.id);
+        if (!room || device.status !== 'pending') return;
+        await server.devices.approve(device.id);
+        await server.devices.assign(device.id, room);
+      });
+      d.rooms.forEach((room, i) => {
+        const id = `sim-${room.id}`.slice(0, 64);
+        const model = DEMO_MODELS[i % DEMO_MODELS.length] ?? 'epd7in5_V2';
+        devices.push(new SimDevice({ config: deviceConfig(id), model, roomId: room.id, clock: d.clock, logger: createLogger('edge', d.log).child({ deviceId: id }) }));
+      });
+      try {
+        await Promise.all(devices.map((x) => x.start()));
+      } catch (e) {
+        await stopDevices();
+        throw e;
+      }
+    },
+    stop: stopDevices,
   };
 }

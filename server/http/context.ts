@@ -1,15 +1,19 @@
 import type { Clock } from '../../shared/clock.js';
+import type { HealthReport } from '../../shared/lifecycle.js';
 import type { RoomDirectory } from '../rooms/room-directory.js';
 import type { StatePublisher } from '../state/state-publisher.js';
 import type { BookingService, EventSource } from '../bookings/booking-service.js';
 import type { DeviceService } from '../devices/device-service.js';
 import type { DeviceStore } from '../devices/device-store.js';
+import type { CalendarProvider } from '../providers/provider.js';
+import type { NotifyService } from '../notify/notify-service.js';
+import type { ChangeFeed } from '../stream/change-feed.js';
+import type { StreamHub } from '../stream/stream-hub.js';
+import type { RoomStreamDeps } from '../kiosk/room-stream.js';
+import type { SeriesFlagsView } from './routes/flags.js';
 import type { TokenCheck } from './auth.js';
 
-export interface HealthReport {
-  ok: boolean;
-  checks: Record<string, { ok: boolean; detail?: string }>;
-}
+export type { HealthReport };
 
 /** What the routes may use: the server's parts, never its adapters. */
 export interface HttpContext {
@@ -23,4 +27,12 @@ export interface HttpContext {
   tokens: TokenCheck;
   health: () => HealthReport;
   metrics: () => string;
+  provider: CalendarProvider;
+  notify: NotifyService;
+  feed: ChangeFeed;
+  streams: StreamHub;
+  notices: RoomStreamDeps['notices'];
+  seriesFlags: SeriesFlagsView;
+  /** A new admin token, returned once. */
+  rotateAdminToken: () => string;
 }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../shared/logger.js';
+import { DoorplateError } from '../../shared/errors.js';
+import { createHttpApp, loggedUrl, type HttpApp } from '../http/app.js';
 
 export interface WebhookRequest {
   headers: IncomingHttpHeaders;
@@ -25,11 +26,13 @@ const MAX_BODY = 1_000_000;
 
 /**
  * The HTTPS listener providers push to, on its own port with the PEM key and certificate from
- * the config, apart from the admin API. Each route is a POST handler that verifies, records and
- * answers; the sync it triggers runs after the answer has been sent.
+ * the config, apart from the admin API: a second fastify instance with the same error
+ * contract. Each route is a POST handler that verifies, records and answers; the sync it
+ * triggers runs after the answer has been sent. Bodies reach the handler as they came (a
+ * notification is verified on its exact bytes, and Google's have none).
  */
 export class WebhookServer {
-  private server: Server | null = null;
+  private app: HttpApp | null = null;
   private readonly pending = new Set<Promise<unknown>>();
 
   constructor(
@@ -37,7 +40,7 @@ export class WebhookServer {
   ) {}
 
   get port(): number {
-    return (this.server?.address() as AddressInfo | null)?.port ?? 0;
+    return (this.app?.server.address() as AddressInfo | null)?.port ?? 0;
   }
 
   async start(): Promise<void> {
@@ -48,55 +51,41 @@ export class WebhookServer {
         throw new Error(`provider.webhook.${what}: cannot read ${path}: ${(e as Error).message}`, { cause: e });
       }
     };
-    const server = createServer({ key: read(this.opts.keyPath, 'key'), cert: read(this.opts.certPath, 'cert') }, (req, res) => {
-      const url = new URL(req.url ?? '/', 'https://webhook');
-      const handler = req.method === 'POST' ? this.opts.routes[url.pathname] : undefined;
-      if (!handler) {
-        res.writeHead(404).end();
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_BODY) req.destroy();
-        else chunks.push(c);
+    const app = createHttpApp(this.opts.log, { tls: { key: read(this.opts.keyPath, 'key'), cert: read(this.opts.certPath, 'cert') }, http1Only: true, bodyLimit: MAX_BODY });
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    for (const [path, handler] of Object.entries(this.opts.routes)) {
+      app.post(path, async (req, reply) => {
+        const query = new URLSearchParams(req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '');
+        const request: WebhookRequest = { headers: req.headers, query, body: typeof req.body === 'string' ? req.body : '', remote: req.socket.remoteAddress ?? '' };
+        let answer: WebhookAnswer;
+        try {
+          answer = await handler(request);
+        } catch (e) {
+          this.opts.log.error({ path: loggedUrl(req.url), err: (e as Error).message }, 'webhook handler failed');
+          throw new DoorplateError('INTERNAL');
+        }
+        reply.status(answer.status);
+        if (answer.body !== undefined) reply.type(answer.contentType ?? 'text/plain; charset=utf-8');
+        await reply.send(answer.body ?? '');
+        if (answer.after) this.track(answer.after());
+        return reply;
       });
-      req.on('end', () => {
-        const request: WebhookRequest = { headers: req.headers, query: url.searchParams, body: Buffer.concat(chunks).toString('utf8'), remote: req.socket.remoteAddress ?? '' };
-        Promise.resolve()
-          .then(() => handler(request))
-          .then(
-            (answer) => {
-              res.writeHead(answer.status, answer.body !== undefined ? { 'content-type': answer.contentType ?? 'text/plain; charset=utf-8' } : {});
-              res.end(answer.body ?? '');
-              if (answer.after) this.track(answer.after());
-            },
-            (e: unknown) => {
-              this.opts.log.error({ path: url.pathname, err: (e as Error).message }, 'webhook handler failed');
-              res.writeHead(500).end();
-            },
-          );
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.opts.port, this.opts.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.server = server;
+    }
+    try {
+      await app.listen({ host: this.opts.host, port: this.opts.port });
+    } catch (e) {
+      await app.close();
+      throw e;
+    }
+    this.app = app;
     this.opts.log.info({ port: this.port }, 'webhook listener started');
   }
 
   async stop(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    if (server) {
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-    }
+    const app = this.app;
+    this.app = null;
+    await app?.close();
     await Promise.allSettled([...this.pending]);
   }
 

@@ -2,11 +2,10 @@ import { z } from 'zod';
 import { DoorplateError, isDoorplateError } from '../../../shared/errors.js';
 import type { CalendarProvider, ProviderChannel } from '../../providers/provider.js';
 import type { HttpApp } from '../app.js';
-import { requireAdmin, type TokenCheck } from '../auth.js';
 import { parse } from '../validate.js';
 
-const TokenQuery = z.strictObject({ access_token: z.string().optional() });
-const RenewQuery = z.strictObject({ all: z.enum(['true', 'false']).optional(), access_token: z.string().optional() });
+const NoQuery = z.strictObject({});
+const RenewQuery = z.strictObject({ all: z.enum(['true', 'false']).optional() });
 const ChannelParams = z.strictObject({ id: z.string().min(1).max(200) });
 
 /** What the admin sees of a push channel: where it points and when it runs out, never its token. */
@@ -29,38 +28,37 @@ async function fromProvider<T>(kind: string, what: string, work: () => Promise<T
  * and its push subscriptions (list, stop, renew). Provider-neutral: a provider without a
  * directory answers with the configured rooms' view it has, one without push with no channels.
  */
-export function providerRoutes(app: HttpApp, deps: { tokens: TokenCheck; provider: CalendarProvider }): void {
-  const guard = requireAdmin(deps.tokens);
+export function providerRoutes(app: HttpApp, deps: { provider: CalendarProvider }): void {
   const { provider } = deps;
 
-  app.get('/api/v1/resources', { preHandler: guard }, async (req) => {
-    parse(TokenQuery, req.query, 'query');
+  app.get('/resources', async (req) => {
+    parse(NoQuery, req.query, 'query');
     if (!provider.listResources) throw new DoorplateError('NOT_FOUND', `the ${provider.kind} provider has no room directory`);
     const list = provider.listResources.bind(provider);
     return { provider: provider.kind, resources: await fromProvider(provider.kind, 'resources', list) };
   });
 
-  app.get('/api/v1/subscriptions', { preHandler: guard }, async (req) => {
-    parse(TokenQuery, req.query, 'query');
+  app.get('/subscriptions', async (req) => {
+    parse(NoQuery, req.query, 'query');
     return { provider: provider.kind, subscriptions: (provider.listChannels?.() ?? []).map(view) };
   });
 
-  app.delete('/api/v1/subscriptions', { preHandler: guard }, async (req) => {
-    parse(TokenQuery, req.query, 'query');
+  app.delete('/subscriptions', async (req) => {
+    parse(NoQuery, req.query, 'query');
     const stopAll = provider.stopAllChannels?.bind(provider);
     return { stopped: stopAll ? await fromProvider(provider.kind, 'stopping channels', stopAll) : 0 };
   });
 
-  app.delete('/api/v1/subscriptions/:id', { preHandler: guard }, async (req, reply) => {
+  app.delete('/subscriptions/:id', async (req, reply) => {
     const { id } = parse(ChannelParams, req.params, 'params');
-    parse(TokenQuery, req.query, 'query');
+    parse(NoQuery, req.query, 'query');
     const stop = provider.stopChannel?.bind(provider);
     const stopped = stop ? await fromProvider(provider.kind, `stopping channel ${id}`, () => stop(id)) : false;
     if (!stopped) throw new DoorplateError('NOT_FOUND', `no subscription ${JSON.stringify(id)}`);
     return reply.status(204).send();
   });
 
-  app.post('/api/v1/subscriptions/renew', { preHandler: guard }, async (req) => {
+  app.post('/subscriptions/renew', async (req) => {
     const { all } = parse(RenewQuery, req.query, 'query');
     const renew = provider.renewChannels?.bind(provider);
     if (!renew) throw new DoorplateError('NOT_FOUND', `the ${provider.kind} provider has no push subscriptions`);

@@ -3,12 +3,10 @@ import { DoorplateError } from '../../../shared/errors.js';
 import type { HttpApp } from '../app.js';
 import type { HttpContext } from '../context.js';
 import { parse } from '../validate.js';
-import { requireAdmin } from '../auth.js';
 
 const RoomParams = z.object({ room: z.string().min(1).max(64) });
 
 export function roomRoutes(app: HttpApp, ctx: HttpContext): void {
-  const guard = requireAdmin(ctx.tokens);
   const view = (id: string) => {
     const room = ctx.rooms.get(id);
     if (!room) throw new DoorplateError('ROOM_NOT_FOUND', `no room ${JSON.stringify(id)}`);
@@ -23,6 +21,6 @@ export function roomRoutes(app: HttpApp, ctx: HttpContext): void {
       agenda: snap?.agenda.events ?? [],
     };
   };
-  app.get('/api/v1/rooms', { preHandler: guard }, async () => ({ rooms: ctx.rooms.list().map((r) => view(r.id)) }));
-  app.get('/api/v1/rooms/:room', { preHandler: guard }, async (req) => view(parse(RoomParams, req.params, 'params').room));
+  app.get('/rooms', async () => ({ rooms: ctx.rooms.list().map((r) => view(r.id)) }));
+  app.get('/rooms/:room', async (req) => view(parse(RoomParams, req.params, 'params').room));
 }

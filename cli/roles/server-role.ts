@@ -1,0 +1,8 @@
+import type { Config } from '../../shared/config/schema.js';
+import type { Part } from '../../shared/lifecycle.js';
+import { DoorplateServer } from '../../server/server.js';
+
+/** The server as one part (its own parts start inside it). Loaded only by the `server` and `node` roles. */
+export function serverPart(config: Config): Part {
+  return new DoorplateServer({ config });
+}

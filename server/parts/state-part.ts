@@ -1,0 +1,25 @@
+import type { Part } from '../../shared/lifecycle.js';
+import { createLogger } from '../../shared/logger.js';
+import { StatePublisher } from '../state/state-publisher.js';
+import type { PartDeps } from './part-deps.js';
+
+/** Retained room state and agenda: recomputed on `room.changed` and `room.stale`, told as `room.published`. */
+export function statePart({ clock, log, slots, events }: PartDeps): Part {
+  const owner = 'publisher';
+  return {
+    name: owner,
+    async start() {
+      const publisher = slots.set('publisher', new StatePublisher({ clock, rooms: slots.get('rooms'), events: slots.get('store').events, bus: slots.get('mqtt'), log: createLogger('server:state', log) }));
+      publisher.onUpdate((roomId, what) => events.emit('room.published', { roomId, ...what }));
+      events.on(owner, 'room.changed', ({ roomId }) => publisher.refresh(roomId));
+      // The displays keep the last known state, marked stale, while the provider is unreachable.
+      events.on(owner, 'room.stale', ({ roomId, stale }) => publisher.setStale(roomId, stale));
+      events.on(owner, 'mqtt.connected', () => publisher.republishAll());
+      await publisher.start();
+    },
+    stop() {
+      events.off(owner);
+      if (slots.has('publisher')) slots.get('publisher').stop();
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ENROLL_TOKEN, startTestServer } from '../helpers/server.js';
+import { until } from '../helpers/wait.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const CLI = resolve(here, '../../cli/main.js');
+const HOOK = resolve(here, '../helpers/module-log/register.js');
+
+/** Packages only the server may load: an edge on a Pi Zero must not pay for them. */
+const SERVER_PACKAGES = ['fastify', 'aedes', 'better-sqlite3', '@googleapis', 'google-auth-library', '@azure/msal-node', '@microsoft/microsoft-graph-client'];
+
+interface Run {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+  modules: () => string[];
+}
+
+/** The built CLI as a real process, with every module it loads recorded. */
+function runCli(args: string[], dir: string): Run {
+  const moduleLog = join(dir, `modules-${args[0]}.log`);
+  const child = spawn(process.execPath, ['--import', HOOK, CLI, ...args], { env: { ...process.env, DOORPLATE_LOG_LEVEL: 'info', DOORPLATE_MODULE_LOG: moduleLog }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, output: () => out, exited, modules: () => (existsSync(moduleLog) ? readFileSync(moduleLog, 'utf8').split('\n').filter(Boolean) : []) };
+}
+
+function serverPieces(modules: string[]): string[] {
+  return modules.filter((m) => m.includes('/dist/server/') || SERVER_PACKAGES.some((p) => m.includes(`/node_modules/${p}/`)));
+}
+
+function writeConfig(dir: string, doc: unknown): string {
+  const file = join(dir, 'config.json');
+  writeFileSync(file, JSON.stringify(doc));
+  return file;
+}
+
+test('doorplate edge: runs against a server, stops on SIGTERM, and loads no server module', async (t) => {
+  const { server, cleanup } = await startTestServer();
+  const dir = mkdtempSync(join(tmpdir(), 'doorplate-edge-role-'));
+  t.after(async () => {
+    await cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const config = writeConfig(dir, {
+    role: 'edge',
+    site: { timeZone: 'Europe/Berlin' },
+    edge: { deviceId: 'lean-edge', server: { host: '127.0.0.1', port: server.mqttPort }, credentialsFile: join(dir, 'credentials.json'), enrollmentToken: ENROLL_TOKEN, panel: { model: 'png', path: join(dir, 'panel.png') } },
+  });
+  const edge = runCli(['edge', '--config', config], dir);
+  await until(() => server.store.devices.get('lean-edge') !== null, 'the edge to enroll over MQTT', 30_000);
+  edge.child.kill('SIGTERM');
+  assert.equal(await edge.exited, 0, edge.output());
+
+  const modules = edge.modules();
+  assert.ok(modules.some((m) => m.includes('/dist/edge/main.js')), 'the module log saw the edge');
+  assert.deepEqual(serverPieces(modules), [], 'no server module and no server-only package');
+});
+
+test('doorplate node: when its edge cannot start, the server is stopped again and the process exits non-zero', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'doorplate-node-role-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const config = writeConfig(dir, {
+    role: 'node',
+    site: { timeZone: 'Europe/Berlin' },
+    rooms: [{ id: 'ada', name: 'Ada Lovelace' }],
+    broker: { host: '127.0.0.1', port: 0 },
+    server: { dataDir: join(dir, 'data'), http: { host: '127.0.0.1', port: 0 } },
+    // A framebuffer that does not exist: the edge fails after the server has started.
+    edge: { deviceId: 'node-1', server: { host: '127.0.0.1', port: 1 }, credentialsFile: join(dir, 'credentials.json'), panel: { model: 'fb', path: '/dev/fb-missing' } },
+  });
+  const node = runCli(['node', '--config', config], dir);
+  // The process ends by itself: nothing the server opened is left holding it.
+  const code = await node.exited;
+  const out = node.output();
+  assert.equal(code, 1, out);
+  assert.match(out, /"msg":"server started"/, 'the server had started');
+  assert.match(out, /"part":"edge".*start failed: stopping what started/);
+  assert.ok(existsSync(join(dir, 'data', 'doorplate.db')));
+  assert.equal(existsSync(join(dir, 'data', 'doorplate.db-wal')), false, 'the store was closed cleanly');
+  assert.ok(serverPieces(node.modules()).length > 0, 'a node loads the server');
+});
+
+test('doorplate server: starts, stops on SIGTERM with exit code 0, the store closed', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'doorplate-server-role-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const config = writeConfig(dir, {
+    site: { timeZone: 'Europe/Berlin' },
+    rooms: [{ id: 'ada', name: 'Ada Lovelace' }],
+    broker: { host: '127.0.0.1', port: 0 },
+    server: { dataDir: join(dir, 'data'), http: { host: '127.0.0.1', port: 0 } },
+  });
+  const run = runCli(['server', '--config', config], dir);
+  await until(() => run.output().includes('"msg":"server started"'), 'the server to start', 30_000);
+  run.child.kill('SIGTERM');
+  assert.equal(await run.exited, 0, run.output());
+  assert.equal(existsSync(join(dir, 'data', 'doorplate.db-wal')), false, 'the store was closed cleanly');
+  assert.ok(run.modules().some((m) => m.includes('/node_modules/fastify/')), 'the module log sees packages');
+});
