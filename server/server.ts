@@ -26,6 +26,8 @@ import { deviceRoutes } from './http/routes/devices.js';
 import { adminPageRoutes } from './http/routes/admin-page.js';
 import { flagRoutes } from './http/routes/flags.js';
 import { serverMetrics } from './server-metrics.js';
+import type { DoorplateMetrics } from './metrics/doorplate-metrics.js';
+import { countPublishes, timeSyncs } from './metrics/instrument.js';
 import { AdminToken } from './security/admin-token.js';
 import { ChangeFeed } from './stream/change-feed.js';
 import { ChangePruner } from './stream/change-pruner.js';
@@ -79,6 +81,7 @@ export class DoorplateServer {
   streams!: StreamHub;
   notify!: NotifyService;
   enrollmentToken: string | null = null;
+  metrics!: DoorplateMetrics;
   private readonly stops: Array<() => Promise<void> | void> = [];
 
   constructor(private readonly opts: ServerOptions) {
@@ -154,9 +157,12 @@ export class DoorplateServer {
     });
     await this.bus.start();
     this.stops.push(() => this.bus.stop());
+    this.metrics = serverMetrics(this);
+    countPublishes(this.bus, this.metrics);
 
     const providerParts = createProvider(config, { ...this.opts.providerDeps, store: this.store, clock: this.clock, log, defaultTimeZone: config.site.timeZone ?? systemTimeZone() });
     this.provider = providerParts.provider;
+    timeSyncs(this.provider, this.metrics);
     const local = this.provider instanceof LocalProvider ? this.provider : null;
     // Seed only empty rooms, so a restarted demo keeps what people booked or cancelled.
     for (const [roomId, events] of this.opts.seed ?? []) {
@@ -267,7 +273,7 @@ export class DoorplateServer {
       deviceStore: this.store.devices,
       tokens: { verify: (token) => this.adminTokens.verify(token) },
       health: () => this.health(),
-      metrics: () => serverMetrics(this),
+      metrics: this.metrics,
     };
     healthRoutes(this.http, ctx);
     roomRoutes(this.http, ctx);

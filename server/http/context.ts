@@ -5,6 +5,7 @@ import type { BookingService, EventSource } from '../bookings/booking-service.js
 import type { DeviceService } from '../devices/device-service.js';
 import type { DeviceStore } from '../devices/device-store.js';
 import type { TokenCheck } from './auth.js';
+import type { DoorplateMetrics } from '../metrics/doorplate-metrics.js';
 
 export interface HealthReport {
   ok: boolean;
@@ -22,5 +23,5 @@ export interface HttpContext {
   deviceStore: DeviceStore;
   tokens: TokenCheck;
   health: () => HealthReport;
-  metrics: () => string;
+  metrics: DoorplateMetrics;
 }
