@@ -28,6 +28,7 @@ import { flagRoutes } from './http/routes/flags.js';
 import { serverMetrics } from './server-metrics.js';
 import type { DoorplateMetrics } from './metrics/doorplate-metrics.js';
 import { countPublishes, timeSyncs } from './metrics/instrument.js';
+import type { HomeAssistantBridge } from './homeassistant/home-assistant-bridge.js';
 import { AdminToken } from './security/admin-token.js';
 import { ChangeFeed } from './stream/change-feed.js';
 import { ChangePruner } from './stream/change-pruner.js';
@@ -82,6 +83,7 @@ export class DoorplateServer {
   notify!: NotifyService;
   enrollmentToken: string | null = null;
   metrics!: DoorplateMetrics;
+  homeAssistant: HomeAssistantBridge | null = null;
   private readonly stops: Array<() => Promise<void> | void> = [];
 
   constructor(private readonly opts: ServerOptions) {
@@ -140,18 +142,23 @@ export class DoorplateServer {
         port: config.broker.port,
         tls: config.broker.tls && { port: config.broker.tls.port, keyPath: config.broker.tls.key, certPath: config.broker.tls.cert },
         prefix: config.broker.prefix,
-        directory: storeDirectory({ devices: this.store.devices, serverPasswordHash: sha256Hex(serverPassword), enrollmentTokenHash: () => enrollment.hash, broker: config.broker }),
+        directory: storeDirectory({ devices: this.store.devices, serverPasswordHash: sha256Hex(serverPassword), enrollmentTokenHash: () => enrollment.hash, broker: config.broker, discoveryPrefix: config.homeAssistant.discoveryPrefix }),
         logger: createLogger('server:broker', log),
       });
       await this.broker.start();
       this.stops.push(() => this.broker?.stop());
       url = `mqtt://127.0.0.1:${this.broker.port}`;
     }
+    const siteBroker = {
+      url,
+      username: config.broker.url ? (config.broker.username ?? '$server') : '$server',
+      password: config.broker.url ? (config.broker.password ?? '') : serverPassword,
+    };
     this.bus = new ServerClient({
       url,
       prefix: config.broker.prefix,
-      username: config.broker.url ? (config.broker.username ?? '$server') : '$server',
-      password: config.broker.url ? (config.broker.password ?? '') : serverPassword,
+      username: siteBroker.username,
+      password: siteBroker.password,
       clientId: `doorplate-server-${process.pid}`,
       logger: createLogger('server:mqtt', log),
     });
@@ -246,6 +253,14 @@ export class DoorplateServer {
         log.warn({ err: e.message }, 'republishing after a reconnect failed'),
       );
     });
+
+    if (config.homeAssistant.enabled) {
+      // Loaded only where it is turned on.
+      const { startHomeAssistant } = await import('./homeassistant/start-home-assistant.js');
+      const ha = await startHomeAssistant(this, siteBroker);
+      this.homeAssistant = ha.bridge;
+      this.stops.push(ha.stop);
+    }
 
     const { stream: streamCfg } = config.server;
     const pruner = new ChangePruner({
