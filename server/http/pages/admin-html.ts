@@ -17,7 +17,7 @@ table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:6px 8px;
 th{font-weight:600;color:var(--mute);font-size:12px;text-transform:uppercase}
 .pill{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600;font-size:12px;color:#fff;background:var(--mute)}
 .pill.free{background:var(--free)}.pill.busy{background:var(--busy)}.pill.awaiting-checkin{background:var(--wait)}
-.pill.online{background:var(--free)}.pill.offline{background:#9ca3af}.pill.pending{background:var(--wait)}.pill.revoked{background:var(--busy)}
+.pill.online{background:var(--free)}.pill.offline{background:#9ca3af}.pill.pending{background:var(--wait)}.pill.approved{background:#2563eb}.pill.revoked{background:var(--busy)}
 .rooms{display:grid;grid-template-columns:repeat(auto-fill,minmax(280px,1fr));gap:12px}
 .room{border:1px solid var(--line);border-radius:8px;padding:10px;display:grid;gap:4px}
 .room .name{font-weight:600}.room .title{white-space:pre-wrap;word-break:break-word}.mute{color:var(--mute);font-size:12px}
