@@ -22,7 +22,8 @@ try {
   await page.click('#notify button[type=submit]');
   await page.locator('#notices .notice-text').first().waitFor({ timeout: 15_000 });
   await page.fill('#n-message', '');
-  await page.waitForFunction(() => [...document.querySelectorAll('img.panelpic')].every((i) => i.complete && i.naturalWidth > 0), null, { timeout: 15_000 });
+  // Runs in the page.
+  await page.waitForFunction(() => [...globalThis.document.querySelectorAll('img.panelpic')].every((i) => i.complete && i.naturalWidth > 0), null, { timeout: 15_000 });
   await page.waitForTimeout(1500);
   await page.screenshot({ path: out, fullPage: true });
   console.log(`wrote ${out}`);
