@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import mqtt from 'mqtt';
+import { pino } from 'pino';
 import { FakeClock } from '../../../shared/clock.js';
 import { hashPassword, sha256Hex } from '../../../server/security/secrets.js';
 import { startTestServer, type TestConfig } from '../../helpers/server.js';
@@ -42,11 +44,24 @@ async function door(server: Server, id: string, room: string): Promise<mqtt.Mqtt
   return mqtt.connectAsync(`mqtt://127.0.0.1:${server.mqttPort}`, { clientId: id, username: id, password: secret, reconnectPeriod: 0 });
 }
 
-async function start(clock: FakeClock, dataDir: string, roomIds: string[], extra: TestConfig = {}) {
+/** A logger whose lines the test reads (the reasons of refusals). */
+function capturing(): { logger: pino.Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const l of chunk.toString('utf8').split('\n')) if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
+      cb();
+    },
+  });
+  return { logger: pino({ level: 'info' }, sink), lines };
+}
+
+async function start(clock: FakeClock, dataDir: string, roomIds: string[], extra: TestConfig = {}, logger?: pino.Logger) {
   const inspectors = [{ username: 'hass', passwordHash: await hashPassword(HA_PASSWORD, { N: 1024, r: 8, p: 1 }), role: 'homeassistant' }];
   return startTestServer({
     clock,
     dataDir,
+    ...(logger ? { logger } : {}),
     seed: new Map(roomIds.includes('grace') ? [['grace', [meeting('noon', '12:00', '13:00', { title: 'Quarterly <b>review</b>' })]]] : []),
     config: { rooms: rooms(roomIds), homeAssistant: { enabled: true, rediscoverMaxDelaySecs: 5, ...(extra.homeAssistant as object) }, broker: { inspectors } },
   });
@@ -56,7 +71,8 @@ test('Home Assistant on the embedded broker: valid discovery, views with offsets
   const clock = new FakeClock(at('10:07'));
   const dataDir = mkdtempSync(join(tmpdir(), 'doorplate-ha-'));
   t.after(() => rmSync(dataDir, { recursive: true, force: true }));
-  let { server, cleanup } = await start(clock, dataDir, ['ada', 'grace']);
+  const log = capturing();
+  let { server, cleanup } = await start(clock, dataDir, ['ada', 'grace'], {}, log.logger);
   const clients: Array<{ endAsync: () => Promise<unknown> } | HaClient> = [];
   t.after(async () => {
     for (const c of clients) await (c instanceof HaClient ? c.close() : c.endAsync());
@@ -100,6 +116,10 @@ test('Home Assistant on the embedded broker: valid discovery, views with offsets
   await ha.client.publishAsync('doorplate/homeassistant/rooms/ada/book', 'PRESS', { qos: 1 });
   await until(async () => (await refusals(server, 'room_busy')) === 1, 'the refusal of a busy room');
   assert.equal(liveBookings(server, 'ada').length, 1, 'booked once');
+  const refusal = log.lines.find((l) => l.ns === 'server:homeassistant' && l.code === 'ROOM_BUSY');
+  assert.ok(refusal, 'the refusal is logged');
+  assert.match(String(refusal.msg), /^book from Home Assistant refused: /);
+  assert.equal(refusal.room, 'ada');
 
   // A button pressed at the door arrives as an event.
   const display = await door(server, 'door-a', 'ada');
