@@ -148,24 +148,42 @@ export const ADMIN_SCRIPT = String.raw`'use strict';
       if (data.payload && data.payload.state) r.state = data.payload.state;
       if (data.payload && data.payload.agenda) r.agenda = data.payload.agenda;
       renderRooms();
+      reloadThumbs(data.roomId);
     } else if (kind === 'device' && data.payload && data.payload.id) {
       devices.set(data.payload.id, data.payload);
       renderDevices(); renderRooms(); renderTargets();
     } else if (kind === 'notify' && data.payload) {
       notices.unshift(data.payload); notices = notices.slice(0, 20);
       renderNotices();
+      reloadThumbs(null);
     } else if (kind === 'series-flagged') {
       loadFlags();
     }
   }
 
   function roomName(id) { var r = rooms.get(id); return r ? r.name : id; }
+  // A thumbnail loads the room's kiosk page once (it closes its stream after the first picture)
+  // and is loaded again when the room or a notice changes: a browser holds only a few
+  // connections to one server, and every open stream would take one.
+  function frameSrc(roomId) { return '/display/' + encodeURIComponent(roomId) + '?once'; }
+  var reloads = new Map();
+  function reloadThumbs(roomId) {
+    var key = roomId === null ? '*' : roomId;
+    clearTimeout(reloads.get(key));
+    reloads.set(key, setTimeout(function () {
+      reloads.delete(key);
+      document.querySelectorAll('iframe[data-room]').forEach(function (f) {
+        var id = f.getAttribute('data-room');
+        if (roomId === null || id === roomId) f.src = frameSrc(id);
+      });
+    }, 250));
+  }
   function kioskThumb(roomId, small) {
     var key = roomId + (small ? ':s' : '');
     var box = thumbs.get(key);
     if (!box) {
       box = h('div', { class: 'thumb' + (small ? ' small' : '') },
-        h('iframe', { src: '/display/' + encodeURIComponent(roomId), title: 'panel of ' + roomName(roomId), tabindex: '-1', loading: 'lazy', 'data-room': roomId }));
+        h('iframe', { src: frameSrc(roomId), title: 'panel of ' + roomName(roomId), tabindex: '-1', loading: 'lazy', 'data-room': roomId }));
       thumbs.set(key, box);
     }
     return box;

@@ -108,6 +108,9 @@ test('admin page in Chromium: sign in, approve and place a new display, live roo
   await page.frameLocator('.room[data-room=ada] iframe').locator('#notice-text', { hasText: 'Coffee in the kitchen' }).waitFor({ timeout: 10_000 });
   await until(() => sim.edge.lastView?.notice?.message === 'Coffee in the kitchen', 'the notice on the display');
 
+  // The panel thumbnails hold no stream open (a browser has few connections per server): only the page's own.
+  await until(() => server.streams.counts().kiosk === 0 && server.streams.counts().admin === 1, 'only the admin stream to stay open');
+
   // Revoke asks first; declining keeps the display.
   page.once('dialog', (d) => void d.dismiss());
   await row.locator('button', { hasText: 'Revoke' }).click();
