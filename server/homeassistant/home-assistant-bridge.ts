@@ -67,10 +67,10 @@ export class HomeAssistantBridge {
       await conn.publish(haTopics.discovery(this.deps.discovery.discoveryPrefix, gone), '', true);
       this.deps.log.info({ device: gone }, 'Home Assistant device removed');
     }
-    for (const m of messages) await conn.publish(m.topic, JSON.stringify(m.payload), true);
+    // QoS 1 publishes in flight together: a site of hundreds of rooms announces in one round trip.
+    await Promise.all(messages.map((m) => conn.publish(m.topic, JSON.stringify(m.payload), true)));
     this.deps.announced.set([...current]);
-    for (const r of this.deps.rooms()) await this.roomChanged(r.id);
-    await this.serverChanged();
+    await Promise.all([...this.deps.rooms().map((r) => this.roomChanged(r.id)), this.serverChanged()]);
   }
 
   async roomChanged(roomId: string): Promise<void> {
