@@ -3,7 +3,9 @@ import type { Logger } from '../../shared/logger.js';
 
 /** The broker Home Assistant reads: publish, subscribe, and hear of each (re)connection. */
 export interface HaConnection {
+  /** Resolves at the first connection or the first failure; it keeps trying after a failure. */
   start(): Promise<void>;
+  readonly connected: boolean;
   stop(): Promise<void>;
   publish(topic: string, payload: string, retain: boolean): Promise<void>;
   subscribe(filter: string, handler: (topic: string, payload: Buffer) => void): Promise<void>;
@@ -52,19 +54,28 @@ export class MqttHaConnection implements HaConnection {
         for (const l of this.connectListeners) l();
       })().catch((e: Error) => this.opts.log.warn({ err: e.message }, 'Home Assistant broker: could not resubscribe'));
     });
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error): void => {
-        client.end(true);
-        this.client = null;
-        reject(new Error(`Home Assistant broker ${this.opts.url}: ${err.message}`, { cause: err }));
-      };
-      client.once('connect', () => {
-        client.off('error', onError);
-        client.on('error', (err) => this.opts.log.warn({ err: err.message }, 'Home Assistant broker connection error'));
+    client.on('error', (err) => this.opts.log.warn({ err: err.message, url: this.opts.url }, 'Home Assistant broker connection error'));
+    // Home Assistant's broker being down must not keep the server from starting: mqtt.js keeps
+    // trying, and each connection announces everything again.
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        client.off('connect', done);
+        client.off('error', failed);
+        client.off('offline', failed);
         resolve();
-      });
-      client.once('error', onError);
+      };
+      const failed = (): void => {
+        this.opts.log.warn({ url: this.opts.url }, 'Home Assistant broker unreachable; retrying in the background');
+        done();
+      };
+      client.once('connect', done);
+      client.once('error', failed);
+      client.once('offline', failed);
     });
+  }
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
   }
 
   async stop(): Promise<void> {

@@ -60,6 +60,8 @@ export class HomeAssistantBridge {
   /** Every device's discovery and current values; devices of rooms no longer configured are removed. */
   async announceAll(): Promise<void> {
     const { conn } = this.deps;
+    // Not connected: the next connection announces (and removes what is gone) instead.
+    if (!conn.connected) return;
     const messages = this.messages();
     const current = new Set(messages.map((m) => m.nodeId));
     for (const gone of this.deps.announced.get().filter((id) => !current.has(id))) {

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, until } from './wait.js';
 
-/** Debian's Mosquitto on a free loopback port with a temporary config (anonymous, no persistence). */
-export async function startMosquitto(): Promise<{ url: string; stop: () => Promise<void> }> {
+/** Debian's Mosquitto on a free (or the given) loopback port with a temporary config (anonymous, no persistence). */
+export async function startMosquitto(onPort?: number): Promise<{ url: string; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'doorplate-mosquitto-'));
-  const port = await freePort();
+  const port = onPort ?? (await freePort());
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stderr', ''].join('\n'));
   const child = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });

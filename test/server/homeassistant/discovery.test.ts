@@ -10,7 +10,7 @@ import { FakeClock } from '../../../shared/clock.js';
 import { hashPassword, sha256Hex } from '../../../server/security/secrets.js';
 import { startTestServer, type TestConfig } from '../../helpers/server.js';
 import { startMosquitto } from '../../helpers/mosquitto.js';
-import { until } from '../../helpers/wait.js';
+import { freePort, until } from '../../helpers/wait.js';
 import { at, meeting } from '../bookings/world.js';
 import { HaClient, validateAll } from './ha-client.js';
 
@@ -183,4 +183,20 @@ test("Home Assistant's own broker (Mosquitto): discovery and views mirrored ther
   assert.equal(fresh.configs().has('homeassistant/device/doorplate_room_grace/config'), false);
   const adaIds = ids.filter((id) => !id.includes('_grace_'));
   assert.deepEqual(validateAll(fresh.configs()), adaIds);
+});
+
+test("Home Assistant's broker down at start: the server starts, and announces once the broker is there", async (t) => {
+  const port = await freePort();
+  const clock = new FakeClock(at('10:07'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'doorplate-ha-'));
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const { server, cleanup } = await start(clock, dataDir, ['ada'], { homeAssistant: { url: `mqtt://127.0.0.1:${port}` } });
+  t.after(cleanup);
+  assert.equal(server.health().ok, true, 'the server runs without Home Assistant');
+  const mosquitto = await startMosquitto(port);
+  t.after(() => mosquitto.stop());
+  const ha = await HaClient.connect(mosquitto.url);
+  t.after(() => ha.close());
+  await until(() => ha.configs().size === 2, 'the announcement after Home Assistant’s broker came up', 20_000);
+  validateAll(ha.configs());
 });
