@@ -18,6 +18,22 @@ export function syncErrorReason(e: unknown): SyncErrorReason {
   return 'other';
 }
 
+let processRegistry: Registry | null = null;
+
+/**
+ * The process's own metrics (CPU, memory, event loop, GC), collected once per process: they
+ * describe the process, not one server, and their collectors cannot be stopped again.
+ */
+function processMetrics(): Registry {
+  if (processRegistry === null) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+    // Gauges named like counters; the same numbers stay in `nodejs_active_*{type}`.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) processRegistry.removeSingleMetric(name);
+  }
+  return processRegistry;
+}
+
 /**
  * The server's Prometheus metrics, in a registry of its own (several servers share a process in
  * tests). Gauges and the counters kept elsewhere are read at scrape time; what only happens here
@@ -38,9 +54,6 @@ export class DoorplateMetrics {
     private readonly deps: { clock: Clock; elapsedMs?: () => number },
   ) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry });
-    // Gauges named like counters; the same numbers stay in `nodejs_active_*{type}`.
-    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) this.registry.removeSingleMetric(name);
 
     new Gauge({ name: 'doorplate_build_info', help: 'The running build: always 1, its version as labels.', labelNames: ['version', 'nodejs', 'provider'], registers })
       .labels(src.version, process.version, src.providerKind)
@@ -164,7 +177,9 @@ export class DoorplateMetrics {
     this.refusals.labels(source, reason.toLowerCase()).inc();
   }
 
-  text(): Promise<string> {
-    return this.registry.metrics();
+  /** The scrape: the process's metrics, then this server's. */
+  async text(): Promise<string> {
+    const [process, own] = await Promise.all([processMetrics().metrics(), this.registry.metrics()]);
+    return `${process}\n${own}`;
   }
 }
