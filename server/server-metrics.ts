@@ -1,39 +1,30 @@
-import { renderMetrics, type Metric } from './http/metrics.js';
+import { DoorplateMetrics } from './metrics/doorplate-metrics.js';
+import { packageVersion } from './metrics/version.js';
 import type { DoorplateServer } from './server.js';
 
-export function serverMetrics(s: DoorplateServer): string {
-  const devices = s.store.devices.list();
-  const byStatus = (st: string): number => devices.filter((d) => d.status === st).length;
-  const broker = s.broker?.stats();
-  const metrics: Metric[] = [
-    { name: 'doorplate_rooms', help: 'Rooms configured.', type: 'gauge', samples: [{ value: s.rooms.list().length }] },
+/**
+ * The server's metrics, read from its parts at each scrape. Built before the parts exist (so
+ * the first publish and the first sync are counted): every source is read lazily.
+ */
+export function serverMetrics(s: DoorplateServer): DoorplateMetrics {
+  return new DoorplateMetrics(
     {
-      name: 'doorplate_devices',
-      help: 'Devices by enrollment status.',
-      type: 'gauge',
-      samples: ['pending', 'approved', 'revoked'].map((status) => ({ labels: { status }, value: byStatus(status) })),
+      version: packageVersion(),
+      providerKind: s.config.provider.kind,
+      rooms: () => s.rooms.list().map((r) => ({ id: r.id, status: s.publisher?.snapshot(r.id)?.state.status })),
+      devices: () => s.store.devices.list(),
+      broker: () => s.broker?.stats() ?? null,
+      retainedPublishes: () => s.publisher?.publishCount() ?? 0,
+      deviceMessagesRefused: () => s.devices?.refusedCount() ?? 0,
+      meetingsReleased: () => s.autoRelease?.releasedCount() ?? 0,
+      noticesSent: () => s.notify?.sentCount() ?? 0,
+      noticesResent: () => s.notify?.resentCount() ?? 0,
+      noticesActive: () => s.store.notices.active().length,
+      streamClients: () => s.streams?.counts() ?? { admin: 0, kiosk: 0 },
+      streamChanges: () => s.store.changes.count(),
+      outbox: () =>
+        s.store.outbox.list({ limit: 100_000 }).map((i) => ({ kind: i.kind, state: i.doneAt !== null ? 'done' : i.nextAttemptAt === null ? 'failed' : 'pending' })),
     },
-    { name: 'doorplate_devices_online', help: 'Devices whose availability is online.', type: 'gauge', samples: [{ value: devices.filter((d) => d.online).length }] },
-    { name: 'doorplate_retained_publishes_total', help: 'Room states and agendas published.', type: 'counter', samples: [{ value: s.publisher.publishCount() }] },
-    { name: 'doorplate_meetings_released_total', help: 'No-shows released at the close of their check-in window.', type: 'counter', samples: [{ value: s.autoRelease.releasedCount() }] },
-    { name: 'doorplate_notices_sent_total', help: 'Notify messages accepted and sent.', type: 'counter', samples: [{ value: s.notify.sentCount() }] },
-    { name: 'doorplate_notices_resent_total', help: 'Notices in force sent again to displays that connected or moved later.', type: 'counter', samples: [{ value: s.notify.resentCount() }] },
-    { name: 'doorplate_notices_active', help: 'Notices in force now.', type: 'gauge', samples: [{ value: s.store.notices.active().length }] },
-    {
-      name: 'doorplate_stream_clients',
-      help: 'Open event streams by kind (admin live stream, kiosk page).',
-      type: 'gauge',
-      samples: Object.entries(s.streams.counts()).map(([kind, value]) => ({ labels: { kind }, value })),
-    },
-    { name: 'doorplate_stream_changes', help: 'Changes kept in the log the live stream resumes from.', type: 'gauge', samples: [{ value: s.store.changes.count() }] },
-    { name: 'doorplate_device_messages_refused_total', help: 'Device messages refused as malformed.', type: 'counter', samples: [{ value: s.devices.refusedCount() }] },
-    { name: 'process_resident_memory_bytes', help: 'Resident memory of the server process.', type: 'gauge', samples: [{ value: process.memoryUsage().rss }] },
-  ];
-  if (broker) {
-    metrics.push(
-      { name: 'doorplate_mqtt_clients', help: 'Connected MQTT clients by kind.', type: 'gauge', samples: Object.entries(broker.byKind).map(([kind, value]) => ({ labels: { kind }, value })) },
-      { name: 'doorplate_mqtt_refused_total', help: 'Refused MQTT actions.', type: 'counter', samples: Object.entries(broker.refused).map(([action, value]) => ({ labels: { action }, value })) },
-    );
-  }
-  return renderMetrics(metrics);
+    { clock: s.clock },
+  );
 }

@@ -13,6 +13,8 @@ import { statePart } from './parts/state-part.js';
 import { bookingsPart, fleetPart } from './parts/fleet-parts.js';
 import { httpPart } from './parts/http-part.js';
 import { serverMetrics } from './server-metrics.js';
+import type { DoorplateMetrics } from './metrics/doorplate-metrics.js';
+import { homeAssistantPart, metricsPart } from './parts/integration-parts.js';
 
 export type { ServerOptions };
 
@@ -29,13 +31,19 @@ export class DoorplateServer implements Part {
   readonly events: ServerEventBus;
   private readonly slots = new Slots<ServerSlots>();
   private readonly lifecycle: Lifecycle;
+  /** The Prometheus registry of this server (one per instance: tests run many in one process). */
+  readonly metrics: DoorplateMetrics;
 
   constructor(private readonly opts: ServerOptions) {
     this.clock = opts.clock ?? new SystemClock();
     this.log = opts.logger ?? createLogger('server');
     this.events = new EventBus<ServerEvents>(createLogger('server:events', this.log));
-    const deps: PartDeps = { opts, config: opts.config, clock: this.clock, log: this.log, events: this.events, slots: this.slots, health: () => this.health(), metrics: () => serverMetrics(this) };
-    const parts = [storePart(deps), changesPart(deps), brokerPart(deps), mqttPart(deps), ...calendarParts(deps), statePart(deps), bookingsPart(deps), fleetPart(deps), httpPart(deps)];
+    this.metrics = serverMetrics(this);
+    const deps: PartDeps = { opts, config: opts.config, clock: this.clock, log: this.log, events: this.events, slots: this.slots, health: () => this.health(), metrics: this.metrics };
+    const parts = [
+      storePart(deps), changesPart(deps), brokerPart(deps), mqttPart(deps), ...calendarParts(deps), metricsPart(deps),
+      statePart(deps), bookingsPart(deps), fleetPart(deps), homeAssistantPart(deps, this), httpPart(deps),
+    ];
     this.lifecycle = new Lifecycle(parts, { log: this.log, clock: this.clock });
   }
 

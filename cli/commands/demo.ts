@@ -23,7 +23,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     rooms: intOption('rooms', flagOrEnv(values.rooms, 'DOORPLATE_ROOMS'), 3, 1, 500),
     host: flagOrEnv(values.host, 'DOORPLATE_HOST') ?? '127.0.0.1',
   };
-  const demo = createDemo({ ...opts, logger: log });
+  const demo = await createDemo({ ...opts, logger: log });
   const banner: Part = {
     name: 'banner',
     start() {
@@ -33,9 +33,12 @@ export async function demoCommand(argv: string[]): Promise<number> {
           '',
           'doorplate demo is running',
           `  Panels (live, with buttons): ${demo.url}/demo`,
-          `  Admin page:                  ${demo.url}/`,
+          `  Admin page:                  ${demo.url}/   (sign in with the admin token below)`,
+          `  Prometheus metrics:          ${demo.url}/metrics   (Grafana dashboard: docs/grafana-dashboard.json)`,
           `  MQTT broker:                 ${demo.mqttUrl}`,
           `      try: mosquitto_sub -h 127.0.0.1 -p ${port} -t 'doorplate/#' -v`,
+          `  Home Assistant:              MQTT discovery on this broker, user homeassistant, password ${demo.homeAssistantPassword}`,
+          `      try: mosquitto_sub -h 127.0.0.1 -p ${port} -u homeassistant -P ${demo.homeAssistantPassword} -t 'homeassistant/#' -v`,
           `  Admin token:                 ${demo.adminToken}`,
           `      (also in ${opts.dataDir.replace(/\/$/, '')}/admin-token)`,
           '  Stop with Ctrl-C.',

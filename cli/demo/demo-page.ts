@@ -17,7 +17,7 @@ main{display:flex;flex-wrap:wrap;gap:24px;padding:24px}
 button{padding:6px 14px;border-radius:6px;border:1px solid #9ca3af;background:#f9fafb;cursor:pointer;font-weight:600}
 button:active{background:#e5e7eb}small{color:#6b7280}
 </style></head><body>
-<header><h1>doorplate demo</h1><a href="/">admin page</a></header>
+<header><h1>doorplate demo</h1><a href="/">admin page</a> <a href="/metrics">metrics</a></header>
 <main id="devices"></main>
 <script>
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c]));

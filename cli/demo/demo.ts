@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { SystemClock, type Clock } from '../../shared/clock.js';
@@ -8,7 +8,7 @@ import { createLogger, type Logger } from '../../shared/logger.js';
 import { DoorplateServer } from '../../server/server.js';
 import { demoRooms, demoSchedule } from '../../server/demo/seed.js';
 import { systemTimeZone } from '../../server/rooms/room-directory.js';
-import { newSecret } from '../../server/security/secrets.js';
+import { hashPassword, newSecret } from '../../server/security/secrets.js';
 import { sha256Hex } from '../../server/security/secrets.js';
 import { SimDevice } from './sim-device.js';
 import { demoRoutes } from './demo-routes.js';
@@ -30,6 +30,8 @@ export interface Demo {
   server: DoorplateServer;
   devices: SimDevice[];
   adminToken: string;
+  /** Home Assistant's login on the demo broker (user `homeassistant`), kept in DIR/homeassistant-password. */
+  homeAssistantPassword: string;
   /** In start order: the server, then one simulated display per room. */
   parts: Part[];
   readonly url: string;
@@ -47,7 +49,7 @@ function keptToken(file: string): string | null {
  * working day of meetings, and one simulated display per room that enrolls over MQTT like a
  * real Pi and is approved by the demo. Nothing starts here: the parts are run by the lifecycle.
  */
-export function createDemo(opts: DemoOptions): Demo {
+export async function createDemo(opts: DemoOptions): Promise<Demo> {
   const log = opts.logger ?? createLogger('demo');
   const clock = opts.clock ?? new SystemClock();
   const dataDir = resolve(opts.dataDir);
@@ -56,11 +58,22 @@ export function createDemo(opts: DemoOptions): Demo {
   const rooms = demoRooms(opts.rooms);
   const adminToken = keptToken(join(dataDir, 'admin-token')) ?? newSecret();
   const enrollmentToken = newSecret();
+  const haFile = join(dataDir, 'homeassistant-password');
+  const homeAssistantPassword = keptToken(haFile) ?? newSecret();
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(haFile, homeAssistantPassword + '\n', { mode: 0o600 });
   const config = parseConfig(
     {
       site: { name: 'doorplate demo', timeZone },
       rooms,
-      broker: { host, port: opts.mqttPort, anonymousLoopbackInspect: true },
+      broker: {
+        host,
+        port: opts.mqttPort,
+        anonymousLoopbackInspect: true,
+        // Home Assistant's account: reads the discovery topics and presses the book buttons.
+        inspectors: [{ username: 'homeassistant', passwordHash: await hashPassword(homeAssistantPassword), role: 'homeassistant' }],
+      },
+      homeAssistant: { enabled: true },
       server: { dataDir, http: { host, port: opts.httpPort }, enrollment: { tokenHash: sha256Hex(enrollmentToken) } },
     },
     'demo',
@@ -83,6 +96,7 @@ export function createDemo(opts: DemoOptions): Demo {
     server,
     devices,
     adminToken,
+    homeAssistantPassword,
     parts: [server, simulated],
     get url() {
       return `http://${shownHost}:${server.httpPort}`;

@@ -1,6 +1,7 @@
 import { Verb } from '../../shared/api/payloads.js';
 import { parseTopic } from '../../shared/api/topics.js';
 import { isId } from '../../shared/ids.js';
+import { bookTopicRoom, haTopics } from '../homeassistant/ha-topics.js';
 
 /**
  * Who may publish, subscribe to and receive what on the broker (DESIGN section 4).
@@ -13,7 +14,9 @@ import { isId } from '../../shared/ids.js';
  *   for all, its room and itself.
  * - enrolling device (site enrollment token, no secret yet): publishes only its hello and
  *   availability (its last will), reads only its enrollment reply.
- * - inspector: reads anything under the prefix, publishes nothing.
+ * - inspector: reads anything under the prefix, publishes nothing. The Home Assistant account
+ *   (an inspector with that role) also reads the discovery prefix, publishes its birth message
+ *   and presses the rooms' book buttons.
  *
  * A subscription filter is allowed only if every topic it can match is allowed, so
  * `doorplate/#` or `doorplate/devices/+/config` are refused to a device. Topics and filters
@@ -23,7 +26,7 @@ export type Identity =
   | { kind: 'server' }
   | { kind: 'device'; deviceId: string; roomId: string | null }
   | { kind: 'enrolling'; deviceId: string }
-  | { kind: 'inspector'; username: string };
+  | { kind: 'inspector'; username: string; homeAssistant?: { discoveryPrefix: string } };
 
 /** One level of an allowed-topic pattern: a fixed word, a verb, any one word, or the rest. */
 type Level = { lit: string } | { verb: true } | { any: true } | { rest: true };
@@ -78,7 +81,7 @@ function readablePatterns(identity: Identity, prefix: string): Pattern[] {
     case 'server':
       return [];
     case 'inspector':
-      return [pattern(prefix, REST)];
+      return identity.homeAssistant ? [pattern(prefix, REST), pattern(identity.homeAssistant.discoveryPrefix, REST)] : [pattern(prefix, REST)];
     case 'enrolling':
       return [pattern(prefix, 'devices', identity.deviceId, 'enrollment')];
     case 'device': {
@@ -133,7 +136,10 @@ function topicMatches(topic: readonly string[], p: Pattern): boolean {
 export function mayPublish(identity: Identity, topic: string, prefix: string): boolean {
   if (!isConcreteTopic(topic) || topic.startsWith('$')) return false;
   if (identity.kind === 'server') return true;
-  if (identity.kind === 'inspector') return false;
+  if (identity.kind === 'inspector') {
+    const ha = identity.homeAssistant;
+    return ha !== undefined && (topic === haTopics.birth(ha.discoveryPrefix) || bookTopicRoom(prefix, topic) !== null);
+  }
   if (hasEmptyLevel(topic) || !idsAreSafe(identity)) return false;
   const parsed = parseTopic(prefix, topic);
   if (parsed === null || parsed.params.device !== identity.deviceId) return false;

@@ -31,7 +31,7 @@ export interface BrokerDirectory {
   device(id: string): { status: 'pending' | 'approved' | 'revoked'; secretHash: string | null; roomId: string | null } | null;
   /** sha256 of the site enrollment token; null = enrollment closed. */
   enrollmentTokenHash(): string | null;
-  inspectors(): ReadonlyArray<{ username: string; passwordHash: string }>;
+  inspectors(): ReadonlyArray<{ username: string; passwordHash: string; homeAssistant?: { discoveryPrefix: string } }>;
   anonymousLoopbackInspect(): boolean;
 }
 
@@ -88,7 +88,7 @@ export class Authenticator {
     const inspector = this.directory.inspectors().find((i) => i.username === username);
     if (inspector !== undefined) {
       if (!(await verifyPassword(secret, inspector.passwordHash))) return refuse(CONNACK.BAD_USERNAME_OR_PASSWORD, `wrong password for inspector ${username}`);
-      return this.notADeviceId(clientId, { kind: 'inspector', username });
+      return this.notADeviceId(clientId, inspector.homeAssistant ? { kind: 'inspector', username, homeAssistant: inspector.homeAssistant } : { kind: 'inspector', username });
     }
     return refuse(CONNACK.BAD_USERNAME_OR_PASSWORD, isId(username) ? `unknown device or inspector ${username}` : 'unknown username');
   }

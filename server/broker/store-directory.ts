@@ -8,6 +8,8 @@ export function storeDirectory(opts: {
   serverPasswordHash: string;
   enrollmentTokenHash: () => string | null;
   broker: Config['broker'];
+  /** Where Home Assistant reads discovery: given to the inspector accounts with that role. */
+  discoveryPrefix?: string;
 }): BrokerDirectory {
   return {
     serverPasswordHash: () => opts.serverPasswordHash,
@@ -16,7 +18,8 @@ export function storeDirectory(opts: {
       return d ? { status: d.status, secretHash: d.secretHash, roomId: d.roomId } : null;
     },
     enrollmentTokenHash: opts.enrollmentTokenHash,
-    inspectors: () => opts.broker.inspectors,
+    inspectors: () =>
+      opts.broker.inspectors.map((i) => (i.role === 'homeassistant' ? { ...i, homeAssistant: { discoveryPrefix: opts.discoveryPrefix ?? 'homeassistant' } } : i)),
     anonymousLoopbackInspect: () => opts.broker.anonymousLoopbackInspect,
   };
 }

@@ -12,6 +12,7 @@ import type { StreamHub } from '../stream/stream-hub.js';
 import type { RoomStreamDeps } from '../kiosk/room-stream.js';
 import type { SeriesFlagsView } from './routes/flags.js';
 import type { TokenCheck } from './auth.js';
+import type { DoorplateMetrics } from '../metrics/doorplate-metrics.js';
 
 export type { HealthReport };
 
@@ -26,7 +27,7 @@ export interface HttpContext {
   deviceStore: DeviceStore;
   tokens: TokenCheck;
   health: () => HealthReport;
-  metrics: () => string;
+  metrics: DoorplateMetrics;
   provider: CalendarProvider;
   notify: NotifyService;
   feed: ChangeFeed;

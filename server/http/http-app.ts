@@ -47,6 +47,11 @@ function adminApiPlugin(ctx: HttpContext) {
  */
 export function buildHttpApp(log: Logger, ctx: HttpContext, opts: { tls?: { key: Buffer; cert: Buffer }; extra?: (app: HttpApp, ctx: HttpContext) => void } = {}): HttpApp {
   const app = createHttpApp(log, { tls: opts.tls });
+  // Refused requests by status, on the root so every scope is counted (a bounded label; the
+  // route and the caller are in the log).
+  app.addHook('onResponse', async (_req, reply) => {
+    if (reply.statusCode >= 400 && reply.statusCode < 500) ctx.metrics.refused('http', String(reply.statusCode));
+  });
   void app.register(publicPlugin(ctx));
   void app.register(adminApiPlugin(ctx), { prefix: '/api/v1' });
   if (opts.extra) void app.register(async (scope: HttpApp) => opts.extra?.(scope, ctx));

@@ -7,6 +7,7 @@ import type { ProviderDeps } from '../providers/create-provider.js';
 import type { HttpApp } from '../http/app.js';
 import type { HttpContext } from '../http/context.js';
 import type { ServerEventBus } from '../events.js';
+import type { DoorplateMetrics } from '../metrics/doorplate-metrics.js';
 import type { ServerSlots, Slots } from './slots.js';
 
 export interface ServerOptions {
@@ -34,5 +35,5 @@ export interface PartDeps {
   slots: Slots<ServerSlots>;
   /** The whole server's health and metrics, for the routes that report them. */
   health: () => HealthReport;
-  metrics: () => string;
+  metrics: DoorplateMetrics;
 }

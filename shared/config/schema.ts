@@ -155,6 +155,8 @@ export const InspectorSchema = z.strictObject({
   username: z.string().min(1).max(64),
   /** `scrypt$N$r$p$salt$hash` as printed by `doorplate hash-password`. */
   passwordHash: z.string().startsWith('scrypt$'),
+  /** `homeassistant`: the account Home Assistant logs in with; it may also read the discovery topics, announce its birth and press the book buttons. */
+  role: z.enum(['inspector', 'homeassistant']).default('inspector'),
 });
 
 export const BrokerSchema = z.strictObject({
@@ -173,6 +175,21 @@ export const BrokerSchema = z.strictObject({
   inspectors: z.array(InspectorSchema).default([]),
   /** Read-only anonymous access from 127.0.0.1/::1 (the demo turns it on). */
   anonymousLoopbackInspect: z.boolean().default(false),
+});
+
+/** Home Assistant over MQTT discovery: on the site's broker, or on Home Assistant's own broker (`url`). */
+export const HomeAssistantSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  discoveryPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'must be topic levels without wildcards')
+    .default('homeassistant'),
+  /** Home Assistant's broker (mqtt://, mqtts://); without it the discovery goes to the site's broker. */
+  url: z.string().url().optional(),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  /** The longest random wait before announcing again after Home Assistant's birth message. */
+  rediscoverMaxDelaySecs: z.number().min(0).max(60).default(5),
 });
 
 export const ServerSchema = z.strictObject({
@@ -268,6 +285,7 @@ export const ConfigSchema = z.strictObject({
     })
     .prefault({}),
   broker: BrokerSchema.prefault({}),
+  homeAssistant: HomeAssistantSchema.prefault({}),
   server: ServerSchema.prefault({}),
   provider: ProviderSchema.default({ kind: 'local' }),
   rooms: z.array(RoomConfigSchema).max(5000).default([]),
@@ -289,6 +307,7 @@ export const ConfigSchema = z.strictObject({
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
 export type RoomConfig = z.infer<typeof RoomConfigSchema>;
+export type HomeAssistantConfig = z.infer<typeof HomeAssistantSchema>;
 export type BookingPolicy = z.infer<typeof BookingPolicySchema>;
 export type AutoReleasePolicy = z.infer<typeof AutoReleaseSchema>;
 export type DeviceOverride = z.infer<typeof DeviceOverrideSchema>;

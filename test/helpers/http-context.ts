@@ -13,6 +13,7 @@ import { DeviceService } from '../../server/devices/device-service.js';
 import { NotifyService } from '../../server/notify/notify-service.js';
 import { TokenBucket } from '../../server/notify/token-bucket.js';
 import { newSecret, sha256Hex } from '../../server/security/secrets.js';
+import { DoorplateMetrics } from '../../server/metrics/doorplate-metrics.js';
 import { buildHttpApp } from '../../server/http/http-app.js';
 import type { HttpApp } from '../../server/http/app.js';
 import type { HttpContext } from '../../server/http/context.js';
@@ -66,7 +67,25 @@ export async function injectableApp(opts: { log?: Logger; clock?: FakeClock } = 
     deviceStore: store.devices,
     tokens: { verify: (t) => t === ADMIN_TOKEN },
     health: () => ({ ok: true, checks: { store: { ok: true } } }),
-    metrics: () => '# no metrics here\n',
+    metrics: new DoorplateMetrics(
+      {
+        version: 'test',
+        providerKind: 'local',
+        rooms: () => rooms.list().map((r) => ({ id: r.id, status: publisher.snapshot(r.id)?.state.status })),
+        devices: () => store.devices.list(),
+        broker: () => null,
+        retainedPublishes: () => published.length,
+        deviceMessagesRefused: () => 0,
+        meetingsReleased: () => 0,
+        noticesSent: () => 0,
+        noticesResent: () => 0,
+        noticesActive: () => 0,
+        streamClients: () => ({}),
+        streamChanges: () => 0,
+        outbox: () => [],
+      },
+      { clock },
+    ),
     provider,
     notify,
     feed,

@@ -120,6 +120,8 @@ function render() {
   $('link').className = view.connected ? 'ok' : '';
   $('link').textContent = w.reconnecting;
 }
+// \`?once\`: a picture of the panel now (the admin page's thumbnails), without holding a stream open.
+const once = new URLSearchParams(location.search).has('once');
 const source = new EventSource(document.body.dataset.stream);
 source.addEventListener('open', () => { view.connected = true; render(); });
 source.addEventListener('error', () => { view.connected = false; render(); });
@@ -130,6 +132,7 @@ source.addEventListener('snapshot', (m) => {
   document.documentElement.lang = locale();
   view.connected = true;
   render();
+  if (once) source.close();
 });
 source.addEventListener('room', (m) => {
   const d = JSON.parse(m.data);

@@ -7,6 +7,6 @@ export function healthRoutes(app: HttpApp, ctx: HttpContext): void {
     return reply.status(report.ok ? 200 : 503).send(report);
   });
   app.get('/metrics', async (_req, reply) => {
-    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(ctx.metrics());
+    return reply.type(ctx.metrics.contentType).send(await ctx.metrics.text());
   });
 }

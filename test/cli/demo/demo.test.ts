@@ -11,7 +11,7 @@ import { until } from '../../helpers/wait.js';
 test('demo: its parts run under the lifecycle; the simulated displays enroll, are placed, and everything stops', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'doorplate-demo-'));
   t.after(() => rmSync(dataDir, { recursive: true, force: true }));
-  const demo = createDemo({ httpPort: 0, mqttPort: 0, dataDir, rooms: 2, logger: silentLogger() });
+  const demo = await createDemo({ httpPort: 0, mqttPort: 0, dataDir, rooms: 2, logger: silentLogger() });
   assert.deepEqual(demo.parts.map((p) => p.name), ['server', 'simulated displays']);
   const life = new Lifecycle(demo.parts, { log: silentLogger() });
   await life.start();

@@ -8,6 +8,7 @@ const d1: Identity = { kind: 'device', deviceId: 'd1', roomId: 'r1' };
 const unassigned: Identity = { kind: 'device', deviceId: 'd3', roomId: null };
 const enrolling: Identity = { kind: 'enrolling', deviceId: 'd9' };
 const inspector: Identity = { kind: 'inspector', username: 'ops' };
+const homeAssistant: Identity = { kind: 'inspector', username: 'hass', homeAssistant: { discoveryPrefix: 'homeassistant' } };
 const sneaky: Identity = { kind: 'device', deviceId: '+', roomId: null };
 
 type Row = [who: string, identity: Identity, topic: string, allowed: boolean];
@@ -56,6 +57,13 @@ const PUBLISH: Row[] = [
   ['inspector', inspector, 'doorplate/rooms/r1/state', false],
   ['inspector', inspector, 'doorplate/devices/d1/hello', false],
   ['inspector', inspector, 'elsewhere', false],
+  ['inspector', inspector, 'doorplate/homeassistant/rooms/r1/book', false],
+  ['home assistant', homeAssistant, 'doorplate/homeassistant/rooms/r1/book', true],
+  ['home assistant', homeAssistant, 'homeassistant/status', true],
+  ['home assistant', homeAssistant, 'doorplate/homeassistant/rooms/r+/book', false],
+  ['home assistant', homeAssistant, 'doorplate/homeassistant/rooms/r1/state', false],
+  ['home assistant', homeAssistant, 'homeassistant/device/x/config', false],
+  ['home assistant', homeAssistant, 'doorplate/devices/d1/request/book', false],
   ['device with a wildcard id', sneaky, 'doorplate/devices/+/hello', false],
 ];
 
@@ -128,6 +136,10 @@ const SUBSCRIBE: Row[] = [
   ['inspector', inspector, 'other/#', false],
   ['inspector', inspector, 'doorplate', true],
   ['inspector', inspector, 'doorplate//x', false],
+  ['inspector', inspector, 'homeassistant/#', false],
+  ['home assistant', homeAssistant, 'homeassistant/#', true],
+  ['home assistant', homeAssistant, 'doorplate/#', true],
+  ['home assistant', homeAssistant, '#', false],
   ['device with a wildcard id', sneaky, 'doorplate/devices/+/config', false],
 ];
 

@@ -111,7 +111,8 @@ test('REST: health, auth, rooms, book now, conflicts, idempotency, bad input', a
   await t.test('metrics in Prometheus text', async () => {
     const r = await fetch(`${base}/metrics`);
     const text = await r.text();
-    assert.match(text, /^doorplate_rooms 2$/m);
+    const rooms = [...text.matchAll(/^doorplate_rooms\{status="[a-z-]+"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    assert.equal(rooms, 2, 'every room counted under one status');
     assert.match(text, /^# TYPE doorplate_mqtt_clients gauge$/m);
   });
 });

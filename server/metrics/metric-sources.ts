@@ -1,0 +1,20 @@
+import type { RoomStatus } from '../../shared/model/room-state.js';
+
+/** The server's counts and states the metrics read at each scrape (plain functions, no parts). */
+export interface MetricSources {
+  version: string;
+  providerKind: string;
+  rooms: () => ReadonlyArray<{ id: string; status: RoomStatus | undefined }>;
+  devices: () => ReadonlyArray<{ status: string; online: boolean }>;
+  /** Connected clients by kind and refusals by action; null on an external broker. */
+  broker: () => { byKind: Record<string, number>; refused: Record<string, number> } | null;
+  retainedPublishes: () => number;
+  deviceMessagesRefused: () => number;
+  meetingsReleased: () => number;
+  noticesSent: () => number;
+  noticesResent: () => number;
+  noticesActive: () => number;
+  streamClients: () => Record<string, number>;
+  streamChanges: () => number;
+  outbox: () => ReadonlyArray<{ kind: string; state: 'pending' | 'done' | 'failed' }>;
+}
