@@ -1,5 +1,6 @@
 import { machine } from './table.js';
-import { formatFanout, runFanoutBench } from './mqtt-fanout.bench.js';
+import { formatSiteFanout, runSiteFanout } from './site/site-fanout.bench.js';
+import { formatReconnect, runReconnect } from './site/reconnect.bench.js';
 import { formatServerRss, runServerRssBench } from './server-rss.bench.js';
 import { formatPanelBench, runPanelBench } from './panel.bench.js';
 import { formatProviderBench, runProviderBench } from './providers.bench.js';
@@ -10,7 +11,9 @@ import { formatCrashWeek, runCrashWeek } from './provider-crash.js';
  * with the machine it ran on. Figures vary with the machine; nothing here asserts a time.
  */
 const BENCHES: Record<string, () => Promise<string>> = {
-  fanout: async () => `MQTT fan-out: one room state change -> 1,000 subscribed device clients (loopback)\n${formatFanout(await runFanoutBench(1000, 20))}`,
+  fanout: async () =>
+    `MQTT fan-out: one room state change -> every display of the room; displays in 4 processes, each with its own credentials (loopback)\n${formatSiteFanout([...(await runSiteFanout(1000)), ...(await runSiteFanout(3000))])}`,
+  reconnect: async () => `Reconnect storm: 2,000 displays of 1,000 rooms, the server restarted after 3 s down\n${formatReconnect(await runReconnect(2000, 1000))}`,
   'server-rss': async () => `Server memory (RSS) by number of rooms, each with a day of meetings\n${formatServerRss(await runServerRssBench([10, 1000]))}`,
   panels: async () => formatPanelBench(await runPanelBench()),
   providers: async () => `Google Workspace: a simulated week of calendar edits, push, one outage, lost notifications\n${formatProviderBench(await runProviderBench())}\n${formatCrashWeek(await runCrashWeek())}`,

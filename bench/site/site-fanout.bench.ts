@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { percentile, median, table } from '../table.js';
+import { MiniMqtt } from './mini-mqtt.js';
+import { ADMIN_TOKEN, DisplayProcesses, PREFIX, SECRET, deviceId, freePort, provisionDevices, startDoorplate, startMosquitto, type ClientReport } from './site-peers.js';
+
+export interface SiteFanoutRow {
+  broker: string;
+  subscribers: number;
+  receipts: number;
+  expected: number;
+  p50: number;
+  p99: number;
+  first: number;
+  last: number;
+}
+
+const DISPLAY_PROCS = 4;
+const GAP_MS = 500;
+const now = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * One room state change -> every display of the room, each display its own process-light
+ * client with its own credentials, in four processes apart from the broker. doorplate is
+ * timed from the API call that books or frees the room (so its figures include the booking
+ * and the publish); Mosquitto from a client's PUBLISH of a retained state.
+ */
+export async function runSiteFanout(subscribers: number, changes = 20): Promise<SiteFanoutRow[]> {
+  const ids = Array.from({ length: subscribers }, (_, i) => deviceId(i));
+  const rooms = ids.map(() => 'hall');
+  return [await doorplateRun(ids, rooms, changes), await mosquittoRun(ids, rooms, changes)];
+}
+
+async function doorplateRun(ids: string[], rooms: string[], changes: number): Promise<SiteFanoutRow> {
+  const dir = mkdtempSync(join(tmpdir(), 'doorplate-fanout-'));
+  provisionDevices(dir, rooms);
+  const server = await startDoorplate(dir, ['hall'], { mqtt: await freePort(), http: await freePort() });
+  try {
+    const displays = await DisplayProcesses.start({ host: '127.0.0.1', port: server.mqttPort, prefix: PREFIX, secret: SECRET, reconnect: false, jitterMs: 0 }, ids, rooms, DISPLAY_PROCS);
+    const api = `http://127.0.0.1:${server.httpPort}/api/v1`;
+    const headers = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+    const triggers: number[] = [];
+    let meeting = '';
+    await sleep(GAP_MS);
+    for (let k = 0; k < changes; k++) {
+      triggers.push(now());
+      if (k % 2 === 0) {
+        const r = await fetch(`${api}/meetings`, { method: 'POST', headers, body: JSON.stringify({ room: 'hall', durationMins: 30 }) });
+        if (!r.ok) throw new Error(`book failed: ${r.status} ${await r.text()}`);
+        meeting = ((await r.json()) as { meeting: { id: string } }).meeting.id;
+      } else {
+        const r = await fetch(`${api}/meetings/${encodeURIComponent(meeting)}`, { method: 'DELETE', headers: { authorization: headers.authorization } });
+        if (!r.ok) throw new Error(`cancel failed: ${r.status}`);
+      }
+      await sleep(GAP_MS);
+    }
+    const report = await displays.report();
+    await displays.stop();
+    return summarise('doorplate server', ids.length, changes, triggers, report);
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function mosquittoRun(ids: string[], rooms: string[], changes: number): Promise<SiteFanoutRow> {
+  const dir = mkdtempSync(join(tmpdir(), 'doorplate-mosq-'));
+  const broker = await startMosquitto(dir, rooms);
+  try {
+    const displays = await DisplayProcesses.start({ host: '127.0.0.1', port: broker.mqttPort, prefix: PREFIX, secret: SECRET, reconnect: false, jitterMs: 0 }, ids, rooms, DISPLAY_PROCS);
+    const pub = new MiniMqtt({ host: '127.0.0.1', port: broker.mqttPort, clientId: 'publisher', username: 'publisher', password: SECRET });
+    await pub.connect();
+    const triggers: number[] = [];
+    await sleep(GAP_MS);
+    for (let k = 0; k < changes; k++) {
+      triggers.push(now());
+      pub.publish(`${PREFIX}/rooms/hall/state`, JSON.stringify({ status: k % 2 === 0 ? 'busy' : 'free', k }), true);
+      await sleep(GAP_MS);
+    }
+    pub.end();
+    const report = await displays.report();
+    await displays.stop();
+    return summarise('Mosquitto', ids.length, changes, triggers, report);
+  } finally {
+    await broker.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function summarise(broker: string, subscribers: number, changes: number, triggers: readonly number[], report: ClientReport): SiteFanoutRow {
+  const delays: number[] = [];
+  const perChange: number[][] = triggers.map(() => []);
+  for (const times of report.receipts) {
+    for (const t of times) {
+      let k = triggers.length - 1;
+      while (k >= 0 && (triggers[k] ?? Infinity) > t) k--;
+      if (k < 0) continue;
+      const d = t - (triggers[k] ?? 0);
+      delays.push(d);
+      perChange[k]?.push(d);
+    }
+  }
+  const sorted = delays.sort((a, b) => a - b);
+  const firsts = perChange.filter((c) => c.length).map((c) => Math.min(...c));
+  const lasts = perChange.filter((c) => c.length).map((c) => Math.max(...c));
+  return { broker, subscribers, receipts: delays.length, expected: subscribers * changes, p50: percentile(sorted, 50), p99: percentile(sorted, 99), first: median(firsts), last: median(lasts) };
+}
+
+export function formatSiteFanout(rows: readonly SiteFanoutRow[]): string {
+  const body = rows.map((r) => [r.broker, r.subscribers, `${r.receipts}/${r.expected}`, r.p50, r.p99, r.first, r.last]);
+  const pairs: Array<Array<string | number>> = [];
+  for (let i = 0; i + 1 < rows.length; i += 2) {
+    const a = rows[i];
+    const b = rows[i + 1];
+    if (a && b) pairs.push([`ratio doorplate/Mosquitto`, a.subscribers, '', a.p50 / b.p50, a.p99 / b.p99, a.first / b.first, a.last / b.last]);
+  }
+  return table(['broker', 'subscribers', 'receipts', 'p50 ms', 'p99 ms', 'first ms (median)', 'last ms (median)'], [...body, ...pairs]);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
