@@ -19,6 +19,10 @@ const TimeZone = z.string().refine((tz) => {
 
 const Port = z.number().int().min(0).max(65535);
 const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest');
+/** A certificate's SHA-256 fingerprint as `openssl x509 -fingerprint -sha256` prints it, or as 64 plain hex digits. */
+const Sha256Fingerprint = z
+  .string()
+  .regex(/^(?:[0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$|^[0-9A-Fa-f]{64}$/, 'must be a SHA-256 fingerprint: 32 hex pairs joined by colons, or 64 hex digits');
 
 export const BookingPolicySchema = z.strictObject({
   durationsMins: z.array(z.number().int().min(5).max(480)).min(1).max(8).default([15, 30, 60]),
@@ -218,8 +222,10 @@ export const EdgeSchema = z.strictObject({
       host: z.string().default('127.0.0.1'),
       port: Port.default(1883),
       tls: z.boolean().default(false),
-      /** sha256 fingerprint of the server's CA certificate, pinned on first use. */
-      caFingerprint: z.string().optional(),
+      /** SHA-256 fingerprint of the broker's certificate or of the CA that signed it (with tls): any other is refused. */
+      caFingerprint: Sha256Fingerprint.optional(),
+      /** The longest wait between two reconnect attempts (each wait is a random share of it, doubling up to here). */
+      reconnectMaxSecs: z.number().int().min(1).max(3600).default(60),
     })
     .prefault({}),
   credentialsFile: z.string().default('/var/lib/doorplate/credentials.json'),
