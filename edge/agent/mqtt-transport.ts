@@ -134,7 +134,16 @@ export class MqttJsTransport implements MqttTransport {
       ...(options.will ? { will: { topic: options.will.topic, payload: options.will.payload, retain: options.will.retain, qos: options.will.qos } } : {}),
     };
     const pin = this.pinnedFingerprint;
-    const client = pin && options.url.startsWith('mqtts:') ? new MqttClient(pinnedTlsStream(options.url, pin), clientOptions) : mqttConnect(options.url, clientOptions);
+    let client: MqttClient;
+    if (pin && options.url.startsWith('mqtts:')) {
+      // mqtt.js passes only socket-level errors on: the refusal is reported here.
+      const refused = (message: string): void => {
+        if (this.client === client) this.emit('error', { kind: 'tls', message });
+      };
+      client = new MqttClient(pinnedTlsStream(options.url, pin, refused), clientOptions);
+    } else {
+      client = mqttConnect(options.url, clientOptions);
+    }
     this.client = client;
     let closed = false;
     client.on('connect', () => {
@@ -188,29 +197,27 @@ export class MqttJsTransport implements MqttTransport {
   }
 }
 
-/** Thrown from the pinned TLS stream; its message says which certificate was shown. */
-class PinError extends Error {}
-
 /**
  * A TLS socket that trusts exactly the pinned certificate. The handshake is not checked against
  * the system's CAs; the check below runs in the first `secureConnect` listener, before any
  * byte written meanwhile (the CONNECT with the device secret) leaves the machine.
  */
-function pinnedTlsStream(url: string, fingerprint: string): () => ReturnType<typeof tlsConnect> {
+function pinnedTlsStream(url: string, fingerprint: string, refused: (message: string) => void): () => ReturnType<typeof tlsConnect> {
   const { hostname, port } = new URL(url);
   const host = hostname.replace(/^\[|\]$/g, '');
   return () => {
     const socket = tlsConnect({ host, port: Number(port || 8883), rejectUnauthorized: false, ...(isIP(host) === 0 ? { servername: host } : {}) });
     socket.once('secureConnect', () => {
       const problem = pinProblem(socket.getPeerCertificate(true) as DetailedPeerCertificate, fingerprint);
-      if (problem) socket.destroy(new PinError(problem));
+      if (!problem) return;
+      socket.destroy();
+      refused(problem);
     });
     return socket;
   };
 }
 
 function classify(err: Error & { code?: number | string }): TransportError {
-  if (err instanceof PinError) return { kind: 'tls', message: err.message };
   if (typeof err.code === 'number') {
     return { kind: AUTH_CODES.has(err.code) ? 'auth' : 'protocol', message: err.message, code: err.code };
   }
