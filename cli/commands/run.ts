@@ -35,14 +35,24 @@ async function startEdge(config: Config): Promise<{ stop(): Promise<void> }> {
     leds: hw.ledNames,
     logger: log,
   });
+  // Every timer on the clock is unref'ed and the broker socket is gone during an outage: this
+  // handle alone keeps the display's process (and its offline picture) alive until it is stopped.
+  const keepAlive = setInterval(() => undefined, 2 ** 30);
   sink.start();
   hw.actions.start();
-  await edge.start();
+  try {
+    await edge.start();
+  } catch (e) {
+    clearInterval(keepAlive);
+    throw e;
+  }
   return {
     stop: async () => {
-      sink.stop();
+      // The agent draws nothing after its stop; the sink takes pictures until then.
       await edge.stop();
+      sink.stop();
       hw.close();
+      clearInterval(keepAlive);
     },
   };
 }
