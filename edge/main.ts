@@ -77,7 +77,7 @@ export function createEdge(config: Config, deps: EdgeDeps): Edge {
         (() =>
           new MqttJsTransport({
             clock,
-            logger: logger.child({ ns: 'edge:agent:mqtt' }),
+            logger: createLogger('edge:agent:mqtt', logger),
             backoff: { ...RECONNECT_BACKOFF, capMs: edge.server.reconnectMaxSecs * 1000 },
             ...(edge.server.caFingerprint ? { pinnedFingerprint: edge.server.caFingerprint } : {}),
           })),
