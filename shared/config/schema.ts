@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from '../ids.js';
+import { PANEL_MODELS } from '../panel-models.js';
 import { PrivacyMode } from '../model/event.js';
 import { CheckInPolicySchema } from '../model/room-state.js';
 
@@ -232,7 +233,7 @@ export const EdgeSchema = z.strictObject({
   enrollmentToken: z.string().min(16).optional(),
   panel: z
     .strictObject({
-      model: z.enum(['png', 'fb', 'epd7in5_V2', 'epd7in5b_V2', 'epd4in2', 'epd4in2_V2', 'epd2in13_V4']).default('png'),
+      model: z.enum(PANEL_MODELS).default('png'),
       /** Where the simulator writes its picture, or the framebuffer device. */
       path: z.string().optional(),
     })
