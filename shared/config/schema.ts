@@ -108,7 +108,7 @@ export const WebhookSchema = z.strictObject({
 const RemoteProviderShape = {
   /** Another API root (a test fake, a proxy); the official one when absent. */
   apiRoot: z.string().url().optional(),
-  /** Incremental polling interval; used always without a webhook, and as a slow safety net with one. */
+  /** Incremental polling interval, used only without a webhook (with one, Google's `safetyNetSecs` check looks for lost notifications). */
   pollSecs: z.number().int().min(10).max(86400).default(300),
   /** Safety-net check interval (Google: one freeBusy query per 50 rooms). */
   safetyNetSecs: z.number().int().min(60).max(86400).default(3600),
