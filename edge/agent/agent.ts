@@ -15,7 +15,6 @@ import type { SystemInfo } from './system-info.js';
 import type { TransportFactory } from './transport.js';
 
 export type { AgentPhase } from './device-session.js';
-export { ERROR_SHOW_MS } from './press-handler.js';
 
 export interface AgentOptions extends SessionOptions {
   /** Used until the server's device config arrives. */
@@ -45,7 +44,6 @@ export interface AgentDeps {
  */
 export class Agent {
   readonly deviceId: string;
-  private readonly log: Logger;
   private readonly led: LedFeedback;
   private readonly notices: NoticeBoard;
   private readonly session: DeviceSession;
@@ -59,7 +57,7 @@ export class Agent {
     private readonly deps: AgentDeps,
   ) {
     this.deviceId = options.deviceId;
-    const log = (this.log = deps.logger ?? createLogger('edge:agent'));
+    const log = deps.logger ?? createLogger('edge:agent');
     const { clock } = deps;
     this.led = new LedFeedback(deps.light, clock);
     this.notices = new NoticeBoard(clock, () => this.update());
@@ -78,20 +76,14 @@ export class Agent {
     );
     this.session = new DeviceSession(options, { clock, transports: deps.transports, credentials: deps.credentials, system: deps.system, log }, {
       phaseChanged: () => this.update(),
-      reachabilityChanged: (reachable) => this.reachabilityChanged(reachable),
-      config: (config) => {
-        const moved = this.room.applyConfig(config);
-        if (moved) log.info(moved, config.room === null ? 'no room assigned' : 'room assigned');
+      reachabilityChanged: (reachable) => {
+        this.room.setReachable(reachable);
+        if (reachable) this.presses.flush();
         this.update();
       },
-      roomState: (state) => {
-        this.room.setServerState(state);
-        this.update();
-      },
-      roomAgenda: (agenda) => {
-        this.room.setAgenda(agenda);
-        this.update();
-      },
+      config: (config) => this.room.applyConfig(config),
+      roomState: (state) => this.room.setServerState(state),
+      roomAgenda: (agenda) => this.room.setAgenda(agenda),
       response: (verb, response) => this.presses.response(verb, response),
       notice: (notify, topic) => {
         if (!this.notices.show(notify)) log.info({ topic, name: notify.name }, 'ignored a notify message that has already expired');
@@ -150,14 +142,6 @@ export class Agent {
     this.notices.stop();
     this.room.stop();
     this.led.stop();
-  }
-
-  private reachabilityChanged(reachable: boolean): void {
-    if (reachable) this.log.info('server reachable');
-    else this.log.warn('server unreachable: the state is recomputed locally at each boundary');
-    this.room.setReachable(reachable);
-    if (reachable) this.presses.flush();
-    this.update();
   }
 
   private update(): void {

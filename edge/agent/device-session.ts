@@ -229,6 +229,8 @@ export class DeviceSession {
     const now = this.reachable;
     if (now === this.wasReachable) return;
     this.wasReachable = now;
+    if (now) this.deps.log.info('server reachable');
+    else this.deps.log.warn('server unreachable: the state is recomputed locally at each boundary');
     this.events.reachabilityChanged(now);
   }
 

@@ -28,7 +28,12 @@ export class RoomModel {
   private reachable = false;
   private readonly local: LocalRecompute;
 
-  constructor(clock: Clock, log: Logger, changed: () => void) {
+  constructor(
+    clock: Clock,
+    private readonly log: Logger,
+    /** Called after every change of what the panel should show. */
+    private readonly changed: () => void,
+  ) {
     this.local = new LocalRecompute(
       clock,
       log,
@@ -39,7 +44,7 @@ export class RoomModel {
       },
       (state) => {
         this.localState = state;
-        changed();
+        this.changed();
       },
     );
   }
@@ -64,25 +69,29 @@ export class RoomModel {
   }
 
   /** Takes a config; a new room forgets everything known of the old one. */
-  applyConfig(config: DeviceConfig): { from: string | null; to: string | null } | null {
+  applyConfig(config: DeviceConfig): void {
     const previous = this.current?.room ?? null;
     this.current = config;
-    if (config.room === previous) return null;
-    this.serverState = null;
-    this.localState = null;
-    this.currentAgenda = null;
-    this.local.disarm();
-    return { from: previous, to: config.room };
+    if (config.room !== previous) {
+      this.log.info({ from: previous, to: config.room }, config.room === null ? 'no room assigned' : 'room assigned');
+      this.serverState = null;
+      this.localState = null;
+      this.currentAgenda = null;
+      this.local.disarm();
+    }
+    this.changed();
   }
 
   setServerState(state: RoomState): void {
     this.serverState = state;
     this.localState = null;
     if (!this.reachable) this.local.arm();
+    this.changed();
   }
 
   setAgenda(agenda: Agenda): void {
     this.currentAgenda = agenda;
+    this.changed();
   }
 
   /** Online the server keeps the state; offline this model does, from the last agenda. */

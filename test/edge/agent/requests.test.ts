@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RequestSchema, ResponseSchema } from '../../../shared/api/index.js';
-import { ERROR_SHOW_MS } from '../../../edge/agent/agent.js';
+import { ERROR_SHOW_MS } from '../../../edge/agent/press-handler.js';
 import { ERROR_FLASH_MS, OK_FLASH_MS } from '../../../edge/agent/led-feedback.js';
 import { deviceConfig, makeAgent, meeting, readPicture, SECRET, serverView, startBroker, startServerClient, untilOnline, waitFor, type Rig, type TestServer } from './harness.js';
 
