@@ -228,6 +228,8 @@ export const EdgeSchema = z.strictObject({
       /** The longest wait between two reconnect attempts (each wait is a random share of it, doubling up to here). */
       reconnectMaxSecs: z.number().int().min(1).max(3600).default(60),
     })
+    // A pin on a plain connection would protect nothing while looking as if it did.
+    .refine((s) => s.caFingerprint === undefined || s.tls, { message: 'needs tls: true (the fingerprint pins a TLS certificate)', path: ['caFingerprint'] })
     .prefault({}),
   credentialsFile: z.string().default('/var/lib/doorplate/credentials.json'),
   enrollmentToken: z.string().min(16).optional(),

@@ -150,6 +150,7 @@ doorplate:
   edge:
     server:
       host: doorplate-server.local
+      tls: true
       caFingerprint: "AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB"
     enrollmentToken: 0123456789abcdef0123
     panel:

@@ -218,3 +218,13 @@ test('config: JSON Schema for editors', () => {
   // Every property the schema knows is in the JSON Schema.
   assert.deepEqual(Object.keys(schema.properties).sort(), Object.keys(ConfigSchema.shape).sort());
 });
+
+test('config: a pinned broker fingerprint is a SHA-256 one and needs TLS', () => {
+  const pin = Array(32).fill('5E').join(':');
+  assert.equal(parseConfig({ edge: { server: { tls: true, caFingerprint: pin } } }).edge.server.caFingerprint, pin);
+  assert.equal(parseConfig({ edge: { server: { tls: true, caFingerprint: '5e'.repeat(32) } } }).edge.server.tls, true);
+  assert.deepEqual(problemsOf(() => parseConfig({ edge: { server: { tls: true, caFingerprint: 'AB:CD:EF' } } })), [
+    'edge.server.caFingerprint: must be a SHA-256 fingerprint: 32 hex pairs joined by colons, or 64 hex digits',
+  ]);
+  assert.deepEqual(problemsOf(() => parseConfig({ edge: { server: { caFingerprint: pin } } })), ['edge.server.caFingerprint: needs tls: true (the fingerprint pins a TLS certificate)']);
+});
