@@ -11,7 +11,10 @@ import { silentLogger } from '../../../shared/logger.js';
 import { MqttJsTransport } from '../../../edge/agent/mqtt-transport.js';
 import { normalizeFingerprint } from '../../../edge/agent/tls-pin.js';
 import type { TransportError } from '../../../edge/agent/transport.js';
-import { waitFor } from './harness.js';
+import { parseConfig } from '../../../shared/config/load.js';
+import { createEdge } from '../../../edge/main.js';
+import { PngPanel } from '../../../edge/hal/png-panel.js';
+import { FakeActions, fakeRender, MemoryCredentials, PANEL, recordingLogger, RecordingLight, RecordingSink, SECRET, SYSTEM, waitFor } from './harness.js';
 
 function openssl(args: string[], cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -120,4 +123,43 @@ test('TLS pinning: fingerprints are compared in one spelling', () => {
   assert.equal(normalizeFingerprint(hex), Array(32).fill('AB').join(':'));
   assert.equal(normalizeFingerprint(Array(32).fill('ab').join(':')), Array(32).fill('AB').join(':'));
   assert.throws(() => normalizeFingerprint('AB:CD'), /edge\.server\.caFingerprint: "AB:CD" is not a SHA-256 fingerprint/);
+});
+
+test('TLS pinning from the config: edge.server.caFingerprint reaches the connection', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'doorplate-pin-edge-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const certs = await makeCertificates(dir);
+  const broker = await tlsBroker(certs.otherKey, certs.other);
+  t.after(() => broker.close());
+  const edgeWith = (pin: string) => {
+    const { logger, lines } = recordingLogger();
+    const config = parseConfig({ edge: { deviceId: 'dev-1', server: { host: '127.0.0.1', port: broker.port, tls: true, caFingerprint: pin } } });
+    const sink = new RecordingSink();
+    sink.start();
+    const edge = createEdge(config, {
+      panel: new PngPanel({ info: PANEL }),
+      sink,
+      light: new RecordingLight(),
+      actions: new FakeActions(),
+      render: fakeRender,
+      clock: new FakeClock(),
+      system: SYSTEM,
+      credentials: new MemoryCredentials({ deviceId: 'dev-1', secret: SECRET, enrolledAt: '2026-03-01T00:00:00Z' }),
+      logger,
+    });
+    return { edge, lines };
+  };
+
+  const wrong = edgeWith(fingerprint(certs.leaf));
+  await wrong.edge.start();
+  await waitFor(() => wrong.lines.some((l) => l.msg === 'refused the broker: its TLS certificate is not the pinned one; retrying with backoff'), 'the refusal in the log');
+  assert.notEqual(wrong.edge.phase, 'online');
+  await wrong.edge.stop();
+  assert.deepEqual(broker.logins, []);
+
+  const right = edgeWith(fingerprint(certs.other));
+  await right.edge.start();
+  await waitFor(() => right.edge.phase === 'online', 'online with the pinned certificate');
+  await right.edge.stop();
+  assert.deepEqual(broker.logins, ['dev-1']);
 });
