@@ -1,25 +1,12 @@
 import type { Clock } from '../../shared/clock.js';
-import {
-  decodePayload,
-  encodePayload,
-  filterOf,
-  parseTopic,
-  topicOf,
-  type Agenda,
-  type DeviceConfig,
-  type DeviceResponse,
-  type Hello,
-  type Notify,
-  type TopicName,
-  type Verb,
-} from '../../shared/api/index.js';
+import { encodePayload, filterOf, topicOf, type Hello, type Verb } from '../../shared/api/index.js';
 import type { Logger } from '../../shared/logger.js';
-import type { RoomState } from '../../shared/model/room-state.js';
 import type { CredentialsStore } from './credentials.js';
 import { Enrollment } from './enrollment.js';
 import type { SystemInfo } from './system-info.js';
 import type { MqttTransport, TransportError, TransportFactory } from './transport.js';
 import type { TrackedRequest } from './request-tracker.js';
+import { routeMessage, type MessageHandlers } from './message-router.js';
 
 export type AgentPhase = 'idle' | 'enrolling' | 'connecting' | 'online' | 'refused' | 'stopped';
 
@@ -42,14 +29,9 @@ export interface SessionDeps {
 }
 
 /** What the session hands on: decoded messages meant for this device and its room, and its own changes. */
-export interface SessionEvents {
+export interface SessionEvents extends Omit<MessageHandlers, 'serverAvailability'> {
   phaseChanged(): void;
   reachabilityChanged(reachable: boolean): void;
-  config(config: DeviceConfig): void;
-  roomState(state: RoomState): void;
-  roomAgenda(agenda: Agenda): void;
-  response(verb: string, response: DeviceResponse): void;
-  notice(notify: Notify, topic: string): void;
 }
 
 /**
@@ -67,11 +49,26 @@ export class DeviceSession {
   private serverOnline: boolean | null = null;
   private wasReachable = false;
 
+  /** The events, with the two messages the session acts on itself first. */
+  private readonly inbox: MessageHandlers;
+
   constructor(
     private readonly options: SessionOptions,
     private readonly deps: SessionDeps,
     private readonly events: SessionEvents,
-  ) {}
+  ) {
+    this.inbox = {
+      ...events,
+      serverAvailability: (online) => {
+        this.serverOnline = online;
+        this.checkReachability();
+      },
+      config: (config) => {
+        if (config.room !== this.room) void this.followRoom(config.room);
+        events.config(config);
+      },
+    };
+  }
 
   get phase(): AgentPhase {
     return this.currentPhase;
@@ -172,7 +169,8 @@ export class DeviceSession {
     this.transport = transport;
     transport.on('connect', () => void this.onConnect(transport));
     transport.on('message', (topic, payload) => {
-      if (this.transport === transport && !this.stopped()) this.onMessage(topic, payload);
+      if (this.transport !== transport || this.stopped()) return;
+      routeMessage({ prefix: this.options.prefix, deviceId: this.options.deviceId, room: this.room, log: this.deps.log }, topic, payload, this.inbox);
     });
     transport.on('close', () => {
       if (this.transport !== transport) return;
@@ -281,56 +279,6 @@ export class DeviceSession {
       await transport.subscribe(this.roomFilters(room));
     } catch (e) {
       this.deps.log.warn({ err: (e as Error).message, room }, 'switching the room subscription failed');
-    }
-  }
-
-  private onMessage(topic: string, payload: Buffer): void {
-    const { log } = this.deps;
-    const parsed = parseTopic(this.options.prefix, topic);
-    if (!parsed) return log.debug({ topic }, 'ignored a message on an unknown topic');
-    const { name, params } = parsed;
-    const mine = params.device === undefined || params.device === this.options.deviceId;
-    const myRoom = params.room === undefined || params.room === this.room;
-    if (!mine || !myRoom) return;
-    const decode = <N extends TopicName>(n: N) => {
-      const v = decodePayload(n, payload);
-      if (!v.ok) log.warn({ topic, reason: v.error }, 'ignored a malformed payload');
-      return v.ok ? v.value : null;
-    };
-    switch (name) {
-      case 'serverAvailability': {
-        const v = decode(name);
-        if (v === null) return;
-        this.serverOnline = v === 'online';
-        log.info({ server: v }, 'server availability');
-        return this.checkReachability();
-      }
-      case 'deviceConfig': {
-        const v = decode(name);
-        if (v === null) return;
-        if (v.room !== this.room) void this.followRoom(v.room);
-        return this.events.config(v);
-      }
-      case 'roomState': {
-        const v = decode(name);
-        return v === null ? undefined : this.events.roomState(v);
-      }
-      case 'roomAgenda': {
-        const v = decode(name);
-        return v === null ? undefined : this.events.roomAgenda(v);
-      }
-      case 'deviceResponse': {
-        const v = decode(name);
-        return v === null ? undefined : this.events.response(params.verb ?? '', v);
-      }
-      case 'notifyAll':
-      case 'notifyRoom':
-      case 'notifyDevice': {
-        const v = decode(name);
-        return v === null ? undefined : this.events.notice(v, topic);
-      }
-      default:
-        return log.debug({ topic }, 'ignored a message not meant for a device');
     }
   }
 }
