@@ -7,7 +7,7 @@ import type { PanelView } from './render/view.js';
 import type { StatusScreen } from './render/status-screen.js';
 import { Agent, type AgentOptions, type AgentPhase } from './agent/agent.js';
 import { FileCredentialsStore, type CredentialsStore } from './agent/credentials.js';
-import { MqttJsTransport } from './agent/mqtt-transport.js';
+import { MqttJsTransport, RECONNECT_BACKOFF } from './agent/mqtt-transport.js';
 import { hostDeviceId, hostSystemInfo, readAgentVersion, type SystemInfo } from './agent/system-info.js';
 import type { TransportFactory } from './agent/transport.js';
 
@@ -55,7 +55,15 @@ export function createEdge(config: Config, deps: EdgeDeps): Edge {
     agentSettings(config, deps, deviceId),
     {
       clock,
-      transports: deps.transports ?? (() => new MqttJsTransport({ clock, logger: logger.child({ ns: 'edge:agent:mqtt' }) })),
+      transports:
+        deps.transports ??
+        (() =>
+          new MqttJsTransport({
+            clock,
+            logger: createLogger('edge:agent:mqtt', logger),
+            backoff: { ...RECONNECT_BACKOFF, capMs: edge.server.reconnectMaxSecs * 1000 },
+            ...(edge.server.caFingerprint ? { pinnedFingerprint: edge.server.caFingerprint } : {}),
+          })),
       credentials: deps.credentials ?? new FileCredentialsStore(edge.credentialsFile),
       system: deps.system ?? hostSystemInfo(),
       render: deps.render,

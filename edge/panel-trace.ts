@@ -33,12 +33,6 @@ export async function panelTrace(req: PanelTraceRequest): Promise<string> {
   return traceFrames(model, req.scenario, first, second);
 }
 
-/** The same from pictures already in memory. */
-export async function panelTraceOfRasters(modelName: string, scenario: EpdScenario, first: Raster, second?: Raster, red?: Raster): Promise<string> {
-  const model = epdModel(modelName);
-  return traceFrames(model, scenario, frameOf(model, first, red), second ? frameOf(model, second, undefined) : undefined);
-}
-
 async function traceFrames(model: EpdModel, scenario: EpdScenario, first: EpdFrame, second: EpdFrame | undefined): Promise<string> {
   const binding = new RecordingEpdBinding(model.busyLevel === 1 ? 0 : 1);
   await runEpdScenario(second ? { model, binding, scenario, first, second } : { model, binding, scenario, first });

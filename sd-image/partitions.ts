@@ -1,4 +1,4 @@
-import { runChecked, type ToolRunner } from './tools.js';
+import type { ToolRunner } from './tools.js';
 
 /** Where the two partitions of a Raspberry Pi OS image start, in bytes. */
 export interface ImageLayout {
@@ -49,9 +49,4 @@ export async function readLayout(runner: ToolRunner, path: string): Promise<Imag
     boot: { offset: (boot.start ?? 0) * sector, size: (boot.size ?? 0) * sector, type: bootType },
     root: { offset: (root.start ?? 0) * sector, size: (root.size ?? 0) * sector, type: rootType },
   };
-}
-
-/** Confirms the tool can see the partition table at all (used before any copy is made). */
-export async function checkSfdisk(runner: ToolRunner): Promise<void> {
-  await runChecked(runner, 'sfdisk', ['--version'], 'checking for sfdisk');
 }

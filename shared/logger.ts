@@ -30,9 +30,19 @@ export function rootLogger(): Logger {
   return root;
 }
 
-/** A namespaced child logger, e.g. `server:sync:google`. */
+/**
+ * A namespaced child logger, e.g. `server:sync:google`. The namespace replaces the parent's:
+ * pino appends a child's bindings to its parent's, so a plain `child({ ns })` would write `ns`
+ * twice in every line. The child's bindings are set afresh from the parent's, ns replaced.
+ */
 export function createLogger(ns: string, parent: Logger = rootLogger()): Logger {
-  return parent.child({ ns });
+  return withNamespace(parent.child({}), { ...parent.bindings(), ns });
+}
+
+function withNamespace(child: Logger, bindings: Record<string, unknown>): Logger {
+  (child as unknown as Record<symbol, string>)[pino.symbols.chindingsSym] = '';
+  child.setBindings(bindings);
+  return child;
 }
 
 /** A logger that writes nothing, for tests and tools. */

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { backoffDelay } from '../../edge/agent/backoff.js';
+import { backoffDelay } from '../../shared/backoff.js';
 import { MiniMqtt } from './mini-mqtt.js';
 
 /**
@@ -60,7 +60,7 @@ async function start(i: number): Promise<void> {
     back[i] = null;
     const retry = (attempt: number): void => {
       // The agent's own policy: full jitter, doubling from `jitterMs`, capped at a minute.
-      const delay = backoffDelay(attempt + 1, Math.random, { baseMs: spec.jitterMs, capMs: 60_000 });
+      const delay = backoffDelay(attempt, { baseMs: spec.jitterMs, capMs: 60_000 }, Math.random);
       setTimeout(() => {
         reconnects++;
         start(i).catch(() => {

@@ -1,4 +1,4 @@
-import type { Clock } from '../../shared/clock.js';
+import type { Clock, TimerHandle } from '../../shared/clock.js';
 import type { Config } from '../../shared/config/schema.js';
 import type { Logger } from '../../shared/logger.js';
 import { createEdge, type Edge } from '../../edge/main.js';
@@ -33,11 +33,13 @@ export class SimDevice {
   readonly roomId: string;
   private readonly buttons: Buttons;
   private readonly policy: RefreshPolicy;
-  private releases = new Set<ReturnType<typeof setTimeout>>();
+  private readonly clock: Clock;
+  private readonly releases = new Set<TimerHandle>();
 
   constructor(opts: { config: Config; model: string; roomId: string; clock: Clock; logger: Logger }) {
     const { config, model, clock } = opts;
     const g = panelGeometry(model);
+    this.clock = clock;
     this.roomId = opts.roomId;
     this.gpio = new FakeGpio({ clock });
     // The demo is for people clicking: no e-paper minimum interval, but the same partial/full logic.
@@ -75,10 +77,10 @@ export class SimDevice {
   }
 
   async stop(): Promise<void> {
-    for (const t of this.releases) clearTimeout(t);
+    for (const t of this.releases) this.clock.clearTimeout(t);
     this.releases.clear();
-    this.policy.stop();
     await this.edge.stop();
+    this.policy.stop();
   }
 
   /** Presses a button as a finger would: the input goes low, and comes back up after holdMs. */
@@ -86,7 +88,8 @@ export class SimDevice {
     const b = SIM_BUTTONS.find((x) => x.name === button);
     if (!b) throw new RangeError(`no button ${JSON.stringify(button)}; this device has ${SIM_BUTTONS.map((x) => x.name).join(', ')}`);
     this.gpio.inject(b.pin, 0);
-    const t = setTimeout(() => {
+    // On the device's clock, like the debounce and hold timers that read the release.
+    const t = this.clock.setTimeout(() => {
       this.releases.delete(t);
       if (this.gpio.isExported(b.pin)) this.gpio.inject(b.pin, 1);
     }, holdMs);

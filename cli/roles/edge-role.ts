@@ -20,12 +20,18 @@ export function edgePart(config: Config, log: Logger): Part {
       const hw: Hardware = await hardwareFromConfig(config, clock, log);
       const sink = new RefreshPolicy(hw.panel, clock, {}, log);
       let edge: Edge | null = null;
+      // Every timer on the clock is unref'ed and the broker socket is gone during an outage:
+      // this handle alone keeps the display's process (and its offline picture) alive until
+      // it is stopped.
+      const keepAlive = setInterval(() => undefined, 2 ** 30);
       stopAll = async () => {
-        sink.stop();
         try {
+          // The agent draws nothing after its stop; the sink takes pictures until then.
           await edge?.stop();
         } finally {
+          sink.stop();
           hw.close();
+          clearInterval(keepAlive);
         }
       };
       // A start that fails halfway is stopped by the lifecycle: stopAll closes what was opened.

@@ -62,6 +62,7 @@ export class Enrollment {
     });
     transport.on('error', (e) => {
       if (e.kind === 'auth') log.error({ code: e.code }, 'the broker refused the enrollment token (check edge.enrollmentToken); retrying with backoff');
+      else if (e.kind === 'tls') log.error({ err: e.message }, 'refused the broker: its TLS certificate is not the pinned one; the token was not sent; retrying with backoff');
       else log.warn({ kind: e.kind, code: e.code, err: e.message }, 'enrollment: connection problem');
     });
 

@@ -1,21 +1,35 @@
-import { connect as mqttConnect, type MqttClient } from 'mqtt';
+import { isIP } from 'node:net';
+import { connect as tlsConnect, type DetailedPeerCertificate } from 'node:tls';
+import { connect as mqttConnect, MqttClient, type IClientOptions } from 'mqtt';
 import type { Clock, TimerHandle } from '../../shared/clock.js';
 import { createLogger, type Logger } from '../../shared/logger.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { backoffDelay, type JitterPolicy } from '../../shared/backoff.js';
+import { pinProblem } from './tls-pin.js';
 import type { ConnectOptions, MqttTransport, PublishOptions, TransportError, TransportEvents } from './transport.js';
 
 export interface MqttJsTransportDeps {
   clock: Clock;
   /** [0, 1); injected so that tests pick the jitter. */
   random?: () => number;
-  backoff?: BackoffPolicy;
+  backoff?: JitterPolicy;
   logger?: Logger;
   /** How long a CONNACK may take before the attempt counts as failed. */
   connectTimeoutMs?: number;
+  /**
+   * With `mqtts`: the SHA-256 fingerprint of the broker's certificate or of the CA that signed
+   * it. Any other certificate is refused, and nothing (no secret, no token) is sent to it.
+   */
+  pinnedFingerprint?: string;
 }
 
 /** CONNACK codes that mean "these credentials are not welcome" (MQTT 3.1.1 and 5). */
 const AUTH_CODES = new Set([4, 5, 134, 135]);
+
+/**
+ * Reconnect delays, fully jittered: a site's displays all lose the broker at the same moment
+ * and must not come back in step.
+ */
+export const RECONNECT_BACKOFF: JitterPolicy = { baseMs: 1000, capMs: 60_000 };
 
 type Listeners = { [E in keyof TransportEvents]: Array<TransportEvents[E]> };
 
@@ -27,9 +41,10 @@ type Listeners = { [E in keyof TransportEvents]: Array<TransportEvents[E]> };
 export class MqttJsTransport implements MqttTransport {
   private readonly clock: Clock;
   private readonly random: () => number;
-  private readonly backoff: BackoffPolicy;
+  private readonly backoff: JitterPolicy;
   private readonly log: Logger;
   private readonly connectTimeoutMs: number;
+  private readonly pinnedFingerprint: string | null;
   private readonly listeners: Listeners = { connect: [], message: [], close: [], error: [], reconnecting: [] };
   private options: ConnectOptions | null = null;
   private client: MqttClient | null = null;
@@ -41,9 +56,10 @@ export class MqttJsTransport implements MqttTransport {
   constructor(deps: MqttJsTransportDeps) {
     this.clock = deps.clock;
     this.random = deps.random ?? Math.random;
-    this.backoff = deps.backoff ?? DEFAULT_BACKOFF;
+    this.backoff = deps.backoff ?? RECONNECT_BACKOFF;
     this.log = deps.logger ?? createLogger('edge:agent:mqtt');
     this.connectTimeoutMs = deps.connectTimeoutMs ?? 10_000;
+    this.pinnedFingerprint = deps.pinnedFingerprint ?? null;
   }
 
   get connected(): boolean {
@@ -104,7 +120,7 @@ export class MqttJsTransport implements MqttTransport {
     const options = this.options;
     if (!options || this.ended) return;
     this.timer = null;
-    const client = mqttConnect(options.url, {
+    const clientOptions: IClientOptions = {
       clientId: options.clientId,
       username: options.username,
       password: options.password,
@@ -116,7 +132,18 @@ export class MqttJsTransport implements MqttTransport {
       queueQoSZero: false,
       resubscribe: false,
       ...(options.will ? { will: { topic: options.will.topic, payload: options.will.payload, retain: options.will.retain, qos: options.will.qos } } : {}),
-    });
+    };
+    const pin = this.pinnedFingerprint;
+    let client: MqttClient;
+    if (pin && options.url.startsWith('mqtts:')) {
+      // mqtt.js passes only socket-level errors on: the refusal is reported here.
+      const refused = (message: string): void => {
+        if (this.client === client) this.emit('error', { kind: 'tls', message });
+      };
+      client = new MqttClient(pinnedTlsStream(options.url, pin, refused), clientOptions);
+    } else {
+      client = mqttConnect(options.url, clientOptions);
+    }
     this.client = client;
     let closed = false;
     client.on('connect', () => {
@@ -154,7 +181,7 @@ export class MqttJsTransport implements MqttTransport {
   private scheduleReconnect(): void {
     if (this.ended) return;
     this.failures += 1;
-    const delay = backoffDelay(this.failures, this.random, this.backoff);
+    const delay = backoffDelay(this.failures - 1, this.backoff, this.random);
     this.emit('reconnecting', this.failures, delay);
     this.timer = this.clock.setTimeout(() => this.attempt(), delay);
   }
@@ -168,6 +195,26 @@ export class MqttJsTransport implements MqttTransport {
       }
     }
   }
+}
+
+/**
+ * A TLS socket that trusts exactly the pinned certificate. The handshake is not checked against
+ * the system's CAs; the check below runs in the first `secureConnect` listener, before any
+ * byte written meanwhile (the CONNECT with the device secret) leaves the machine.
+ */
+function pinnedTlsStream(url: string, fingerprint: string, refused: (message: string) => void): () => ReturnType<typeof tlsConnect> {
+  const { hostname, port } = new URL(url);
+  const host = hostname.replace(/^\[|\]$/g, '');
+  return () => {
+    const socket = tlsConnect({ host, port: Number(port || 8883), rejectUnauthorized: false, ...(isIP(host) === 0 ? { servername: host } : {}) });
+    socket.once('secureConnect', () => {
+      const problem = pinProblem(socket.getPeerCertificate(true) as DetailedPeerCertificate, fingerprint);
+      if (!problem) return;
+      socket.destroy();
+      refused(problem);
+    });
+    return socket;
+  };
 }
 
 function classify(err: Error & { code?: number | string }): TransportError {

@@ -30,7 +30,11 @@ export class RedrawTimers {
     this.boundaryAt = null;
   }
 
-  /** Follows the state on the panel; a boundary already past is the server's (or the local recompute's) to act on. */
+  /**
+   * Follows the state on the panel, or null where someone else brings each boundary's state
+   * (the server while online, the local recompute while offline); a boundary already past is
+   * theirs to act on too.
+   */
   follow(state: RoomState | null): void {
     if (this.minuteClock || !this.running) return;
     const next = state?.nextChangeAt ? Date.parse(state.nextChangeAt) : null;

@@ -31,8 +31,8 @@ export interface PublishOptions {
 
 /** Why a connection attempt failed or a connection dropped. */
 export interface TransportError {
-  /** `auth`: the broker refused the credentials (CONNACK 4/5 or 134/135). */
-  kind: 'auth' | 'network' | 'protocol';
+  /** `auth`: the broker refused the credentials (CONNACK 4/5 or 134/135); `tls`: its certificate is not the pinned one. */
+  kind: 'auth' | 'tls' | 'network' | 'protocol';
   message: string;
   /** The CONNACK return code, or the socket error code (`ECONNREFUSED`). */
   code?: number | string;

@@ -1,6 +1,7 @@
 import type { Clock } from '../../shared/clock.js';
 import type { Config } from '../../shared/config/schema.js';
 import type { Logger } from '../../shared/logger.js';
+import { PANEL_MODELS } from '../../shared/panel-models.js';
 import type { ButtonAction, Panel, StatusLight } from './types.js';
 import type { GpioPort } from './gpio/port.js';
 import { OnoffGpioPort } from './gpio/onoff-gpio.js';
@@ -60,7 +61,7 @@ export async function hardwareFromConfig(config: Config, clock: Clock, log: Logg
   } else if (model === 'png') {
     panel = new PngPanel({ file: edge.panel.path ?? 'panel.png' });
   } else {
-    throw new Error(`edge.panel.model: "${model}" is not a known panel (epd7in5_V2, epd7in5b_V2, epd4in2, epd4in2_V2, epd2in13_V4, fb, png)`);
+    throw new Error(`edge.panel.model: "${model}" is not a known panel (${PANEL_MODELS.join(', ')})`);
   }
 
   const light: StatusLight = gpio && (edge.leds.red !== undefined || edge.leds.green !== undefined)

@@ -45,8 +45,10 @@ export interface ChannelRenewal {
  * What every calendar adapter (local, google, microsoft, caldav, ics) does for the server.
  *
  * Reads go through the store: a provider keeps the store's copy of each room's events current
- * and everyone else reads the store. Writes go to the calendar first and then into the store,
- * so a display never shows a booking the calendar does not have. Errors are DoorplateErrors:
+ * and everyone else reads the store. Writes go into the store first: a local calendar is the
+ * store; a remote one gets an outbox row in the same transaction and is sent the write from
+ * there, retried until it answers, and a write it refuses for good is undone in the store.
+ * So a booking shows at once and survives a restart before the calendar has it. Errors are DoorplateErrors:
  * ROOM_NOT_FOUND, MEETING_NOT_FOUND, CONFLICT (details.conflicting = {id, start, end}),
  * READ_ONLY, PROVIDER_UNAVAILABLE.
  */

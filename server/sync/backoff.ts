@@ -1,3 +1,4 @@
+import { backoffDelay as jitteredDelay } from '../../shared/backoff.js';
 import { sleep, type Clock } from '../../shared/clock.js';
 import type { ProviderRequestError } from './provider-error.js';
 import { isTransient } from './provider-error.js';
@@ -17,9 +18,7 @@ export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1000, maxMs: 64_000, max
  * A provider's Retry-After is a floor: we never come back earlier than asked.
  */
 export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () => number, retryAfterMs: number | null = null): number {
-  const cap = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
-  const jittered = Math.floor(random() * cap);
-  return retryAfterMs === null ? jittered : Math.max(retryAfterMs, jittered);
+  return jitteredDelay(attempt, { baseMs: policy.baseMs, capMs: policy.maxMs }, random, retryAfterMs);
 }
 
 export interface RetryOptions {

@@ -75,9 +75,6 @@ export function parseConfig(raw: unknown, source = 'config', env: NodeJS.Process
     if (wantText.size > 0) result = ConfigSchema.safeParse(applyEnvOverrides(raw as Record<string, unknown>, env, wantText));
   }
   if (!result.success) throw new ConfigError(source, formatIssues(result.error.issues));
-  const rooms = result.data.rooms.map((r) => r.id);
-  const dupAt = rooms.findIndex((id, i) => rooms.indexOf(id) !== i);
-  if (dupAt >= 0) throw new ConfigError(source, [`rooms.${dupAt}.id: duplicate room id ${JSON.stringify(rooms[dupAt])}`]);
   return deepFreeze(result.data);
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from '../ids.js';
+import { PANEL_MODELS } from '../panel-models.js';
 import { PrivacyMode } from '../model/event.js';
 import { CheckInPolicySchema } from '../model/room-state.js';
 import { LONG_MEETING_MINS } from '../model/long-meeting.js';
@@ -20,6 +21,10 @@ const TimeZone = z.string().refine((tz) => {
 
 const Port = z.number().int().min(0).max(65535);
 const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest');
+/** A certificate's SHA-256 fingerprint as `openssl x509 -fingerprint -sha256` prints it, or as 64 plain hex digits. */
+const Sha256Fingerprint = z
+  .string()
+  .regex(/^(?:[0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$|^[0-9A-Fa-f]{64}$/, 'must be a SHA-256 fingerprint: 32 hex pairs joined by colons, or 64 hex digits');
 
 export const BookingPolicySchema = z.strictObject({
   durationsMins: z.array(z.number().int().min(5).max(LONG_MEETING_MINS)).min(1).max(8).default([15, 30, 60]),
@@ -61,6 +66,9 @@ export const AutoReleaseOverrideSchema = z.strictObject({
   flagSeriesAfter: Release.flagSeriesAfter.unwrap().optional(),
 });
 
+/** A room's or a display's check-in settings: only the fields written. */
+const CheckInOverrideSchema = z.strictObject(CheckInPolicySchema.partial().shape);
+
 export const RoomConfigSchema = z.strictObject({
   id: Id,
   name: z.string().min(1).max(128),
@@ -71,7 +79,7 @@ export const RoomConfigSchema = z.strictObject({
   timeZone: TimeZone.optional(),
   locale: z.string().max(16).optional(),
   privacy: PrivacyMode.optional(),
-  checkIn: CheckInPolicySchema.partial().optional(),
+  checkIn: CheckInOverrideSchema.optional(),
   booking: BookingOverrideSchema.optional(),
   autoRelease: AutoReleaseOverrideSchema.optional(),
 });
@@ -83,7 +91,7 @@ export const RoomConfigSchema = z.strictObject({
  */
 export const DeviceOverrideSchema = z.strictObject({
   id: Id,
-  checkIn: CheckInPolicySchema.partial().optional(),
+  checkIn: CheckInOverrideSchema.optional(),
   booking: BookingOverrideSchema.optional(),
 });
 
@@ -101,7 +109,7 @@ export const WebhookSchema = z.strictObject({
 const RemoteProviderShape = {
   /** Another API root (a test fake, a proxy); the official one when absent. */
   apiRoot: z.string().url().optional(),
-  /** Incremental polling interval; used always without a webhook, and as a slow safety net with one. */
+  /** Incremental polling interval, used only without a webhook (with one, Google's `safetyNetSecs` check looks for lost notifications). */
   pollSecs: z.number().int().min(10).max(86400).default(300),
   /** Safety-net check interval (Google: one freeBusy query per 50 rooms). */
   safetyNetSecs: z.number().int().min(60).max(86400).default(3600),
@@ -116,6 +124,7 @@ export const GoogleProviderSchema = z.strictObject({
   /** Service-account key file (JSON) with domain-wide delegation ... */
   credentialsFile: z.string().min(1).optional(),
   /** ... or the same JSON inline (from a secret store). */
+  // Loose on purpose: a service-account key file holds more fields than the two read here.
   credentials: z.strictObject({ client_email: z.string().min(1), private_key: z.string().min(1) }).loose().optional(),
   /** The Workspace admin the service account acts as (Admin SDK and bookings). */
   subject: z.string().email(),
@@ -195,7 +204,7 @@ export const HomeAssistantSchema = z.strictObject({
 export const ServerSchema = z.strictObject({
   dataDir: z.string().default('./data'),
   http: z
-    .object({
+    .strictObject({
       host: z.string().default('0.0.0.0'),
       port: Port.default(8080),
       /** PEM key and certificate files: HTTPS with HTTP/2 (HTTP/1.1 still answered), so a browser can hold many streams. */
@@ -204,7 +213,7 @@ export const ServerSchema = z.strictObject({
     .prefault({}),
   /** The change log behind the live stream: how much of it is kept for resuming clients. */
   stream: z
-    .object({
+    .strictObject({
       maxChanges: z.number().int().min(100).max(1_000_000).default(10_000),
       maxAgeHours: z.number().min(1).max(24 * 30).default(24),
       heartbeatSecs: z.number().int().min(1).max(300).default(15),
@@ -215,7 +224,7 @@ export const ServerSchema = z.strictObject({
   /** sha256 of the admin bearer token; without it one is generated and written to dataDir/admin-token. */
   adminTokenHash: Sha256Hex.optional(),
   enrollment: z
-    .object({
+    .strictObject({
       /** sha256 of the site enrollment token that new devices present. */
       tokenHash: Sha256Hex.optional(),
       autoApprove: z.boolean().default(false),
@@ -228,19 +237,23 @@ const Pin = z.number().int().min(0).max(27);
 export const EdgeSchema = z.strictObject({
   deviceId: Id.optional(),
   server: z
-    .object({
+    .strictObject({
       host: z.string().default('127.0.0.1'),
       port: Port.default(1883),
       tls: z.boolean().default(false),
-      /** sha256 fingerprint of the server's CA certificate, pinned on first use. */
-      caFingerprint: z.string().optional(),
+      /** SHA-256 fingerprint of the broker's certificate or of the CA that signed it (with tls): any other is refused. */
+      caFingerprint: Sha256Fingerprint.optional(),
+      /** The longest wait between two reconnect attempts (each wait is a random share of it, doubling up to here). */
+      reconnectMaxSecs: z.number().int().min(1).max(3600).default(60),
     })
+    // A pin on a plain connection would protect nothing while looking as if it did.
+    .refine((s) => s.caFingerprint === undefined || s.tls, { message: 'needs tls: true (the fingerprint pins a TLS certificate)', path: ['caFingerprint'] })
     .prefault({}),
   credentialsFile: z.string().default('/var/lib/doorplate/credentials.json'),
   enrollmentToken: z.string().min(16).optional(),
   panel: z
-    .object({
-      model: z.enum(['png', 'fb', 'epd7in5_V2', 'epd7in5b_V2', 'epd4in2', 'epd4in2_V2', 'epd2in13_V4']).default('png'),
+    .strictObject({
+      model: z.enum(PANEL_MODELS).default('png'),
       /** Where the simulator writes its picture, or the framebuffer device. */
       path: z.string().optional(),
     })
@@ -266,14 +279,14 @@ export const EdgeSchema = z.strictObject({
 export const ConfigSchema = z.strictObject({
   role: z.enum(['server', 'edge', 'node']).default('server'),
   site: z
-    .object({
+    .strictObject({
       name: z.string().default('doorplate'),
       timeZone: TimeZone.optional(),
       locale: z.string().max(16).default('en'),
       privacy: PrivacyMode.default('full'),
       // Defaults per field, so that `checkIn: { enabled: false }` alone is a valid setting.
       checkIn: z
-        .object({
+        .strictObject({
           enabled: CheckInPolicySchema.shape.enabled.default(true),
           opensBeforeMins: CheckInPolicySchema.shape.opensBeforeMins.default(5),
           closesAfterMins: CheckInPolicySchema.shape.closesAfterMins.default(10),
@@ -288,7 +301,17 @@ export const ConfigSchema = z.strictObject({
   homeAssistant: HomeAssistantSchema.prefault({}),
   server: ServerSchema.prefault({}),
   provider: ProviderSchema.default({ kind: 'local' }),
-  rooms: z.array(RoomConfigSchema).max(5000).default([]),
+  rooms: z
+    .array(RoomConfigSchema)
+    .max(5000)
+    .default([])
+    .superRefine((list, ctx) => {
+      const seen = new Set<string>();
+      list.forEach((r, i) => {
+        if (seen.has(r.id)) ctx.addIssue({ code: 'custom', message: `duplicate room id ${JSON.stringify(r.id)}`, path: [i, 'id'] });
+        seen.add(r.id);
+      });
+    }),
   /** Per-display overrides, by device id. */
   devices: z
     .array(DeviceOverrideSchema)
@@ -304,10 +327,19 @@ export const ConfigSchema = z.strictObject({
   edge: EdgeSchema.prefault({}),
 });
 
-export type Config = z.infer<typeof ConfigSchema>;
+/** Read-only all the way down: the loaded config is frozen, and the type says so. */
+export type DeepReadonly<T> = T extends (...args: never[]) => unknown
+  ? T
+  : T extends ReadonlyArray<infer U>
+    ? ReadonlyArray<DeepReadonly<U>>
+    : T extends object
+      ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+      : T;
+
+export type Config = DeepReadonly<z.infer<typeof ConfigSchema>>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
-export type RoomConfig = z.infer<typeof RoomConfigSchema>;
-export type HomeAssistantConfig = z.infer<typeof HomeAssistantSchema>;
-export type BookingPolicy = z.infer<typeof BookingPolicySchema>;
-export type AutoReleasePolicy = z.infer<typeof AutoReleaseSchema>;
-export type DeviceOverride = z.infer<typeof DeviceOverrideSchema>;
+export type RoomConfig = DeepReadonly<z.infer<typeof RoomConfigSchema>>;
+export type HomeAssistantConfig = DeepReadonly<z.infer<typeof HomeAssistantSchema>>;
+export type BookingPolicy = DeepReadonly<z.infer<typeof BookingPolicySchema>>;
+export type AutoReleasePolicy = DeepReadonly<z.infer<typeof AutoReleaseSchema>>;
+export type DeviceOverride = DeepReadonly<z.infer<typeof DeviceOverrideSchema>>;

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { QUALIFIED_INSTANT } from '../instant.js';
 
 /**
  * Instants leave the engine as UTC ISO strings with milliseconds (`2026-03-29T01:00:00.000Z`):
@@ -9,8 +10,6 @@ export function isoUtc(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-/** `YYYY-MM-DDTHH:mm[:ss[.f]]` followed by `Z` or `±HH:MM`: safe for `Date.parse`. */
-const QUALIFIED_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
 const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export function isCalendarDate(s: string): boolean {

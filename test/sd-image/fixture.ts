@@ -150,7 +150,8 @@ doorplate:
   edge:
     server:
       host: doorplate-server.local
-      caFingerprint: "AB:CD:EF"
+      tls: true
+      caFingerprint: "AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB"
     enrollmentToken: 0123456789abcdef0123
     panel:
       model: epd7in5_V2

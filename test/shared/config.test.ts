@@ -79,14 +79,38 @@ test('config: a non-mapping document is refused at the root', () => {
   assert.deepEqual(problemsOf(() => parseConfig('rooms')), ['(root): must be a mapping']);
 });
 
-test('config: duplicate room ids point at the first repeat', () => {
+test('config: duplicate room ids point at each repeat', () => {
   const rooms = [
     { id: 'atlas', name: 'Atlas' },
     { id: 'borealis', name: 'Borealis' },
     { id: 'atlas', name: 'Atlas again' },
     { id: 'atlas', name: 'Atlas thrice' },
   ];
-  assert.deepEqual(problemsOf(() => parseConfig({ rooms })), ['rooms.2.id: duplicate room id "atlas"']);
+  assert.deepEqual(problemsOf(() => parseConfig({ rooms })), ['rooms.2.id: duplicate room id "atlas"', 'rooms.3.id: duplicate room id "atlas"']);
+  // The check is the schema's own, so the JSON-free `safeParse` refuses it too.
+  assert.equal(ConfigSchema.safeParse({ rooms }).success, false);
+});
+
+test('config: a typo in any nested key is refused as path: message', () => {
+  const cases: Array<[unknown, string]> = [
+    [{ site: { timezone: 'Europe/Berlin' } }, 'site: Unrecognized key: "timezone"'],
+    [{ server: { http: { prot: 8080 } } }, 'server.http: Unrecognized key: "prot"'],
+    [{ server: { enrollment: { autoaprove: true } } }, 'server.enrollment: Unrecognized key: "autoaprove"'],
+    [{ edge: { panel: { modle: 'png' } } }, 'edge.panel: Unrecognized key: "modle"'],
+    [{ edge: { server: { hots: 'x' } } }, 'edge.server: Unrecognized key: "hots"'],
+    [{ server: { stream: { maxChange: 5 } } }, 'server.stream: Unrecognized key: "maxChange"'],
+    [{ site: { checkIn: { enable: false } } }, 'site.checkIn: Unrecognized key: "enable"'],
+    [{ rooms: [{ id: 'a', name: 'A', checkIn: { opensBefore: 3 } }] }, 'rooms.0.checkIn: Unrecognized key: "opensBefore"'],
+  ];
+  for (const [raw, problem] of cases) assert.deepEqual(problemsOf(() => parseConfig(raw)), [problem], JSON.stringify(raw));
+});
+
+test('config: the loaded config is read-only in type and in fact', () => {
+  const c = parseConfig({ rooms: [{ id: 'a', name: 'A' }] });
+  // @ts-expect-error the type is deep-readonly
+  assert.throws(() => (c.site.booking.durationsMins[0] = 5), TypeError);
+  // @ts-expect-error the type is deep-readonly
+  assert.throws(() => (c.rooms[0]!.name = 'B'), TypeError);
 });
 
 test('config: DOORPLATE_* environment overrides', () => {
@@ -193,4 +217,14 @@ test('config: JSON Schema for editors', () => {
   assert.doesNotThrow(() => JSON.stringify(schema));
   // Every property the schema knows is in the JSON Schema.
   assert.deepEqual(Object.keys(schema.properties).sort(), Object.keys(ConfigSchema.shape).sort());
+});
+
+test('config: a pinned broker fingerprint is a SHA-256 one and needs TLS', () => {
+  const pin = Array(32).fill('5E').join(':');
+  assert.equal(parseConfig({ edge: { server: { tls: true, caFingerprint: pin } } }).edge.server.caFingerprint, pin);
+  assert.equal(parseConfig({ edge: { server: { tls: true, caFingerprint: '5e'.repeat(32) } } }).edge.server.tls, true);
+  assert.deepEqual(problemsOf(() => parseConfig({ edge: { server: { tls: true, caFingerprint: 'AB:CD:EF' } } })), [
+    'edge.server.caFingerprint: must be a SHA-256 fingerprint: 32 hex pairs joined by colons, or 64 hex digits',
+  ]);
+  assert.deepEqual(problemsOf(() => parseConfig({ edge: { server: { caFingerprint: pin } } })), ['edge.server.caFingerprint: needs tls: true (the fingerprint pins a TLS certificate)']);
 });

@@ -37,7 +37,3 @@ export function planeBytes(model: EpdModel, frame: EpdFrame, plane: 'black' | 'r
   const ink = plane === 'black' ? frame.black : (frame.red ?? Buffer.alloc(frame.black.length));
   return one === 'ink' ? ink : invertPacked(ink, model.width);
 }
-
-export function sameFrame(a: EpdFrame, b: EpdFrame): boolean {
-  return a.black.equals(b.black) && (a.red ?? Buffer.alloc(0)).equals(b.red ?? Buffer.alloc(0));
-}

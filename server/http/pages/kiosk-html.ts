@@ -5,6 +5,8 @@
  * Internet access.
  */
 
+import { ROOM_STRINGS } from '../../../shared/i18n/room-strings.js';
+
 /** Text for an HTML text node or a double-quoted attribute. */
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -48,11 +50,7 @@ body.unknown #main{background:#3a4150}
 /** The page's script: renders the stream's events; all text goes in through textContent. */
 const SCRIPT = `
 'use strict';
-const STRINGS = {
-  en: { free: 'FREE', busy: 'BUSY', checkIn: 'CHECK IN', privateMeeting: 'Private meeting', freeUntil: 'Free until {t}', busyUntil: 'Busy until {t}', freeAllDay: 'Free for the rest of the day', checkInBy: 'Check in by {t}', next: 'Next', nothingNext: 'Nothing else booked', allDay: 'All day', tomorrow: 'Tomorrow', stale: 'Calendar not reachable: last known state', reconnecting: 'Reconnecting…', from: 'from {name}' },
-  de: { free: 'FREI', busy: 'BELEGT', checkIn: 'EINCHECKEN', privateMeeting: 'Privater Termin', freeUntil: 'Frei bis {t}', busyUntil: 'Belegt bis {t}', freeAllDay: 'Für den Rest des Tages frei', checkInBy: 'Einchecken bis {t}', next: 'Als Nächstes', nothingNext: 'Nichts weiter gebucht', allDay: 'Ganztägig', tomorrow: 'Morgen', stale: 'Kalender nicht erreichbar: letzter bekannter Stand', reconnecting: 'Verbinde neu…', from: 'von {name}' },
-  fr: { free: 'LIBRE', busy: 'OCCUPÉE', checkIn: 'CONFIRMER', privateMeeting: 'Réunion privée', freeUntil: "Libre jusqu'à {t}", busyUntil: "Occupée jusqu'à {t}", freeAllDay: 'Libre pour le reste de la journée', checkInBy: 'Confirmez avant {t}', next: 'Ensuite', nothingNext: 'Aucune autre réservation', allDay: 'Toute la journée', tomorrow: 'Demain', stale: 'Calendrier injoignable : dernier état connu', reconnecting: 'Reconnexion…', from: 'de {name}' },
-};
+const STRINGS = ${JSON.stringify(ROOM_STRINGS).replace(/</g, '\\u003c')};
 const $ = (id) => document.getElementById(id);
 const view = { room: null, state: null, agenda: null, notices: [], offset: 0, connected: false };
 const words = () => STRINGS[(view.room && view.room.locale || 'en').slice(0, 2)] || STRINGS.en;
@@ -116,7 +114,7 @@ function render() {
   const notice = view.notices.filter((n) => Date.parse(n.expiresAt) > t).sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
   $('notice').className = notice ? '' : 'empty';
   $('notice-text').textContent = notice ? notice.message : '';
-  $('notice-from').textContent = notice && notice.from ? fill(w.from, 'name', notice.from) : '';
+  $('notice-from').textContent = notice && notice.from ? fill(w.noticeFrom, 'name', notice.from) : '';
   $('link').className = view.connected ? 'ok' : '';
   $('link').textContent = w.reconnecting;
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../../../shared/clock.js';
 import { DoorplateError } from '../../../shared/errors.js';
+import { QUALIFIED_INSTANT } from '../../../shared/instant.js';
 import { createLogger, type Logger } from '../../../shared/logger.js';
 import type { CalendarEvent } from '../../../shared/model/event.js';
 import type { Store } from '../../store/store.js';
@@ -17,10 +18,8 @@ export interface LocalProviderOptions {
   logger?: Logger;
 }
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
-
 function instantMs(value: string, where: string): number {
-  const ms = INSTANT.test(value) ? Date.parse(value) : NaN;
+  const ms = QUALIFIED_INSTANT.test(value) ? Date.parse(value) : NaN;
   if (!Number.isFinite(ms)) throw new DoorplateError('VALIDATION', `${where}: ${JSON.stringify(value)} is not an ISO instant with offset`);
   return ms;
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HelloSchema } from '../../../shared/api/index.js';
-import { deviceConfig, makeAgent, meeting, readPicture, SECRET, serverView, startBroker, startServerClient, waitFor } from './harness.js';
+import { deviceConfig, PANEL, makeAgent, meeting, readPicture, SECRET, serverView, startBroker, startServerClient, waitFor } from './harness.js';
 
 const EVENTS = [meeting('m1', '2026-03-02T08:30:00Z', '2026-03-02T09:00:00Z'), meeting('m2', '2026-03-02T10:00:00Z', '2026-03-02T11:00:00Z')];
 
@@ -20,7 +20,7 @@ test('connect: hello, retained online, and the last will after an abrupt close',
   const parsed = HelloSchema.parse(JSON.parse(hello.text));
   assert.equal(parsed.enrolling, false);
   assert.equal(parsed.model, 'Raspberry Pi Zero 2 W Rev 1.0');
-  assert.deepEqual(parsed.panel, { model: 'png', width: 800, height: 480, colors: 'bw' });
+  assert.deepEqual(parsed.panel, { model: 'png', width: PANEL.width, height: PANEL.height, colors: 'bw' });
   assert.deepEqual(parsed.buttons, ['book', 'end']);
   assert.equal(parsed.versions.node, process.version);
   assert.equal(parsed.address, '192.0.2.10');

@@ -198,27 +198,63 @@ export class FakeActions implements ActionSource {
   }
 }
 
+/**
+ * Records pictures like the refresh policy takes them: only between start() and stop(), and
+ * only of the panel's size (RGB, 3 bytes a pixel). A refused picture is also kept in `refused`,
+ * so a test fails on it even where the agent only logs the rejection.
+ */
 export class RecordingSink implements PictureSink {
   readonly pictures: Array<{ picture: Raster; urgent: boolean }> = [];
+  readonly refused: string[] = [];
+  private running = false;
+
+  constructor(private readonly panel: Pick<PanelInfo, 'width' | 'height'> = PANEL) {}
+
+  start(): void {
+    this.running = true;
+  }
+
+  stop(): void {
+    this.running = false;
+  }
+
   async submit(picture: Raster, opts: { urgent: boolean }): Promise<void> {
+    const { width, height } = this.panel;
+    let problem: string | null = null;
+    if (!this.running) problem = 'the refresh policy is not started';
+    else if (picture.width !== width || picture.height !== height) problem = `the panel is ${width}x${height}, the picture is ${picture.width}x${picture.height}`;
+    else if (picture.data.length !== width * height * 3) problem = `a ${width}x${height} picture has ${width * height * 3} bytes, not ${picture.data.length}`;
+    if (problem) {
+      this.refused.push(problem);
+      throw new RangeError(problem);
+    }
     this.pictures.push({ picture, urgent: opts.urgent });
   }
 }
 
-/** A tiny "renderer": the picture's bytes spell the view's essentials, so tests can read them back. */
-export async function fakeRender(view: PanelView): Promise<Raster> {
-  const text = JSON.stringify({ status: view.state.status, room: view.roomName, offline: view.offline, error: view.error, notice: view.notice?.message ?? null });
-  return { width: text.length, height: 1, data: Buffer.from(text, 'utf8') };
+/** A picture of the panel's size whose first bytes spell `fields` (then zeros), so tests can read it back. */
+function textPicture(fields: Record<string, unknown>): Raster {
+  const data = Buffer.alloc(PANEL.width * PANEL.height * 3);
+  const text = Buffer.from(JSON.stringify(fields), 'utf8');
+  if (text.length >= data.length) throw new Error('fake render: the view does not fit the panel');
+  text.copy(data);
+  return { width: PANEL.width, height: PANEL.height, data };
 }
 
-/** The status screen as a tiny picture: its title and device id, readable by `readPicture`. */
+/** A tiny "renderer": the picture's bytes spell the view's essentials. */
+export async function fakeRender(view: PanelView): Promise<Raster> {
+  return textPicture({ status: view.state.status, room: view.roomName, offline: view.offline, error: view.error, notice: view.notice?.message ?? null });
+}
+
+/** The status screen: its title and device id, readable by `readPicture`. */
 export async function fakeRenderStatus(screen: StatusScreen): Promise<Raster> {
-  const text = JSON.stringify({ status: 'screen', room: screen.title, offline: false, error: null, notice: screen.deviceId });
-  return { width: text.length, height: 1, data: Buffer.from(text, 'utf8') };
+  return textPicture({ status: 'screen', room: screen.title, offline: false, error: null, notice: screen.deviceId });
 }
 
 export function readPicture(r: Raster | null | undefined): { status: string; room: string; offline: boolean; error: string | null; notice: string | null } | null {
-  return r ? (JSON.parse(r.data.toString('utf8')) as ReturnType<typeof readPicture>) : null;
+  if (!r) return null;
+  const end = r.data.indexOf(0);
+  return JSON.parse(r.data.subarray(0, end < 0 ? r.data.length : end).toString('utf8')) as ReturnType<typeof readPicture>;
 }
 
 export class MemoryCredentials implements CredentialsStore {
@@ -244,7 +280,8 @@ export function recordingLogger(): { logger: Logger; lines: Array<Record<string,
   return { logger: pino({ level: 'debug' }, stream), lines };
 }
 
-export const PANEL: PanelInfo = { model: 'png', width: 800, height: 480, colors: 'bw', minRefreshIntervalMs: 0, supportsPartial: false };
+/** A small panel, so that each recorded picture (of the panel's true size) stays small. */
+export const PANEL: PanelInfo = { model: 'png', width: 250, height: 122, colors: 'bw', minRefreshIntervalMs: 0, supportsPartial: false };
 
 export const SYSTEM: SystemInfo = { model: () => 'Raspberry Pi Zero 2 W Rev 1.0', address: () => '192.0.2.10', uptimeSec: () => 42 };
 
@@ -277,7 +314,7 @@ export function makeAgent(port: number, opts: { deviceId?: string; credentials?:
     url: `mqtt://127.0.0.1:${port}`,
     enrollmentToken: opts.enrollmentToken ?? null,
     defaults: { requestTtlSecs: 60, defaultDurationMins: 30 },
-    hello: { panel: { model: 'png', width: 800, height: 480, colors: 'bw' }, buttons: ['book', 'end'], leds: ['red', 'green'], agentVersion: '0.1.0' },
+    hello: { panel: { model: PANEL.model, width: PANEL.width, height: PANEL.height, colors: PANEL.colors }, buttons: ['book', 'end'], leds: ['red', 'green'], agentVersion: '0.1.0' },
     minuteClock: opts.minuteClock ?? false,
   };
   const agent = new Agent(options, {
@@ -298,7 +335,24 @@ export function makeAgent(port: number, opts: { deviceId?: string; credentials?:
     actions,
     logger,
   });
+  sink.start();
+  // The sink stops after the agent, as in the edge's root; a picture refused at any time fails the test.
+  const stopAgent = agent.stop.bind(agent);
+  agent.stop = async () => {
+    await stopAgent();
+    sink.stop();
+    if (sink.refused.length > 0) throw new Error(`the sink refused pictures: ${sink.refused.join('; ')}`);
+  };
   return { agent, clock, light, actions, sink, credentials, transports, reconnects, log: lines };
+}
+
+/** Moves the agent's clock past each reconnect delay until it is online, waiting for each attempt's outcome. */
+export async function untilOnline(rig: Rig, attempts = 20): Promise<void> {
+  for (let i = 0; i < attempts && rig.agent.phase !== 'online'; i++) {
+    const scheduled = rig.reconnects.length;
+    await rig.clock.advanceAsync(30_000);
+    await waitFor(() => rig.agent.phase === 'online' || rig.reconnects.length > scheduled, 'a reconnect attempt to succeed or fail');
+  }
 }
 
 // --- calendar fixtures --------------------------------------------------------------------------

@@ -33,9 +33,11 @@ test('createEdge: device id from the injected function, hardware opened and clos
   const light = new RecordingLight();
   const actions = new FakeActions();
   const clock = new FakeClock();
+  const sink = new RecordingSink();
+  sink.start();
   const edge = createEdge(config, {
     panel,
-    sink: new RecordingSink(),
+    sink,
     light,
     actions,
     render: fakeRender,
@@ -58,6 +60,8 @@ test('createEdge: device id from the injected function, hardware opened and clos
   assert.deepEqual([hello.buttons, hello.leds], [['book'], ['status']]);
   assert.equal(edge.light.color, 'green');
   await edge.stop();
+  sink.stop();
+  assert.deepEqual(sink.refused, []);
   assert.deepEqual([panel.closed, light.closed, actions.closed], [1, true, true]);
   await waitFor(() => server.on('doorplate/devices/sim-3/availability').at(-1)?.text === 'offline', 'offline said on a clean stop');
 });

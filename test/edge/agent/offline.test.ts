@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deviceConfig, makeAgent, meeting, readPicture, SECRET, serverView, startBroker, startServerClient, waitFor } from './harness.js';
+import { deviceConfig, makeAgent, meeting, readPicture, SECRET, serverView, startBroker, startServerClient, untilOnline, waitFor } from './harness.js';
 
 const EVENTS = [meeting('m1', '2026-03-02T08:30:00Z', '2026-03-02T09:00:00Z'), meeting('m2', '2026-03-02T10:00:00Z', '2026-03-02T11:00:00Z')];
 
@@ -105,10 +105,7 @@ test('broker restart: reconnect with backoff and catch up on retained state', as
   await server.publish('roomState', { room: 'room-a' }, news.state);
   // The next attempt is at most one capped delay away; an attempt still failing against the old
   // socket may need one more.
-  for (let i = 0; i < 20 && rig.agent.phase !== 'online'; i++) {
-    await rig.clock.advanceAsync(30_000);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await untilOnline(rig);
   assert.equal(rig.agent.phase, 'online');
   await waitFor(() => {
     const p = readPicture(rig.agent.lastPicture);

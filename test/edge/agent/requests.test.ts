@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RequestSchema, ResponseSchema } from '../../../shared/api/index.js';
-import { ERROR_SHOW_MS } from '../../../edge/agent/agent.js';
+import { ERROR_SHOW_MS } from '../../../edge/agent/press-handler.js';
 import { ERROR_FLASH_MS, OK_FLASH_MS } from '../../../edge/agent/led-feedback.js';
-import { deviceConfig, makeAgent, meeting, readPicture, SECRET, serverView, startBroker, startServerClient, waitFor, type Rig, type TestServer } from './harness.js';
+import { deviceConfig, makeAgent, meeting, readPicture, SECRET, serverView, startBroker, startServerClient, untilOnline, waitFor, type Rig, type TestServer } from './harness.js';
 
 const EVENTS = [meeting('m2', '2026-03-02T10:00:00Z', '2026-03-02T11:00:00Z')];
 
@@ -142,10 +142,7 @@ test('expired request not sent after the broker comes back', async (t) => {
     await server.close();
     await broker.close();
   });
-  for (let i = 0; i < 20 && rig.agent.phase !== 'online'; i++) {
-    await rig.clock.advanceAsync(30_000);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await untilOnline(rig);
   assert.equal(rig.agent.phase, 'online');
   await waitFor(() => server.on('doorplate/devices/dev-1/hello').length === 1, 'the hello');
   // A later press goes through, which shows the broker path is live while the old one stayed unsent.

@@ -3,19 +3,23 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FakeClock } from '../../../shared/clock.js';
-import { backoffDelay } from '../../../edge/agent/backoff.js';
+import { backoffDelay } from '../../../shared/backoff.js';
+import { RECONNECT_BACKOFF } from '../../../edge/agent/mqtt-transport.js';
 import { FileCredentialsStore } from '../../../edge/agent/credentials.js';
 import { LedFeedback } from '../../../edge/agent/led-feedback.js';
 import { DEFAULT_NOTICE_MS, NoticeBoard } from '../../../edge/agent/notice-board.js';
 import { newTransaction } from '../../../edge/agent/transaction.js';
-import { RecordingLight, tmpDir } from './harness.js';
+import { fakeRender, PANEL, RecordingLight, RecordingSink, readPicture, tmpDir } from './harness.js';
+import { serverView } from './harness.js';
 
 test('backoff: full jitter under a doubling ceiling capped at 60 s', () => {
   const top = () => 0.999999;
-  assert.deepEqual([1, 2, 3, 4, 5, 6, 7, 8, 50].map((n) => backoffDelay(n, top)), [999, 1999, 3999, 7999, 15999, 31999, 59999, 59999, 59999]);
-  assert.equal(backoffDelay(3, () => 0), 0);
-  assert.equal(backoffDelay(3, () => 0.25), 1000);
-  assert.throws(() => backoffDelay(0, top), /attempt: 0/);
+  const p = RECONNECT_BACKOFF;
+  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7, 49].map((n) => backoffDelay(n, p, top)), [999, 1999, 3999, 7999, 15999, 31999, 59999, 59999, 59999]);
+  assert.equal(backoffDelay(2, p, () => 0), 0);
+  assert.equal(backoffDelay(2, p, () => 0.25), 1000);
+  assert.equal(backoffDelay(0, p, () => 0.25, 30_000), 30_000, 'a floor (Retry-After) wins over a shorter jitter');
+  assert.throws(() => backoffDelay(-1, p, top), /retry: -1/);
 });
 
 test('credentials: saved atomically with mode 0600, read back, malformed files named', async () => {
@@ -87,4 +91,21 @@ test('notices: latest wins, each until its expiry, one hour by default, expired 
   assert.equal(board.notice, null);
   assert.equal(changes, 3);
   assert.equal(clock.pending(), 0);
+});
+
+test('the fake sink keeps the refresh policy\'s rules: started, the panel\'s size, nothing after stop', async () => {
+  const sink = new RecordingSink();
+  const view = { roomName: 'A', state: serverView('a', [], Date.parse('2026-03-02T08:00:00Z')).state, agenda: [], now: 0, timeZone: 'UTC', locale: 'en', offline: false, notice: null, pending: null, error: null };
+  const picture = await fakeRender(view);
+  assert.deepEqual([picture.width, picture.height, picture.data.length], [PANEL.width, PANEL.height, PANEL.width * PANEL.height * 3]);
+  assert.equal(readPicture(picture)?.room, 'A');
+  await assert.rejects(sink.submit(picture, { urgent: false }), /not started/);
+  sink.start();
+  await sink.submit(picture, { urgent: false });
+  await assert.rejects(sink.submit({ width: 10, height: 1, data: Buffer.alloc(30) }, { urgent: false }), /the panel is 250x122, the picture is 10x1/);
+  await assert.rejects(sink.submit({ ...picture, data: picture.data.subarray(1) }, { urgent: false }), /bytes/);
+  sink.stop();
+  await assert.rejects(sink.submit(picture, { urgent: true }), /not started/);
+  assert.equal(sink.pictures.length, 1);
+  assert.equal(sink.refused.length, 4);
 });

@@ -14,7 +14,7 @@ export function repoRoot(): string {
   }
 }
 
-/** The maker's traces, in the documents folder cloned beside the repository. */
+/** The maker's reference traces, kept in the repository (see its README for where they came from). */
 export function goldenEpdDir(): string {
-  return path.resolve(repoRoot(), '..', 'shared', 'golden', 'epd');
+  return path.join(repoRoot(), 'test', 'fixtures', 'epd');
 }

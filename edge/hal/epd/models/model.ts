@@ -71,7 +71,3 @@ export const reopen: EpdStep = { kind: 'reopen' };
 export const close: EpdStep = { kind: 'close' };
 export const fill = (value: number, bytes: number): EpdStep => ({ kind: 'fill', value, bytes });
 export const plane = (frame: 'new' | 'old', p: 'black' | 'red', one: 'ink' | 'paper'): EpdStep => ({ kind: 'plane', frame, plane: p, one });
-
-export function frameBytes(model: Pick<EpdModel, 'width' | 'height'>): number {
-  return Math.ceil(model.width / 8) * model.height;
-}

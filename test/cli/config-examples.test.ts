@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml, stringify } from 'yaml';
+
+/** Every Markdown file and example site file the repository tracks. */
+function trackedFiles(): string[] {
+  return execFileSync('git', ['ls-files', '*.md', '*.yml', '*.yaml'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((f) => f !== '');
+}
+
+/** The config documents the repository shows: YAML blocks in the docs, the `doorplate:` part of site files. */
+function examples(): Array<{ name: string; text: string }> {
+  const out: Array<{ name: string; text: string }> = [];
+  for (const file of trackedFiles()) {
+    const text = readFileSync(file, 'utf8');
+    if (file.endsWith('.md')) {
+      const blocks = [...text.matchAll(/```ya?ml\n([\s\S]*?)```/g)];
+      blocks.forEach((m, i) => out.push({ name: `${file}#${i + 1}`, text: configPart(m[1] ?? '') }));
+    } else {
+      out.push({ name: file, text: configPart(text) });
+    }
+  }
+  return out;
+}
+
+/** A site file for the SD image holds the app's config under `doorplate:`. */
+function configPart(text: string): string {
+  const doc = parseYaml(text) as unknown;
+  return doc && typeof doc === 'object' && 'image' in doc && 'doorplate' in doc ? stringify(doc.doorplate) : text;
+}
+
+function check(path: string): { status: number | null; out: string } {
+  const r = spawnSync(process.execPath, ['dist/cli/main.js', 'config', 'check', path], { encoding: 'utf8', env: { ...process.env, DOORPLATE_CONFIG: '' } });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+test('config check: every example config in the repository passes', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'doorplate-examples-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const all = examples();
+  assert.ok(all.some((e) => e.name.startsWith('README.md#')), 'the README example is among them');
+  assert.ok(all.some((e) => e.name === 'sd-image/example-site.yml'), 'the SD-image example is among them');
+  all.forEach((example, i) => {
+    const path = join(dir, `example-${i}.yml`);
+    writeFileSync(path, example.text);
+    const r = check(path);
+    assert.equal(r.status, 0, `${example.name}: ${r.out}`);
+  });
+});
+
+test('config check: a typo in a nested key is refused as path: message', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'doorplate-typo-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'typo.yml');
+  writeFileSync(path, 'server:\n  http:\n    prot: 8080\n');
+  const r = check(path);
+  assert.equal(r.status, 1);
+  assert.match(r.out, /server\.http: Unrecognized key: "prot"/);
+});
