@@ -13,7 +13,11 @@ function trackedFiles(): string[] {
     .filter((f) => f !== '');
 }
 
-/** The config documents the repository shows: YAML blocks in the docs, the `doorplate:` part of site files. */
+/**
+ * The config documents the repository shows: YAML blocks in the docs (a block for another
+ * program names its file after the language, as in "```yaml prometheus.yml", and is not one),
+ * the `doorplate:` part of site files.
+ */
 function examples(): Array<{ name: string; text: string }> {
   const out: Array<{ name: string; text: string }> = [];
   for (const file of trackedFiles()) {
