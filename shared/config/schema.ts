@@ -73,6 +73,8 @@ export const RoomConfigSchema = z.strictObject({
   checkIn: CheckInPolicySchema.partial().optional(),
   booking: BookingOverrideSchema.optional(),
   autoRelease: AutoReleaseOverrideSchema.optional(),
+  /** Reminders this many minutes before a meeting (to the room's panels and by mail); 0 turns them off here. */
+  remindBeforeMins: z.number().int().min(0).max(1440).optional(),
 });
 
 /**
@@ -245,6 +247,44 @@ export const EdgeSchema = z.strictObject({
   leds: z.strictObject({ red: Pin.optional(), green: Pin.optional() }).prefault({}),
 });
 
+/** Invitations, updates, cancellations and reminders by mail, through an outbox in the store. */
+export const MailSchema = z.strictObject({
+  /** Nothing is sent until this is true (mails are still not even queued). */
+  enabled: z.boolean().default(false),
+  /** Render and log (subject and recipients only) instead of sending. */
+  dryRun: z.boolean().default(false),
+  /** The default sender and organizer: `Name <address>` or a bare address. */
+  from: z.string().min(3).max(320).default('doorplate <doorplate@localhost>'),
+  maxAttendees: z.number().int().min(1).max(1000).default(50),
+  /** Language of mails to attendees who name none (en, de, fr, es). */
+  defaultLanguage: z.enum(['en', 'de', 'fr', 'es']).default('en'),
+  /** A directory of templates laid out like the shipped ones; a file it lacks falls back to the shipped one. */
+  templatesDir: z.string().min(1).optional(),
+  /** Link put in the templates as `url` (the kiosk or admin page). */
+  publicUrl: z.string().url().optional(),
+  smtp: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: Port.default(587),
+      /** `starttls`: upgrade a plain connection (587); `tls`: TLS from the first byte (465); `none`: loopback tests only. */
+      security: z.enum(['starttls', 'tls', 'none']).default('starttls'),
+      user: z.string().min(1).optional(),
+      /** The password comes from a file or an environment variable, never from this file. */
+      passwordFile: z.string().min(1).optional(),
+      passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').optional(),
+      timeoutSecs: z.number().int().min(1).max(300).default(30),
+    })
+    .prefault({}),
+  outbox: z
+    .strictObject({
+      maxAttempts: z.number().int().min(1).max(50).default(8),
+      baseDelaySecs: z.number().int().min(1).max(3600).default(30),
+      maxDelaySecs: z.number().int().min(1).max(86400).default(3600),
+      pollSecs: z.number().int().min(1).max(3600).default(15),
+    })
+    .prefault({}),
+});
+
 export const ConfigSchema = z.strictObject({
   role: z.enum(['server', 'edge', 'node']).default('server'),
   site: z
@@ -264,6 +304,8 @@ export const ConfigSchema = z.strictObject({
       booking: BookingPolicySchema.prefault({}),
       autoRelease: AutoReleaseSchema.prefault({}),
       requestTtlSecs: z.number().int().min(5).max(600).default(60),
+      /** Reminders this many minutes before each meeting, for rooms that set none; 0 turns them off. */
+      remindBeforeMins: z.number().int().min(0).max(1440).default(0),
     })
     .prefault({}),
   broker: BrokerSchema.prefault({}),
@@ -283,8 +325,10 @@ export const ConfigSchema = z.strictObject({
       });
     }),
   edge: EdgeSchema.prefault({}),
+  mail: MailSchema.prefault({}),
 });
 
+export type MailConfig = z.infer<typeof MailSchema>;
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
 export type RoomConfig = z.infer<typeof RoomConfigSchema>;
