@@ -1,5 +1,6 @@
 import { renderMetrics, type Metric } from './http/metrics.js';
 import type { DoorplateServer } from './server.js';
+import { mailMetrics } from './mail/mail-metrics.js';
 
 export function serverMetrics(s: DoorplateServer): string {
   const devices = s.store.devices.list();
@@ -28,6 +29,7 @@ export function serverMetrics(s: DoorplateServer): string {
     { name: 'doorplate_stream_changes', help: 'Changes kept in the log the live stream resumes from.', type: 'gauge', samples: [{ value: s.store.changes.count() }] },
     { name: 'doorplate_device_messages_refused_total', help: 'Device messages refused as malformed.', type: 'counter', samples: [{ value: s.devices.refusedCount() }] },
     { name: 'process_resident_memory_bytes', help: 'Resident memory of the server process.', type: 'gauge', samples: [{ value: process.memoryUsage().rss }] },
+    ...mailMetrics(s.mail.metricSource()),
   ];
   if (broker) {
     metrics.push(

@@ -39,6 +39,8 @@ import { kioskRoutes } from './http/routes/kiosk.js';
 import { adminTokenRoutes } from './http/routes/admin-token.js';
 import { providerRoutes } from './http/routes/providers.js';
 import type { CalendarEvent } from '../shared/model/event.js';
+import { MailPart, type MailPartDeps } from './mail/mail-part.js';
+import { mailRoutes } from './http/routes/mail.js';
 
 export interface ServerOptions {
   config: Config;
@@ -53,6 +55,8 @@ export interface ServerOptions {
   extraRoutes?: (app: HttpApp, ctx: HttpContext) => void;
   /** Provider credentials injected instead of the configured ones (tests, the benchmark). */
   providerDeps?: Pick<ProviderDeps, 'googleAuth'>;
+  /** Mail transport and jitter injected instead of SMTP from the config (tests). */
+  mail?: Pick<MailPartDeps, 'transport' | 'random'>;
 }
 
 /**
@@ -78,6 +82,7 @@ export class DoorplateServer {
   feed!: ChangeFeed;
   streams!: StreamHub;
   notify!: NotifyService;
+  mail!: MailPart;
   enrollmentToken: string | null = null;
   private readonly stops: Array<() => Promise<void> | void> = [];
 
@@ -229,6 +234,18 @@ export class DoorplateServer {
     this.stops.push(() => this.publisher.stop());
     this.autoRelease.start();
     this.stops.push(() => this.autoRelease.stop());
+    this.mail = new MailPart({
+      ...this.opts.mail,
+      config,
+      clock: this.clock,
+      store: this.store,
+      rooms: this.rooms,
+      onRoomChanged: (listener) => this.provider.onRoomChanged(listener),
+      notifyRoom: (room, message, expiresAt) => void this.notify.send({ name: 'reminder', message, from: 'doorplate', rooms: [room], expiresAt }),
+      log: createLogger('server:mail', log),
+    });
+    this.mail.start();
+    this.stops.push(() => this.mail.stop());
     await this.devices.start();
     // A display moved to a room may bring a later check-in window with it.
     this.devices.onChange(({ device }) => {
@@ -271,7 +288,8 @@ export class DoorplateServer {
     };
     healthRoutes(this.http, ctx);
     roomRoutes(this.http, ctx);
-    meetingRoutes(this.http, ctx);
+    meetingRoutes(this.http, ctx, this.mail);
+    mailRoutes(this.http, { tokens: ctx.tokens, ...this.mail.routeDeps() });
     deviceRoutes(this.http, ctx);
     flagRoutes(this.http, ctx, this.store.seriesFlags);
     adminPageRoutes(this.http);

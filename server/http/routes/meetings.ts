@@ -9,6 +9,7 @@ import { requireAdmin } from '../auth.js';
 import { meetingId, splitMeetingId } from '../meeting-id.js';
 import { computeRoomState } from '../../../shared/state/engine.js';
 import { eventInterval } from '../../bookings/intervals.js';
+import type { Attendee } from '../../store/repos/booking-attendees.js';
 
 const Instant = z.iso.datetime({ offset: true });
 
@@ -18,7 +19,16 @@ const BookLater = z.strictObject({
   end: Instant,
   title: z.string().min(1).max(256),
   organizer: z.string().max(320).optional(),
-  attendees: z.array(z.email()).max(100).optional(),
+  /** People to invite: an address, or `{email, name?, language?}`; the count limit is `mail.maxAttendees`. */
+  attendees: z
+    .array(
+      z.union([
+        z.string().max(320),
+        z.strictObject({ email: z.string().max(320), name: z.string().min(1).max(128).optional(), language: z.string().min(2).max(16).optional() }),
+      ]),
+    )
+    .max(1000)
+    .optional(),
 });
 const BookNow = z.strictObject({
   room: z.string().min(1),
@@ -41,6 +51,13 @@ const PatchBody = z.union([
 const IdParams = z.object({ id: z.string().min(3).max(1200) });
 const RoomQuery = z.object({ room: z.string().min(1).max(64) });
 
+/** Where a booking's people are kept (the mail part); without it they are refused rather than dropped. */
+export interface MeetingAttendees {
+  validate(input: { organizer: string | null; attendees: Attendee[] }): void;
+  attach(roomId: string, eventId: string, input: { organizer: string | null; attendees: Attendee[] }): Attendee[];
+  attendeesOf(roomId: string, eventId: string): { organizer: { name: string; email: string }; attendees: Attendee[] } | null;
+}
+
 function idempotencyKey(headers: Record<string, unknown>): string | undefined {
   const k = headers['idempotency-key'];
   if (k === undefined) return undefined;
@@ -48,11 +65,19 @@ function idempotencyKey(headers: Record<string, unknown>): string | undefined {
   return k;
 }
 
-export function meetingRoutes(app: HttpApp, ctx: HttpContext): void {
+export function meetingRoutes(app: HttpApp, ctx: HttpContext, people?: MeetingAttendees): void {
   const guard = requireAdmin(ctx.tokens);
+  // The admin API shows a booking's people; the public surfaces (kiosk, MQTT, stream) never get them.
   const out = (roomId: string, e: CalendarEvent) => {
     const room = ctx.rooms.get(roomId);
-    return { ...applyPrivacy(e, room?.privacy ?? 'private'), id: meetingId(roomId, e.id), eventId: e.id, room: roomId };
+    const invited = people?.attendeesOf(roomId, e.id);
+    return {
+      ...applyPrivacy(e, room?.privacy ?? 'private'),
+      id: meetingId(roomId, e.id),
+      eventId: e.id,
+      room: roomId,
+      ...(invited ? { invitedBy: invited.organizer, attendees: invited.attendees } : {}),
+    };
   };
 
   app.get('/api/v1/meetings', { preHandler: guard }, async (req) => {
@@ -83,10 +108,16 @@ export function meetingRoutes(app: HttpApp, ctx: HttpContext): void {
   app.post('/api/v1/meetings', { preHandler: guard }, async (req, reply) => {
     const body = parseBooking(req.body);
     const key = idempotencyKey(req.headers);
+    const invite = 'attendees' in body && body.attendees?.length ? { organizer: body.organizer ?? null, attendees: body.attendees.map((a) => (typeof a === 'string' ? { email: a } : a)) } : null;
+    if (invite) {
+      if (!people) throw new DoorplateError('VALIDATION', 'body.attendees: this server keeps no attendees');
+      people.validate(invite);
+    }
     const r =
       'start' in body
         ? await ctx.bookings.bookLater(body.room, { start: body.start, end: body.end, title: body.title, organizer: body.organizer ?? null, scope: 'api', key })
         : await ctx.bookings.bookNow(body.room, { durationMins: body.durationMins, title: body.title, organizer: body.organizer ?? null, via: 'api', scope: 'api', key });
+    if (invite && people) people.attach(body.room, r.event.id, invite);
     return reply.status(201).header('Idempotent-Replayed', String(r.replayed)).send({ meeting: out(body.room, r.event) });
   });
 
