@@ -16,6 +16,10 @@ export interface Received {
 export class SmtpSink {
   readonly received: Received[] = [];
   readonly refuse = new Set<string>();
+  /** Addresses answered 451 (try again later). */
+  readonly busy = new Set<string>();
+  /** RCPT TO commands seen, refused or not. */
+  rcptSeen = 0;
   port = 0;
   private server: SMTPServer | null = null;
 
@@ -27,7 +31,12 @@ export class SmtpSink {
       disabledCommands: ['STARTTLS'],
       logger: false,
       onRcptTo: (addr, _session, cb) => {
-        if (this.refuse.has(addr.address)) {
+        this.rcptSeen++;
+        if (this.busy.has(addr.address)) {
+          const err = new Error('4.3.2 try again later') as Error & { responseCode: number };
+          err.responseCode = 451;
+          cb(err);
+        } else if (this.refuse.has(addr.address)) {
           const err = new Error('5.1.1 no such user here') as Error & { responseCode: number };
           err.responseCode = 550;
           cb(err);
