@@ -56,12 +56,8 @@ export function smtpTransport(smtp: MailConfig['smtp'], password: string | undef
         html: m.html,
         messageId: m.messageId,
         date: new Date(m.createdAt),
-        ...(m.ics && m.icsMethod
-          ? {
-              icalEvent: { method: m.icsMethod, content: m.ics },
-              attachments: [{ filename: m.icsMethod === 'CANCEL' ? 'cancel.ics' : 'invite.ics', content: m.ics, contentType: `application/ics; method=${m.icsMethod}` }],
-            }
-          : {}),
+        // nodemailer puts it in as the alternative and, once more, as an application/ics attachment.
+        ...(m.ics && m.icsMethod ? { icalEvent: { method: m.icsMethod, filename: m.icsMethod === 'CANCEL' ? 'cancel.ics' : 'invite.ics', content: m.ics } } : {}),
       });
       return { response: info.response };
     },

@@ -67,7 +67,11 @@ test('invitations in four languages, an update with a higher SEQUENCE, a cancel'
       assert.match(String(m.parsed.html), /<html lang="(en|de|fr|es)">/);
       assert.match(m.raw, /Content-Type: text\/calendar; charset=utf-8; method=REQUEST/i);
       const parts = calendarParts(m);
-      assert.ok(parts.length >= 1, 'a calendar part');
+      // The alternative and the attachment, the same calendar twice.
+      assert.equal(parts.length, 2, 'the calendar as alternative and as attachment');
+      assert.equal(parts[0]?.content.toString('utf8'), parts[1]?.content.toString('utf8'));
+      assert.match(m.raw, /Content-Disposition: attachment; filename=invite\.ics/);
+      assert.deepEqual(m.parsed.from?.value.map((a) => [a.name, a.address]), [['Grace via Rooms', 'rooms@example.org']]);
       const { method, vevent, event } = readIcs(parts[0]?.content.toString('utf8') ?? '');
       assert.equal(method, 'REQUEST');
       assert.equal(event.startDate.toJSDate().toISOString(), '2026-03-29T00:30:00.000Z');
