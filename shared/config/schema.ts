@@ -254,7 +254,11 @@ export const MailSchema = z.strictObject({
   /** Render and log (subject and recipients only) instead of sending. */
   dryRun: z.boolean().default(false),
   /** The default sender and organizer: `Name <address>` or a bare address. */
-  from: z.string().min(3).max(320).default('doorplate <doorplate@localhost>'),
+  from: z
+    .string()
+    .max(320)
+    .regex(/^(?:[^<>]*<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)$/, 'must be `Name <address>` or an address')
+    .default('doorplate <doorplate@localhost.localdomain>'),
   maxAttendees: z.number().int().min(1).max(1000).default(50),
   /** Language of mails to attendees who name none (en, de, fr, es). */
   defaultLanguage: z.enum(['en', 'de', 'fr', 'es']).default('en'),
