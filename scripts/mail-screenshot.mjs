@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadEmailTemplates } from '../dist/server/mail/templates.js';
+import { loadTemplates } from '../dist/server/mail/templates.js';
 
 const out = resolve(process.argv[2] ?? 'docs/mail-invitation.png');
-const html = loadEmailTemplates({}).render('en', {
+const html = loadTemplates({}).render('en', {
   kind: 'invite',
   party: { name: 'Ann', email: 'ann@example.com' },
   meeting: { name: 'Quarterly planning', sequence: 0 },

@@ -4,13 +4,15 @@ import type { Attendee, BookingAttendees } from '../store/repos/booking-attendee
 import type { MailKind, NewMail } from '../store/repos/mail-outbox.js';
 import { domainOf, type Address } from './addresses.js';
 import { buildInvite } from './ical-invite.js';
-import { LANGUAGES, type EmailTemplates, type Language } from './templates.js';
+import { LANGUAGES, type EmailTemplates, type Language, type TemplateData } from './templates.js';
 
 export interface ComposerDeps {
   templates: EmailTemplates;
   sender: Address;
   defaultLanguage: Language;
   publicUrl?: string | undefined;
+  /** The JSON POST channel, when configured: one message per change, in this language. */
+  webhook?: { language: Language } | undefined;
 }
 
 export interface MeetingFacts {
@@ -57,28 +59,31 @@ export class MailComposer {
             attendees: booking.attendees,
             stamp: now,
           });
-    return booking.attendees.map((a) => {
+    const data = (party: { name: string; email: string }, language: Language): TemplateData => ({
+      kind,
+      party,
+      meeting: { name: meeting.title, sequence },
+      organizer,
+      sender: this.deps.sender,
+      room: { id: room.id, name: room.name, timeZone: room.timeZone },
+      start: new Date(meeting.start),
+      end: new Date(meeting.end),
+      url,
+      language,
+    });
+    const messageId = (): string => `<${randomUUID()}@${domainOf(this.deps.sender.email)}>`;
+    const mails: NewMail[] = booking.attendees.map((a) => {
       const language = this.pickLanguage(a, room);
-      const r = this.deps.templates.render(language, {
-        kind,
-        party: { name: a.name ?? a.email, email: a.email },
-        meeting: { name: meeting.title, sequence },
-        organizer,
-        sender: this.deps.sender,
-        room: { id: room.id, name: room.name, timeZone: room.timeZone },
-        start: new Date(meeting.start),
-        end: new Date(meeting.end),
-        url,
-        language,
-      });
+      const r = this.deps.templates.render(language, data({ name: a.name ?? a.email, email: a.email }, language));
       return {
+        channel: 'email',
         kind,
         roomId: room.id,
         eventId: booking.eventId,
         language,
         sender: r.from,
         recipient: a.name ? `"${a.name.replace(/["\\<>\r\n]/g, '')}" <${a.email}>` : a.email,
-        messageId: `<${randomUUID()}@${domainOf(this.deps.sender.email)}>`,
+        messageId: messageId(),
         subject: r.subject,
         text: r.text,
         html: r.html,
@@ -86,5 +91,13 @@ export class MailComposer {
         icsMethod: ics ? method : null,
       };
     });
+    const hook = this.deps.webhook;
+    if (hook) {
+      // The channel's message is about the booking as a whole: its party is everybody invited.
+      const everyone = booking.attendees.map((a) => a.name ?? a.email).join(', ');
+      const text = this.deps.templates.renderWebhook(hook.language, data({ name: everyone, email: '' }, hook.language));
+      mails.push({ channel: 'webhook', kind, roomId: room.id, eventId: booking.eventId, language: hook.language, sender: '', recipient: 'webhook', messageId: messageId(), subject: text.split('\n')[0] ?? '', text, html: '', ics: null, icsMethod: null });
+    }
+    return mails;
   }
 }

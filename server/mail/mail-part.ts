@@ -14,7 +14,8 @@ import { InvitationPlanner } from './invitation-planner.js';
 import { MailWorker } from './mail-worker.js';
 import { Reminders } from './reminders.js';
 import { smtpPassword, smtpTransport, type MailTransport } from './smtp-transport.js';
-import { loadEmailTemplates } from './templates.js';
+import { loadTemplates } from './templates.js';
+import { webhookTransport } from './webhook-transport.js';
 
 export interface MailPartDeps {
   config: Config;
@@ -60,8 +61,14 @@ export class MailPart {
     this.sender = { name: sender.name || 'doorplate', email: sender.email };
     const { store, clock } = deps;
     if (mail.enabled) {
-      const templates = loadEmailTemplates({ dir: mail.templatesDir, log: this.log });
-      this.composer = new MailComposer({ templates, sender: this.sender, defaultLanguage: mail.defaultLanguage, publicUrl: mail.publicUrl });
+      const templates = loadTemplates({ dir: mail.templatesDir, log: this.log });
+      this.composer = new MailComposer({
+        templates,
+        sender: this.sender,
+        defaultLanguage: mail.defaultLanguage,
+        publicUrl: mail.publicUrl,
+        webhook: mail.webhook && { language: mail.webhook.language ?? mail.defaultLanguage },
+      });
       this.planner = new InvitationPlanner({
         clock,
         log: this.log,
@@ -81,6 +88,7 @@ export class MailPart {
             log: this.log,
             outbox: store.mail,
             transport: deps.transport ?? smtpTransport(mail.smtp, smtpPassword(mail.smtp)),
+            webhook: mail.webhook && webhookTransport(mail.webhook.url, { timeoutMs: mail.webhook.timeoutSecs * 1000 }),
             maxAttempts: mail.outbox.maxAttempts,
             baseDelayMs: mail.outbox.baseDelaySecs * 1000,
             maxDelayMs: mail.outbox.maxDelaySecs * 1000,

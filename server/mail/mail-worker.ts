@@ -8,6 +8,8 @@ export interface MailWorkerDeps {
   log: Logger;
   outbox: Pick<MailOutboxRepo, 'claimDue' | 'nextDueAt' | 'markSent' | 'markFailed' | 'interruptSending'>;
   transport: MailTransport;
+  /** The JSON POST channel, when configured. */
+  webhook?: MailTransport | undefined;
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
@@ -56,6 +58,7 @@ export class MailWorker {
     this.timer = null;
     await this.running;
     this.deps.transport.close();
+    this.deps.webhook?.close();
   }
 
   /** Looks at the queue now (a mail was queued or retried). */
@@ -101,7 +104,9 @@ export class MailWorker {
   private async sendOne(m: Mail): Promise<void> {
     const { deps } = this;
     try {
-      const r = await deps.transport.send(m);
+      const transport = m.channel === 'webhook' ? deps.webhook : deps.transport;
+      if (!transport) throw Object.assign(new Error('no webhook is configured (mail.webhook)'), { code: 'ECONFIG', permanent: true });
+      const r = await transport.send(m);
       deps.outbox.markSent(m.id);
       this.sent++;
       deps.log.info({ id: m.id, kind: m.kind, to: m.recipient, messageId: m.messageId, response: r.response }, 'mail sent');

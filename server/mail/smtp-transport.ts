@@ -67,10 +67,11 @@ export function smtpTransport(smtp: MailConfig['smtp'], password: string | undef
   };
 }
 
-/** Reads nodemailer's error: its SMTP reply when there is one; a 5xx (but a refused login) is permanent. */
+/** Reads a transport's error: the SMTP reply when there is one; a 5xx (but a refused login) is permanent; a transport may say itself. */
 export function classifySendError(e: unknown): SendFailure {
-  const err = e as { message?: string; responseCode?: number; response?: string; code?: string };
+  const err = e as { message?: string; responseCode?: number; response?: string; code?: string; permanent?: boolean };
   const message = err.response ? `${err.code ?? 'SMTP'}: ${err.response}` : `${err.code ?? 'error'}: ${err.message ?? String(e)}`;
+  if (typeof err.permanent === 'boolean') return { message, permanent: err.permanent };
   const permanent = typeof err.responseCode === 'number' && err.responseCode >= 500 && err.responseCode < 600 && err.code !== 'EAUTH';
   return { message, permanent };
 }

@@ -35,7 +35,16 @@ type Render = (data: TemplateData) => string;
 
 export interface EmailTemplates {
   render(language: Language, data: TemplateData): { from: string; subject: string; html: string; text: string };
+  /** The text of the JSON POST channel (`webhook/{lang}/text.hbs`). */
+  renderWebhook(language: Language, data: TemplateData): string;
 }
+
+/** Each channel and the files a language has in it. */
+const CHANNELS: ReadonlyArray<{ channel: 'email' | 'webhook'; parts: readonly string[]; fields: readonly string[] }> = [
+  { channel: 'email', parts: EMAIL_PARTS, fields: DATA_FIELDS },
+  // A chat or SMS line has no sender, and is written in one language, the channel's.
+  { channel: 'webhook', parts: ['text'], fields: DATA_FIELDS.filter((f) => f !== 'sender' && f !== 'language') },
+];
 
 interface AstNode {
   type?: string;
@@ -72,7 +81,7 @@ function oneLine(s: string): string {
  * has the file, else the shipped one. A template that does not parse is refused with
  * `file:line: message`; a data field a language's set of templates never reads is logged once.
  */
-export function loadEmailTemplates(opts: { dir?: string | undefined; log?: Logger | undefined; shippedDir?: string }): EmailTemplates {
+export function loadTemplates(opts: { dir?: string | undefined; log?: Logger | undefined; shippedDir?: string }): EmailTemplates {
   const shipped = opts.shippedDir ?? SHIPPED_DIR;
   if (opts.dir !== undefined && !(existsSync(opts.dir) && statSync(opts.dir).isDirectory())) {
     throw new TemplateError(`mail.templatesDir: ${opts.dir} is not a directory`);
@@ -80,28 +89,30 @@ export function loadEmailTemplates(opts: { dir?: string | undefined; log?: Logge
   const hb = Handlebars.create();
   for (const [name, fn] of Object.entries(formatHelpers)) hb.registerHelper(name, fn as Handlebars.HelperDelegate);
   const compiled = new Map<string, Render>();
-  for (const lang of LANGUAGES) {
-    const used = new Set<string>();
-    const files: string[] = [];
-    for (const part of EMAIL_PARTS) {
-      const rel = join('email', lang, `${part}.hbs`);
-      const override = opts.dir !== undefined ? join(opts.dir, rel) : null;
-      const file = override && existsSync(override) ? override : join(shipped, rel);
-      const source = readFileSync(file, 'utf8');
-      let ast: hbs.AST.Program;
-      try {
-        ast = hb.parse(source);
-      } catch (e) {
-        const err = e as Error;
-        throw new TemplateError(`${file}:${lineOf(err)}: ${err.message.split('\n')[0] ?? err.message}`);
+  for (const { channel, parts, fields } of CHANNELS) {
+    for (const lang of LANGUAGES) {
+      const used = new Set<string>();
+      const files: string[] = [];
+      for (const part of parts) {
+        const rel = join(channel, lang, `${part}.hbs`);
+        const override = opts.dir !== undefined ? join(opts.dir, rel) : null;
+        const file = override && existsSync(override) ? override : join(shipped, rel);
+        const source = readFileSync(file, 'utf8');
+        let ast: hbs.AST.Program;
+        try {
+          ast = hb.parse(source);
+        } catch (e) {
+          const err = e as Error;
+          throw new TemplateError(`${file}:${lineOf(err)}: ${err.message.split('\n')[0] ?? err.message}`);
+        }
+        fieldsUsed(ast, used);
+        files.push(file);
+        const render = hb.compile(ast, { noEscape: part !== 'html', strict: false });
+        compiled.set(`${channel}/${lang}/${part}`, (data) => render(data));
       }
-      fieldsUsed(ast, used);
-      files.push(file);
-      const render = hb.compile(ast, { noEscape: part !== 'html', strict: false });
-      compiled.set(`${lang}/${part}`, (data) => render(data));
+      const unused = fields.filter((f) => !used.has(f));
+      if (unused.length > 0) opts.log?.warn({ templates: `${channel}/${lang}`, unused, files }, `templates ${channel}/${lang} never use ${unused.join(', ')}`);
     }
-    const unused = DATA_FIELDS.filter((f) => !used.has(f));
-    if (unused.length > 0) opts.log?.warn({ templates: `email/${lang}`, unused, files }, `templates email/${lang} never use ${unused.join(', ')}`);
   }
   const get = (key: string): Render => {
     const r = compiled.get(key);
@@ -111,11 +122,14 @@ export function loadEmailTemplates(opts: { dir?: string | undefined; log?: Logge
   return {
     render(language, data) {
       return {
-        from: oneLine(get(`${language}/from`)(data)),
-        subject: oneLine(get(`${language}/subject`)(data)),
-        html: get(`${language}/html`)(data),
-        text: get(`${language}/text`)(data),
+        from: oneLine(get(`email/${language}/from`)(data)),
+        subject: oneLine(get(`email/${language}/subject`)(data)),
+        html: get(`email/${language}/html`)(data),
+        text: get(`email/${language}/text`)(data),
       };
+    },
+    renderWebhook(language, data) {
+      return get(`webhook/${language}/text`)(data).trim();
     },
   };
 }

@@ -279,6 +279,14 @@ export const MailSchema = z.strictObject({
       timeoutSecs: z.number().int().min(1).max(300).default(30),
     })
     .prefault({}),
+  /** The JSON POST channel (an SMS gateway, a chat webhook): one message per booking change, from webhook/{lang}/text.hbs. */
+  webhook: z
+    .strictObject({
+      url: z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// address'),
+      language: z.enum(['en', 'de', 'fr', 'es']).optional(),
+      timeoutSecs: z.number().int().min(1).max(120).default(15),
+    })
+    .optional(),
   outbox: z
     .strictObject({
       maxAttempts: z.number().int().min(1).max(50).default(8),

@@ -21,6 +21,7 @@ const IdParams = z.strictObject({ id: z.coerce.number().int().positive() });
 function summary(m: Mail) {
   return {
     id: m.id,
+    channel: m.channel,
     kind: m.kind,
     status: m.status,
     room: m.roomId,

@@ -34,6 +34,7 @@ CREATE TABLE reminders_sent (
 
 CREATE TABLE mail_outbox (
   id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  channel         TEXT NOT NULL CHECK (channel IN ('email', 'webhook')),
   kind            TEXT NOT NULL CHECK (kind IN ('invite', 'update', 'cancel', 'reminder')),
   room_id         TEXT,
   event_id        TEXT,

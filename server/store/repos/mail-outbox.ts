@@ -4,9 +4,12 @@ import type { Database } from '../database.js';
 export const MAIL_STATUSES = ['queued', 'sending', 'sent', 'failed', 'interrupted', 'dead'] as const;
 export type MailStatus = (typeof MAIL_STATUSES)[number];
 export type MailKind = 'invite' | 'update' | 'cancel' | 'reminder';
+/** `email` goes over SMTP; `webhook` is a JSON POST to the configured address (kept in the config, not here: it may hold a token). */
+export type MailChannel = 'email' | 'webhook';
 
 /** One mail to one recipient, rendered in full when queued: sending never renders again. */
 export interface NewMail {
+  channel: MailChannel;
   kind: MailKind;
   roomId: string | null;
   eventId: string | null;
@@ -34,6 +37,7 @@ export interface Mail extends NewMail {
 
 interface Row {
   id: number;
+  channel: MailChannel;
   kind: MailKind;
   room_id: string | null;
   event_id: string | null;
@@ -58,6 +62,7 @@ interface Row {
 function toMail(r: Row): Mail {
   return {
     id: r.id,
+    channel: r.channel,
     kind: r.kind,
     roomId: r.room_id,
     eventId: r.event_id,
@@ -96,9 +101,9 @@ export class MailOutboxRepo {
     const now = this.clock.now();
     const r = this.db
       .prepare(
-        `INSERT INTO mail_outbox (kind, room_id, event_id, language, sender, recipient, message_id, subject, text_body, html_body, ics, ics_method,
+        `INSERT INTO mail_outbox (channel, kind, room_id, event_id, language, sender, recipient, message_id, subject, text_body, html_body, ics, ics_method,
            status, attempts, next_attempt_at, created_at, updated_at)
-         VALUES (@kind, @roomId, @eventId, @language, @sender, @recipient, @messageId, @subject, @text, @html, @ics, @icsMethod,
+         VALUES (@channel, @kind, @roomId, @eventId, @language, @sender, @recipient, @messageId, @subject, @text, @html, @ics, @icsMethod,
            'queued', 0, @now, @now, @now)`,
       )
       .run({ ...m, now });

@@ -144,6 +144,7 @@ test('a crash between the SMTP answer and the mark: the mail is not sent again a
   const path = join(dir, 'doorplate.db');
   const smtp = { host: '127.0.0.1', port: sink.port, security: 'none' as const, timeoutSecs: 5 };
   const mail: NewMail = {
+    channel: 'email',
     kind: 'invite',
     roomId: null,
     eventId: null,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { loadEmailTemplates, TemplateError, type TemplateData } from '../../../server/mail/templates.js';
+import { loadTemplates, TemplateError, type TemplateData } from '../../../server/mail/templates.js';
 
 const data: TemplateData = {
   kind: 'invite',
@@ -45,7 +45,7 @@ function overrideDir(files: Record<string, string>): string {
 
 test('the shipped templates render each language with the room zone and the language locale', () => {
   const { log, lines } = capture();
-  const t = loadEmailTemplates({ log });
+  const t = loadTemplates({ log });
   assert.deepEqual(lines, [], 'the shipped templates use every field');
   const de = t.render('de', data);
   assert.equal(de.subject, 'Einladung: Budget <2027> – 01.07.2026, 10:00 (Ada Lovelace)');
@@ -63,7 +63,7 @@ test('an override replaces only the files it has; helpers take Intl options as h
     'email/en/subject.hbs': '{{formatTime start hour="numeric" minute="2-digit" hour12=false timeZone="Asia/Tokyo" locale="en-GB"}} / {{formatRange start end locale="en-US" hour="numeric" minute="2-digit"}} {{meeting.name}} {{party.name}} {{organizer.name}} {{room.name}} {{formatTime end}} {{url}} {{language}} {{kind}} {{sender.email}}',
   });
   try {
-    const t = loadEmailTemplates({ dir });
+    const t = loadTemplates({ dir });
     const en = t.render('en', { ...data, language: 'en' });
     assert.match(en.subject, /^23:00 \/ 10:00\s–\s11:30\sAM Budget/);
     // The other files come from the package.
@@ -78,11 +78,11 @@ test('a template that does not compile is refused with file:line: message', () =
   const dir = overrideDir({ 'email/fr/html.hbs': '<p>\n{{#if party}}\n{{party.name}}\n{{/each}}\n' });
   try {
     assert.throws(
-      () => loadEmailTemplates({ dir }),
+      () => loadTemplates({ dir }),
       (e: unknown) => e instanceof TemplateError && e.message.startsWith(`${join(dir, 'email/fr/html.hbs')}:2: `) && /if doesn't match each/.test(e.message),
     );
     writeFileSync(join(dir, 'email/fr/html.hbs'), 'ok\n{{party.name\n');
-    assert.throws(() => loadEmailTemplates({ dir }), (e: unknown) => e instanceof TemplateError && new RegExp(`html\\.hbs:2: Parse error on line 2`).test(e.message));
+    assert.throws(() => loadTemplates({ dir }), (e: unknown) => e instanceof TemplateError && new RegExp(`html\\.hbs:2: Parse error on line 2`).test(e.message));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -97,7 +97,7 @@ test('a field a language never uses is reported once, at load', () => {
   });
   try {
     const { log, lines } = capture();
-    const t = loadEmailTemplates({ dir, log });
+    const t = loadTemplates({ dir, log });
     assert.equal(lines.length, 1);
     assert.deepEqual(lines[0]?.unused, ['kind', 'meeting', 'organizer', 'room', 'end', 'url', 'language']);
     assert.equal(lines[0]?.templates, 'email/es');
@@ -110,11 +110,11 @@ test('a field a language never uses is reported once, at load', () => {
 });
 
 test('an override directory that does not exist is a config error', () => {
-  assert.throws(() => loadEmailTemplates({ dir: '/nonexistent/doorplate-templates' }), /mail\.templatesDir: \/nonexistent\/doorplate-templates is not a directory/);
+  assert.throws(() => loadTemplates({ dir: '/nonexistent/doorplate-templates' }), /mail\.templatesDir: \/nonexistent\/doorplate-templates is not a directory/);
 });
 
 test('a line break in a rendered subject cannot add a header', () => {
-  const t = loadEmailTemplates({});
+  const t = loadTemplates({});
   const r = t.render('en', { ...data, language: 'en', meeting: { name: 'x\r\nBcc: evil@example.com', sequence: 0 } });
   assert.ok(!/[\r\n]/.test(r.subject));
 });
