@@ -240,6 +240,7 @@ export class DoorplateServer {
       clock: this.clock,
       store: this.store,
       rooms: this.rooms,
+      calendarKind: this.provider.kind,
       onRoomChanged: (listener) => this.provider.onRoomChanged(listener),
       notifyRoom: (room, message, expiresAt) => void this.notify.send({ name: 'reminder', message, from: 'doorplate', rooms: [room], expiresAt }),
       log: createLogger('server:mail', log),

@@ -51,7 +51,11 @@ export class InvitationPlanner {
 
   reconcileRoom(roomId: string): number {
     let n = 0;
-    for (const b of this.deps.attendees.listForRoom(roomId)) n += this.reconcile(roomId, b.eventId);
+    const now = this.deps.clock.now();
+    for (const b of this.deps.attendees.listForRoom(roomId)) {
+      if (b.mailed && (b.mailed.status === 'cancelled' || Date.parse(b.mailed.end) <= now)) continue;
+      n += this.reconcile(roomId, b.eventId);
+    }
     return n;
   }
 
@@ -62,6 +66,8 @@ export class InvitationPlanner {
     const mails = deps.transaction(() => {
       const b = deps.attendees.get(roomId, eventId);
       if (!b || b.attendees.length === 0) return [];
+      // Settled: cancelled, or over (its event may even be pruned from the calendar by now).
+      if (b.mailed && (b.mailed.status === 'cancelled' || Date.parse(b.mailed.end) <= deps.clock.now())) return [];
       const event = deps.events.get(roomId, eventId);
       const now = wanted(event) ?? (b.mailed ? { ...b.mailed, status: 'cancelled' as const } : null);
       if (!now) return [];

@@ -22,6 +22,8 @@ export interface MailPartDeps {
   clock: Clock;
   store: Store;
   rooms: RoomDirectory;
+  /** The calendar's kind: only the built-in one (`local`) is invited from here; the others invite by themselves. */
+  calendarKind: string;
   /** Calls back when a room's calendar changed (the provider's listener). */
   onRoomChanged(listener: (roomId: string) => void): unknown;
   /** A notice line on a room's panels (the notify service). */
@@ -61,6 +63,7 @@ export class MailPart {
     this.sender = { name: sender.name || 'doorplate', email: sender.email };
     const { store, clock } = deps;
     if (mail.enabled) {
+      const invites = deps.calendarKind === 'local';
       const templates = loadTemplates({ dir: mail.templatesDir, log: this.log });
       this.composer = new MailComposer({
         templates,
@@ -69,18 +72,20 @@ export class MailPart {
         publicUrl: mail.publicUrl,
         webhook: mail.webhook && { language: mail.webhook.language ?? mail.defaultLanguage },
       });
-      this.planner = new InvitationPlanner({
-        clock,
-        log: this.log,
-        rooms: deps.rooms,
-        events: store.events,
-        attendees: store.attendees,
-        outbox: store.mail,
-        transaction: (fn) => store.transaction(fn),
-        composer: this.composer,
-        dryRun: mail.dryRun,
-        queued: () => this.worker?.kick(),
-      });
+      this.planner = invites
+        ? new InvitationPlanner({
+            clock,
+            log: this.log,
+            rooms: deps.rooms,
+            events: store.events,
+            attendees: store.attendees,
+            outbox: store.mail,
+            transaction: (fn) => store.transaction(fn),
+            composer: this.composer,
+            dryRun: mail.dryRun,
+            queued: () => this.worker?.kick(),
+          })
+        : null;
       this.worker = mail.dryRun
         ? null
         : new MailWorker({
@@ -176,7 +181,7 @@ export class MailPart {
   }
 
   private remindByMail(room: RoomInfo, e: CalendarEvent): void {
-    if (!this.composer || !this.planner) return;
+    if (!this.composer) return;
     const b = this.deps.store.attendees.get(room.id, e.id);
     if (!b || b.attendees.length === 0) return;
     const mails = this.composer.compose('reminder', b, { title: e.title, start: Date.parse(e.start), end: Date.parse(e.end) }, room, b.mailed?.sequence ?? 0, this.deps.clock.now());
