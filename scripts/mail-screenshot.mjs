@@ -18,7 +18,7 @@ const html = loadTemplates({}).render('en', {
   room: { id: 'ada', name: 'Ada Lovelace (3rd floor)', timeZone: 'Europe/Berlin' },
   start: new Date('2026-03-09T09:00:00Z'),
   end: new Date('2026-03-09T10:30:00Z'),
-  url: 'https://rooms.example.org/kiosk/ada',
+  url: 'https://rooms.example.org/display/ada',
   language: 'en',
 }).html;
 const dir = mkdtempSync(join(tmpdir(), 'doorplate-mail-shot-'));

@@ -42,7 +42,7 @@ export class MailComposer {
   compose(kind: MailKind, booking: BookingAttendees, meeting: MeetingFacts, room: RoomInfo, sequence: number, now: number): NewMail[] {
     const method = kind === 'cancel' ? 'CANCEL' : 'REQUEST';
     const organizer = { name: booking.organizerName ?? booking.organizer, email: booking.organizer };
-    const url = this.deps.publicUrl ? `${this.deps.publicUrl.replace(/\/$/, '')}/kiosk/${encodeURIComponent(room.id)}` : '';
+    const url = this.deps.publicUrl ? `${this.deps.publicUrl.replace(/\/$/, '')}/display/${encodeURIComponent(room.id)}` : '';
     const ics =
       kind === 'reminder'
         ? null

@@ -112,6 +112,7 @@ export class MailPart {
       leadMins: (roomId) => deps.config.rooms.find((r) => r.id === roomId)?.remindBeforeMins ?? deps.config.site.remindBeforeMins,
       events: store.events,
       claim: (roomId, eventId, start) => store.reminders.claim(roomId, eventId, start),
+      prune: (beforeMs) => store.reminders.pruneBefore(beforeMs),
       notifyPanels: (room, message, expiresAt) => deps.notifyRoom(room.id, message, expiresAt),
       mailAttendees: (room, e) => this.remindByMail(room, e),
     });
@@ -146,8 +147,12 @@ export class MailPart {
   validate(input: AttendeesInput, where = 'body'): void {
     const max = this.deps.config.mail.maxAttendees;
     if (input.attendees.length > max) throw new DoorplateError('VALIDATION', `${where}.attendees: at most ${max} attendees`);
+    const seen = new Set<string>();
     input.attendees.forEach((a, i) => {
       if (!isEmail(a.email)) throw new DoorplateError('VALIDATION', `${where}.attendees.${i}.email: ${JSON.stringify(a.email)} is not an email address`);
+      const key = a.email.toLowerCase();
+      if (seen.has(key)) throw new DoorplateError('VALIDATION', `${where}.attendees.${i}.email: ${a.email} is listed twice`);
+      seen.add(key);
     });
   }
 

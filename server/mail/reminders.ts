@@ -5,6 +5,7 @@ import { applyPrivacy } from '../../shared/model/privacy.js';
 import type { RoomInfo } from '../rooms/room-directory.js';
 
 const MIN = 60_000;
+const DAY = 24 * 60 * MIN;
 
 export interface ReminderDeps {
   clock: Clock;
@@ -19,6 +20,8 @@ export interface ReminderDeps {
   notifyPanels(room: RoomInfo, message: string, expiresAt: string): void;
   /** Mails to the meeting's attendees, if it has any. */
   mailAttendees(room: RoomInfo, event: CalendarEvent): void;
+  /** Forgets reminders sent before this instant (kept a week: longer than any lead time). */
+  prune?: (beforeMs: number) => unknown;
   /** How often to look (a minute by default). */
   tickMs?: number;
 }
@@ -35,6 +38,7 @@ function hhmm(ms: number, room: RoomInfo): string {
 export class Reminders {
   private timer: TimerHandle | null = null;
   private sentCount = 0;
+  private prunedAt = 0;
 
   constructor(private readonly deps: ReminderDeps) {}
 
@@ -89,6 +93,11 @@ export class Reminders {
   private tick(): void {
     try {
       this.check();
+      const now = this.deps.clock.now();
+      if (now - this.prunedAt >= DAY) {
+        this.prunedAt = now;
+        this.deps.prune?.(now - 7 * DAY);
+      }
     } catch (e) {
       this.deps.log.warn({ err: (e as Error).message }, 'reminder check failed');
     }

@@ -28,7 +28,7 @@ test('invitations in four languages, an update with a higher SEQUENCE, a cancel'
   await sink.up();
   // Saturday 28 March 2026, the night Berlin moves to summer time.
   const clock = new FakeClock('2026-03-28T09:00:00Z');
-  const { base, cleanup } = await startTestServer({ clock, config: { mail: mailConfig(sink.port) } });
+  const { server, base, cleanup } = await startTestServer({ clock, config: { mail: mailConfig(sink.port) } });
   try {
     const attendees = [
       { email: 'ann@example.com', name: 'Ann', language: 'en' },
@@ -89,10 +89,15 @@ test('invitations in four languages, an update with a higher SEQUENCE, a cancel'
     // Only the German mail speaks German: the date helper used its language.
     assert.match(byTo.get('bernd@example.com')?.parsed.text ?? '', /Sonntag, 29\. März 2026/);
     assert.match(byTo.get('ann@example.com')?.parsed.text ?? '', /Sunday, March 29, 2026/);
+    assert.match(byTo.get('ann@example.com')?.parsed.text ?? '', /Open the room page: https:\/\/rooms\.example\.org\/display\/ada/);
 
     // The public surfaces never show attendees.
-    const kiosk = await fetch(`${base}/kiosk/ada`).then((r) => r.text());
-    assert.ok(!kiosk.includes('bernd@example.com'));
+    const kiosk = await fetch(`${base}/display/ada`).then((r) => r.text());
+    assert.ok(kiosk.length > 0 && !kiosk.includes('bernd@example.com'));
+    // What MQTT and the live stream carry for the room: the published agenda and state.
+    const published = JSON.stringify(server.publisher.snapshot('ada')) + JSON.stringify(server.feed.room('ada'));
+    assert.match(published, /Night shift handover/);
+    assert.ok(!published.includes('bernd@example.com') && !published.includes('Chloé'));
 
     // Extend by 30 minutes: same UID, SEQUENCE 1, to every attendee.
     const extended = await api(base, 'PATCH', `/api/v1/meetings/${encodeURIComponent(meeting.id)}`, { extendMins: 30 });
@@ -140,6 +145,9 @@ test('bad attendees are refused with the path, and nothing is booked', async () 
     const many = await api(base, 'POST', '/api/v1/meetings', { ...body, attendees: ['a@example.com', 'b@example.com', 'c@example.com'] });
     assert.equal(many.status, 400);
     assert.match(JSON.stringify(many.json), /body\.attendees: at most 2 attendees/);
+    const twice = await api(base, 'POST', '/api/v1/meetings', { ...body, attendees: ['a@example.com', { email: 'A@example.com' }] });
+    assert.equal(twice.status, 400);
+    assert.match(JSON.stringify(twice.json), /body\.attendees\.1\.email: A@example\.com is listed twice/);
     const agenda = await api(base, 'GET', '/api/v1/meetings?room=ada');
     assert.equal((agenda.json as { next: unknown[] }).next.length, 0);
   } finally {

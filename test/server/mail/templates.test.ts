@@ -16,7 +16,7 @@ const data: TemplateData = {
   room: { id: 'ada', name: 'Ada Lovelace', timeZone: 'America/New_York' },
   start: new Date('2026-07-01T14:00:00Z'),
   end: new Date('2026-07-01T15:30:00Z'),
-  url: 'https://rooms.example.org/kiosk/ada',
+  url: 'https://rooms.example.org/display/ada',
   language: 'de',
 };
 
