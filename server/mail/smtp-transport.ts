@@ -43,6 +43,8 @@ export function smtpTransport(smtp: MailConfig['smtp'], password: string | undef
     connectionTimeout: smtp.timeoutSecs * 1000,
     greetingTimeout: smtp.timeoutSecs * 1000,
     socketTimeout: smtp.timeoutSecs * 1000,
+    // The server's certificate is always checked; a private CA is added, never the check turned off.
+    tls: { rejectUnauthorized: true, ...(smtp.caFile ? { ca: readFileSync(smtp.caFile, 'utf8') } : {}) },
     disableFileAccess: true,
     disableUrlAccess: true,
   });
@@ -67,11 +69,13 @@ export function smtpTransport(smtp: MailConfig['smtp'], password: string | undef
   };
 }
 
-/** Reads a transport's error: the SMTP reply when there is one; a 5xx (but a refused login) is permanent; a transport may say itself. */
+/** Reads a transport's error: the SMTP reply when there is one; a 5xx to the envelope or the message is permanent; a transport may say itself. */
 export function classifySendError(e: unknown): SendFailure {
   const err = e as { message?: string; responseCode?: number; response?: string; code?: string; permanent?: boolean };
   const message = err.response ? `${err.code ?? 'SMTP'}: ${err.response}` : `${err.code ?? 'error'}: ${err.message ?? String(e)}`;
   if (typeof err.permanent === 'boolean') return { message, permanent: err.permanent };
-  const permanent = typeof err.responseCode === 'number' && err.responseCode >= 500 && err.responseCode < 600 && err.code !== 'EAUTH';
+  // Only a refusal of this message or its addresses is final; a refused login or TLS upgrade is the site's setting, fixed later.
+  const aboutTheMessage = err.code === 'EENVELOPE' || err.code === 'EMESSAGE';
+  const permanent = aboutTheMessage && typeof err.responseCode === 'number' && err.responseCode >= 500 && err.responseCode < 600;
   return { message, permanent };
 }

@@ -276,6 +276,8 @@ export const MailSchema = z.strictObject({
       /** The password comes from a file or an environment variable, never from this file. */
       passwordFile: z.string().min(1).optional(),
       passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').optional(),
+      /** A PEM file of the certificates to trust (a private CA); the system's when absent. */
+      caFile: z.string().min(1).optional(),
       timeoutSecs: z.number().int().min(1).max(300).default(30),
     })
     .prefault({}),
