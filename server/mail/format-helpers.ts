@@ -20,13 +20,22 @@ interface Root {
   room?: { timeZone?: string };
 }
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 function formatter(options: HelperOptions, defaults: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   const { locale, timeZone, ...rest } = options.hash as Record<string, unknown>;
   const root = (options.data as { root?: Root } | undefined)?.root ?? {};
   const loc = typeof locale === 'string' ? locale : (root.language ?? 'en');
   const tz = typeof timeZone === 'string' ? timeZone : (root.room?.timeZone ?? 'UTC');
   const intl = Object.keys(rest).length > 0 ? (rest as Intl.DateTimeFormatOptions) : defaults;
-  return new Intl.DateTimeFormat(loc, { ...intl, timeZone: tz });
+  // Building a formatter costs far more than using one; templates ask for the same few again and again.
+  const key = JSON.stringify([loc, tz, intl]);
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(loc, { ...intl, timeZone: tz });
+    if (formatters.size < 1000) formatters.set(key, f);
+  }
+  return f;
 }
 
 export const formatHelpers = {

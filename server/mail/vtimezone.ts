@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 
 /**
  * A VTIMEZONE built from the zone data of the running system (ICU through luxon), for the
@@ -24,14 +24,23 @@ export function isUtcZone(zone: string): boolean {
 }
 
 function offsetAt(zone: string, ms: number): number {
-  return DateTime.fromMillis(ms, { zone }).offset;
+  return IANAZone.create(zone).offset(ms);
+}
+
+const namers = new Map<string, Intl.DateTimeFormat>();
+
+function namer(locale: string, zone: string): Intl.DateTimeFormat {
+  const key = `${locale} ${zone}`;
+  let f = namers.get(key);
+  if (!f) namers.set(key, (f = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' })));
+  return f;
 }
 
 /** The zone's abbreviation (CEST, EDT); each English locale knows only some, so the first that is not `GMT+n` wins. */
 function shortName(zone: string, ms: number): string {
   let fallback = '';
   for (const locale of ['en-US', 'en-GB']) {
-    const part = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' }).formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName');
+    const part = namer(locale, zone).formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName');
     const name = part?.value ?? '';
     if (name && !/^(GMT|UTC)[+-]/.test(name)) return name;
     fallback ||= name;
@@ -86,6 +95,18 @@ export function localStamp(ms: number, offsetMins: number): string {
 export function vtimezoneLines(zone: string, fromMs: number, toMs: number): string[] {
   const startYear = new Date(fromMs).getUTCFullYear() - 1;
   const endYear = new Date(toMs).getUTCFullYear() + 1;
+  // The zone data does not change while the process runs; one scan per zone and years is enough.
+  const key = `${zone} ${startYear} ${endYear}`;
+  const cached = built.get(key);
+  if (cached) return [...cached];
+  const lines = buildLines(zone, startYear, endYear);
+  built.set(key, lines);
+  return [...lines];
+}
+
+const built = new Map<string, readonly string[]>();
+
+function buildLines(zone: string, startYear: number, endYear: number): string[] {
   const from = Date.UTC(startYear, 0, 1);
   const to = Date.UTC(endYear + 1, 0, 1);
   const first = offsetAt(zone, from);
