@@ -112,6 +112,7 @@ export class MailPart {
       leadMins: (roomId) => deps.config.rooms.find((r) => r.id === roomId)?.remindBeforeMins ?? deps.config.site.remindBeforeMins,
       events: store.events,
       claim: (roomId, eventId, start) => store.reminders.claim(roomId, eventId, start),
+      release: (roomId, eventId, start) => store.reminders.release(roomId, eventId, start),
       prune: (beforeMs) => store.reminders.pruneBefore(beforeMs),
       notifyPanels: (room, message, expiresAt) => deps.notifyRoom(room.id, message, expiresAt),
       mailAttendees: (room, e) => this.remindByMail(room, e),

@@ -2,6 +2,7 @@ import type { Clock, TimerHandle } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { CalendarEvent } from '../../shared/model/event.js';
 import { applyPrivacy } from '../../shared/model/privacy.js';
+import { isDoorplateError } from '../../shared/errors.js';
 import type { RoomInfo } from '../rooms/room-directory.js';
 
 const MIN = 60_000;
@@ -16,6 +17,8 @@ export interface ReminderDeps {
   events: { listForRoom(roomId: string, fromMs?: number, toMs?: number): CalendarEvent[] };
   /** Claims a reminder in the store: false when it was sent before (also before a restart). */
   claim(roomId: string, eventId: string, start: string): boolean;
+  /** Gives a claim back when the panels' notice was refused for now (the notify budget was spent). */
+  release(roomId: string, eventId: string, start: string): void;
   /** A notice line on the room's panels (the notify path). */
   notifyPanels(room: RoomInfo, message: string, expiresAt: string): void;
   /** Mails to the meeting's attendees, if it has any. */
@@ -67,19 +70,24 @@ export class Reminders {
         const start = Date.parse(e.start);
         if (!(start > now && start - lead <= now)) continue;
         if (!this.deps.claim(room.id, e.id, e.start)) continue;
-        n++;
-        this.send(room, e, start);
+        if (this.send(room, e, start)) n++;
+        else this.deps.release(room.id, e.id, e.start);
       }
     }
     this.sentCount += n;
     return n;
   }
 
-  private send(room: RoomInfo, e: CalendarEvent, start: number): void {
+  /** False when the notice was refused for now (rate limit): nothing was sent, the next look tries again. */
+  private send(room: RoomInfo, e: CalendarEvent, start: number): boolean {
     const title = applyPrivacy(e, room.privacy).title ?? 'Meeting';
     try {
       this.deps.notifyPanels(room, `${title}: ${hhmm(start, room)}`.slice(0, 280), new Date(start).toISOString());
     } catch (err) {
+      if (isDoorplateError(err) && err.code === 'RATE_LIMITED') {
+        this.deps.log.info({ room: room.id, event: e.id }, 'reminder notice deferred: the notify budget is spent');
+        return false;
+      }
       this.deps.log.warn({ room: room.id, event: e.id, err: (err as Error).message }, 'the reminder notice did not reach the panels');
     }
     try {
@@ -88,6 +96,7 @@ export class Reminders {
       this.deps.log.warn({ room: room.id, event: e.id, err: (err as Error).message }, 'the reminder mails were not queued');
     }
     this.deps.log.info({ room: room.id, event: e.id, start: e.start }, 'reminder sent');
+    return true;
   }
 
   private tick(): void {

@@ -13,6 +13,11 @@ export class RemindersRepo {
     return this.db.prepare('INSERT OR IGNORE INTO reminders_sent (room_id, event_id, start, sent_at) VALUES (?, ?, ?, ?)').run(roomId, eventId, start, this.clock.now()).changes === 1;
   }
 
+  /** Gives a claim back (the reminder could not go out now; the next look tries again). */
+  release(roomId: string, eventId: string, start: string): void {
+    this.db.prepare('DELETE FROM reminders_sent WHERE room_id = ? AND event_id = ? AND start = ?').run(roomId, eventId, start);
+  }
+
   has(roomId: string, eventId: string, start: string): boolean {
     return this.db.prepare('SELECT 1 FROM reminders_sent WHERE room_id = ? AND event_id = ? AND start = ?').get(roomId, eventId, start) !== undefined;
   }
