@@ -65,6 +65,23 @@ function fieldsUsed(node: unknown, out: Set<string>): Set<string> {
   return out;
 }
 
+/** Data of the right shape for the start-up trial render. */
+function sampleData(language: Language): TemplateData {
+  const start = Date.UTC(2026, 0, 5, 9);
+  return {
+    kind: 'invite',
+    party: { name: 'Ann', email: 'ann@example.com' },
+    meeting: { name: 'Planning', sequence: 0 },
+    organizer: { name: 'Grace', email: 'grace@example.com' },
+    sender: { name: 'Rooms', email: 'rooms@example.com' },
+    room: { id: 'room', name: 'Room', timeZone: 'UTC' },
+    start: new Date(start),
+    end: new Date(start + 3_600_000),
+    url: 'https://rooms.example.com/display/room',
+    language,
+  };
+}
+
 function lineOf(e: Error & { lineNumber?: number }): number {
   if (typeof e.lineNumber === 'number') return e.lineNumber;
   const m = /line (\d+)/.exec(e.message);
@@ -108,6 +125,15 @@ export function loadTemplates(opts: { dir?: string | undefined; log?: Logger | u
         fieldsUsed(ast, used);
         files.push(file);
         const render = hb.compile(ast, { noEscape: part !== 'html', strict: false });
+        // A helper used wrongly (a bad Intl option, a missing date) fails only when rendering: find out now, not at the first mail.
+        try {
+          render(sampleData(lang));
+        } catch (e) {
+          // Render errors carry no position, so no line is made up for them.
+          const err = e as Error & { lineNumber?: number };
+          const where = typeof err.lineNumber === 'number' ? `${file}:${err.lineNumber}` : file;
+          throw new TemplateError(`${where}: ${err.message.split('\n')[0] ?? ''}`);
+        }
         compiled.set(`${channel}/${lang}/${part}`, (data) => render(data));
       }
       const unused = fields.filter((f) => !used.has(f));

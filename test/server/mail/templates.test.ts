@@ -88,6 +88,17 @@ test('a template that does not compile is refused with file:line: message', () =
   }
 });
 
+test('a helper used wrongly is refused at load, not at the first mail', () => {
+  const dir = overrideDir({ 'email/de/text.hbs': 'Hallo\n{{formatTime start hour="sometimes"}}\n' });
+  try {
+    assert.throws(() => loadTemplates({ dir }), (e: unknown) => e instanceof TemplateError && e.message.startsWith(join(dir, 'email/de/text.hbs')) && /hour/.test(e.message));
+    writeFileSync(join(dir, 'email/de/text.hbs'), '{{formatDate meeting.name}}');
+    assert.throws(() => loadTemplates({ dir }), /formatDate: "Planning" is not a date/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a field a language never uses is reported once, at load', () => {
   const dir = overrideDir({
     'email/es/subject.hbs': 'Hola',
