@@ -10,6 +10,7 @@ import { meetingId, splitMeetingId } from '../meeting-id.js';
 import { computeRoomState } from '../../../shared/state/engine.js';
 import { eventInterval } from '../../bookings/intervals.js';
 import type { Attendee } from '../../store/repos/booking-attendees.js';
+import { parseAddress } from '../../mail/addresses.js';
 
 const Instant = z.iso.datetime({ offset: true });
 
@@ -113,9 +114,11 @@ export function meetingRoutes(app: HttpApp, ctx: HttpContext, people?: MeetingAt
       if (!people) throw new DoorplateError('VALIDATION', 'body.attendees: this server keeps no attendees');
       people.validate(invite);
     }
+    // `Name <address>` names the organizer for mail; the calendar (and so the panels) get the name only.
+    const organizer = body.organizer === undefined ? null : (parseAddress(body.organizer)?.name || body.organizer);
     const r =
       'start' in body
-        ? await ctx.bookings.bookLater(body.room, { start: body.start, end: body.end, title: body.title, organizer: body.organizer ?? null, scope: 'api', key })
+        ? await ctx.bookings.bookLater(body.room, { start: body.start, end: body.end, title: body.title, organizer, scope: 'api', key })
         : await ctx.bookings.bookNow(body.room, { durationMins: body.durationMins, title: body.title, organizer: body.organizer ?? null, via: 'api', scope: 'api', key });
     if (invite && people) people.attach(body.room, r.event.id, invite);
     return reply.status(201).header('Idempotent-Replayed', String(r.replayed)).send({ meeting: out(body.room, r.event) });

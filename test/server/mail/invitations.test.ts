@@ -49,6 +49,7 @@ test('invitations in four languages, an update with a higher SEQUENCE, a cancel'
     const meeting = (booked.json as { meeting: { id: string; attendees: unknown[]; invitedBy: { email: string } } }).meeting;
     assert.equal(meeting.attendees.length, 4);
     assert.equal(meeting.invitedBy.email, 'grace@example.com');
+    assert.equal((meeting as unknown as { organizer: string }).organizer, 'Grace', 'the calendar keeps the name, not the address');
 
     await until(() => sink.received.length === 4, 'four invitations');
     const byTo = new Map(sink.received.map((m) => [m.to[0], m]));
@@ -97,7 +98,7 @@ test('invitations in four languages, an update with a higher SEQUENCE, a cancel'
     // What MQTT and the live stream carry for the room: the published agenda and state.
     const published = JSON.stringify(server.publisher.snapshot('ada')) + JSON.stringify(server.feed.room('ada'));
     assert.match(published, /Night shift handover/);
-    assert.ok(!published.includes('bernd@example.com') && !published.includes('Chloé'));
+    assert.ok(!published.includes('bernd@example.com') && !published.includes('Chloé') && !published.includes('grace@example.com'));
 
     // Extend by 30 minutes: same UID, SEQUENCE 1, to every attendee.
     const extended = await api(base, 'PATCH', `/api/v1/meetings/${encodeURIComponent(meeting.id)}`, { extendMins: 30 });
