@@ -25,7 +25,7 @@ export interface MailPartDeps {
   /** The calendar's kind: only the built-in one (`local`) is invited from here; the others invite by themselves. */
   calendarKind: string;
   /** Calls back when a room's calendar changed (the provider's listener). */
-  onRoomChanged(listener: (roomId: string) => void): unknown;
+  onRoomChanged(listener: (roomId: string) => void): () => void;
   /** A notice line on a room's panels (the notify service). */
   notifyRoom(roomId: string, message: string, expiresAt: string): void;
   log?: Logger;
@@ -122,14 +122,7 @@ export class MailPart {
   start(): void {
     if (this.planner) {
       const planner = this.planner;
-      const off = this.deps.onRoomChanged((roomId) => {
-        try {
-          planner.reconcileRoom(roomId);
-        } catch (e) {
-          this.log.error({ room: roomId, err: (e as Error).message }, 'planning the mails of a room failed');
-        }
-      });
-      this.unsubscribe = typeof off === 'function' ? (off as () => void) : null;
+      this.unsubscribe = this.deps.onRoomChanged((roomId) => this.plan(() => planner.reconcileRoom(roomId), roomId));
       // Changes made while the server was down (or before mail was on) are caught up at once.
       for (const r of this.deps.rooms.list()) planner.reconcileRoom(r.id);
     }
@@ -164,8 +157,18 @@ export class MailPart {
     const organizer = given ?? { name: input.organizer ?? this.sender.name, email: this.sender.email };
     const uid = `${createHash('sha256').update(`${roomId}\n${eventId}`).digest('hex').slice(0, 32)}@${domainOf(this.sender.email)}`;
     const stored = this.deps.store.attendees.attach({ roomId, eventId, organizer: organizer.email, organizerName: organizer.name || null, attendees: input.attendees, uid });
-    this.planner?.reconcile(roomId, eventId);
+    const planner = this.planner;
+    // The booking stands whatever happens to its mail; a failure is logged and retried at the next change or start.
+    if (planner) this.plan(() => planner.reconcile(roomId, eventId), roomId);
     return stored.attendees;
+  }
+
+  private plan(fn: () => unknown, roomId: string): void {
+    try {
+      fn();
+    } catch (e) {
+      this.log.error({ room: roomId, err: (e as Error).message }, 'planning the mails of a room failed');
+    }
   }
 
   metricSource(): MailMetricSource {
