@@ -113,7 +113,12 @@ export class MailPart {
       events: store.events,
       claim: (roomId, eventId, start) => store.reminders.claim(roomId, eventId, start),
       release: (roomId, eventId, start) => store.reminders.release(roomId, eventId, start),
-      prune: (beforeMs) => store.reminders.pruneBefore(beforeMs),
+      prune: (now) => {
+        const before = now - mail.outbox.keepDays * 86_400_000;
+        store.reminders.pruneBefore(before);
+        store.mail.pruneSent(before);
+        store.attendees.pruneEndedBefore(before);
+      },
       notifyPanels: (room, message, expiresAt) => deps.notifyRoom(room.id, message, expiresAt),
       mailAttendees: (room, e) => this.remindByMail(room, e),
     });

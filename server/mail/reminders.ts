@@ -23,8 +23,8 @@ export interface ReminderDeps {
   notifyPanels(room: RoomInfo, message: string, expiresAt: string): void;
   /** Mails to the meeting's attendees, if it has any. */
   mailAttendees(room: RoomInfo, event: CalendarEvent): void;
-  /** Forgets reminders sent before this instant (kept a week: longer than any lead time). */
-  prune?: (beforeMs: number) => unknown;
+  /** Once a day: forgets what is old enough (reminders sent, mail sent, bookings over). */
+  prune?: (nowMs: number) => unknown;
   /** How often to look (a minute by default). */
   tickMs?: number;
 }
@@ -105,7 +105,7 @@ export class Reminders {
       const now = this.deps.clock.now();
       if (now - this.prunedAt >= DAY) {
         this.prunedAt = now;
-        this.deps.prune?.(now - 7 * DAY);
+        this.deps.prune?.(now);
       }
     } catch (e) {
       this.deps.log.warn({ err: (e as Error).message }, 'reminder check failed');

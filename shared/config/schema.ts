@@ -295,6 +295,8 @@ export const MailSchema = z.strictObject({
       baseDelaySecs: z.number().int().min(1).max(3600).default(30),
       maxDelaySecs: z.number().int().min(1).max(86400).default(3600),
       pollSecs: z.number().int().min(1).max(3600).default(15),
+      /** Sent mail, and the people of meetings over, are kept this many days, then forgotten. */
+      keepDays: z.number().int().min(1).max(3650).default(30),
     })
     .prefault({}),
 });

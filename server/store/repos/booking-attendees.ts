@@ -90,6 +90,11 @@ export class BookingAttendeesRepo {
     return (this.db.prepare('SELECT * FROM booking_attendees WHERE room_id = ? ORDER BY created_at, event_id').all(roomId) as Row[]).map(toBooking);
   }
 
+  /** Forgets the people of bookings that ended before `beforeMs`: nothing is mailed about those any more. */
+  pruneEndedBefore(beforeMs: number): number {
+    return this.db.prepare('DELETE FROM booking_attendees WHERE sent_end IS NOT NULL AND sent_end < ?').run(new Date(beforeMs).toISOString()).changes;
+  }
+
   /** Records what the mails just queued said; run in the same transaction as the queueing. */
   markMailed(roomId: string, eventId: string, m: MailedState): void {
     this.db

@@ -187,6 +187,11 @@ export class MailOutboxRepo {
     return this.db.prepare(`DELETE FROM mail_outbox WHERE id = ? AND status != 'sending'`).run(id).changes === 1;
   }
 
+  /** Forgets sent mail older than `beforeMs` (its bodies are the bulk of the table). */
+  pruneSent(beforeMs: number): number {
+    return this.db.prepare(`DELETE FROM mail_outbox WHERE status = 'sent' AND sent_at < ?`).run(beforeMs).changes;
+  }
+
   deleteByStatus(status: Exclude<MailStatus, 'sending'>): number {
     return this.db.prepare('DELETE FROM mail_outbox WHERE status = ?').run(status).changes;
   }
