@@ -17,6 +17,7 @@ const USAGE = `doorplate: meeting-room door displays
   doorplate hash-password              reads a password on stdin, prints its scrypt hash
   doorplate rooms [ROOM] | devices [list|approve ID|assign ID ROOM|revoke ID] | book ROOM [--duration M]
   doorplate resources | subscriptions [list|stop ID|stop-all|renew [--all]]   the provider's rooms and push channels
+  doorplate mail [list [--status S] | show ID | retry ID | delete ID | delete --status dead]   the mail outbox
             (admin commands: --url, --token or DOORPLATE_URL, DOORPLATE_TOKEN, DATA/admin-token)
 `;
 
@@ -52,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
     case 'book':
     case 'resources':
     case 'subscriptions':
+    case 'mail':
       return (await import('./commands/admin.js')).adminCommand(command, rest, out);
     case undefined:
     case 'help':

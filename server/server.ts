@@ -14,7 +14,7 @@ import { bookingsPart, fleetPart } from './parts/fleet-parts.js';
 import { httpPart } from './parts/http-part.js';
 import { serverMetrics } from './server-metrics.js';
 import type { DoorplateMetrics } from './metrics/doorplate-metrics.js';
-import { homeAssistantPart, metricsPart } from './parts/integration-parts.js';
+import { homeAssistantPart, mailPart, metricsPart } from './parts/integration-parts.js';
 
 export type { ServerOptions };
 
@@ -42,7 +42,7 @@ export class DoorplateServer implements Part {
     const deps: PartDeps = { opts, config: opts.config, clock: this.clock, log: this.log, events: this.events, slots: this.slots, health: () => this.health(), metrics: this.metrics };
     const parts = [
       storePart(deps), changesPart(deps), brokerPart(deps), mqttPart(deps), ...calendarParts(deps), metricsPart(deps),
-      statePart(deps), bookingsPart(deps), fleetPart(deps), homeAssistantPart(deps, this), httpPart(deps),
+      statePart(deps), bookingsPart(deps), fleetPart(deps), mailPart(deps), homeAssistantPart(deps, this), httpPart(deps),
     ];
     this.lifecycle = new Lifecycle(parts, { log: this.log, clock: this.clock });
   }
@@ -59,6 +59,7 @@ export class DoorplateServer implements Part {
   get autoRelease() { return this.slots.get('autoRelease'); }
   get devices() { return this.slots.get('devices'); }
   get notify() { return this.slots.get('notify'); }
+  get mail() { return this.slots.get('mail'); }
   get feed() { return this.slots.get('feed'); }
   get streams() { return this.slots.get('streams'); }
   get http() { return this.slots.get('http'); }

@@ -14,6 +14,7 @@ export async function adminCommand(command: string, argv: string[], out: NodeJS.
     duration: { type: 'string' },
     json: { type: 'boolean' },
     all: { type: 'boolean' },
+    status: { type: 'string' },
   });
   const base = (values.url ?? env.DOORPLATE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
   let token = values.token ?? env.DOORPLATE_TOKEN;
@@ -67,6 +68,22 @@ export async function adminCommand(command: string, argv: string[], out: NodeJS.
       else if (a === 'renew') print(await call('POST', `/api/v1/subscriptions/renew${values.all ? '?all=true' : ''}`));
       else throw new UsageError('subscriptions [list | stop ID | stop-all | renew [--all]]');
       return 0;
+    case 'mail': {
+      const id = (v: string | undefined): string => {
+        if (!v || !/^\d+$/.test(v)) throw new UsageError('mail: give the mail id (a number)');
+        return v;
+      };
+      const status = values.status ? `?status=${encodeURIComponent(values.status)}` : '';
+      if (!a || a === 'list') print(await call('GET', `/api/v1/mail${status}`));
+      else if (a === 'show') print(await call('GET', `/api/v1/mail/${id(b)}`));
+      else if (a === 'retry') print(await call('POST', `/api/v1/mail/${id(b)}/retry`));
+      else if (a === 'delete' && b) {
+        await call('DELETE', `/api/v1/mail/${id(b)}`);
+        print({ deleted: 1 });
+      } else if (a === 'delete' && values.status) print(await call('DELETE', `/api/v1/mail${status}`));
+      else throw new UsageError('mail [list [--status S] | show ID | retry ID | delete ID | delete --status dead]');
+      return 0;
+    }
     default:
       throw new UsageError(`unknown admin command ${command}`);
   }

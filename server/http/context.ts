@@ -12,6 +12,8 @@ import type { StreamHub } from '../stream/stream-hub.js';
 import type { RoomStreamDeps } from '../kiosk/room-stream.js';
 import type { SeriesFlagsView } from './routes/flags.js';
 import type { TokenCheck } from './auth.js';
+import type { MeetingAttendees } from './routes/meetings.js';
+import type { MailRouteDeps } from './routes/mail.js';
 import type { DoorplateMetrics } from '../metrics/doorplate-metrics.js';
 
 export type { HealthReport };
@@ -28,6 +30,9 @@ export interface HttpContext {
   tokens: TokenCheck;
   health: () => HealthReport;
   metrics: DoorplateMetrics;
+  /** A booking's people and the mail outbox (the mail part); without them attendees are refused. */
+  attendees?: MeetingAttendees;
+  mail?: MailRouteDeps;
   provider: CalendarProvider;
   notify: NotifyService;
   feed: ChangeFeed;

@@ -8,6 +8,7 @@ import { adminPageRoutes } from './routes/admin-page.js';
 import { kioskRoutes } from './routes/kiosk.js';
 import { roomRoutes } from './routes/rooms.js';
 import { meetingRoutes } from './routes/meetings.js';
+import { mailRoutes } from './routes/mail.js';
 import { deviceRoutes } from './routes/devices.js';
 import { flagRoutes } from './routes/flags.js';
 import { streamRoutes } from './routes/stream.js';
@@ -30,6 +31,7 @@ function adminApiPlugin(ctx: HttpContext) {
     api.addHook('onRequest', requireAdmin(ctx.tokens));
     roomRoutes(api, ctx);
     meetingRoutes(api, ctx);
+    if (ctx.mail) mailRoutes(api, ctx.mail);
     deviceRoutes(api, ctx);
     flagRoutes(api, ctx, ctx.seriesFlags);
     const published = (roomId: string) => ctx.publisher.snapshot(roomId);

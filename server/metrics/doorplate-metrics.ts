@@ -114,6 +114,14 @@ export class DoorplateMetrics {
     gauge('doorplate_stream_changes', 'Changes kept in the log the live stream resumes from.', [], (g) => g.set(src.streamChanges()));
     gauge('doorplate_notices_active', 'Notices in force now.', [], (g) => g.set(src.noticesActive()));
 
+    gauge('doorplate_mail_outbox', 'Mails in the outbox by status.', ['status'], (g) => {
+      for (const [status, n] of Object.entries(src.mail?.()?.outbox.counts() ?? {})) g.labels(status).set(n);
+    });
+    mirrored('doorplate_mail_queued_total', 'Mails queued since start.', () => src.mail?.()?.queued() ?? 0);
+    mirrored('doorplate_mail_sent_total', 'Mails the SMTP server accepted since start.', () => src.mail?.()?.attempts().sent ?? 0);
+    mirrored('doorplate_mail_failed_total', 'Failed mail send attempts since start.', () => src.mail?.()?.attempts().failed ?? 0);
+    mirrored('doorplate_mail_dead_total', 'Mails given up on since start (permanent refusal or out of attempts).', () => src.mail?.()?.attempts().dead ?? 0);
+
     mirrored('doorplate_retained_publishes_total', 'Room states and agendas published (retained).', src.retainedPublishes);
     mirrored('doorplate_meetings_released_total', 'No-shows released at the close of their check-in window.', src.meetingsReleased);
     mirrored('doorplate_notices_sent_total', 'Notify messages accepted and sent.', src.noticesSent);

@@ -1,3 +1,4 @@
+import type { MailMetricSource } from '../mail/mail-metrics.js';
 import type { RoomStatus } from '../../shared/model/room-state.js';
 
 /** The server's counts and states the metrics read at each scrape (plain functions, no parts). */
@@ -17,4 +18,6 @@ export interface MetricSources {
   streamClients: () => Record<string, number>;
   streamChanges: () => number;
   outbox: () => ReadonlyArray<{ kind: string; state: 'pending' | 'done' | 'failed' }>;
+  /** The mail outbox and its counters; null before the mail part runs. */
+  mail?: () => MailMetricSource | null;
 }

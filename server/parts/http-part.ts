@@ -35,6 +35,8 @@ export function httpPart(deps: PartDeps): Part {
         notices: store.notices,
         seriesFlags: store.seriesFlags,
         rotateAdminToken: () => (tokens.adminPlain = tokens.admin.rotate()),
+        attendees: slots.get('mail'),
+        mail: slots.get('mail').routeDeps(),
       };
       const tls = config.server.http.tls;
       const app = buildHttpApp(createLogger('server:http', log), ctx, { tls: tls && { key: readFileSync(tls.key), cert: readFileSync(tls.cert) }, extra: opts.extraRoutes });

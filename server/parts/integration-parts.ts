@@ -1,6 +1,8 @@
 import type { Part } from '../../shared/lifecycle.js';
 import { countPublishes, timeSyncs } from '../metrics/instrument.js';
 import type { DoorplateServer } from '../server.js';
+import { createLogger } from '../../shared/logger.js';
+import { MailPart } from '../mail/mail-part.js';
 import type { PartDeps } from './part-deps.js';
 
 /** Counts the server's publishes and times its syncs, once both the MQTT link and the provider exist. */
@@ -33,6 +35,43 @@ export function homeAssistantPart({ config, slots }: PartDeps, server: Doorplate
     async stop() {
       await stop?.();
       stop = null;
+    },
+  };
+}
+
+/**
+ * Invitations, reminders and the mail outbox. Built on every server (the outbox and a booking's
+ * people are kept even while sending is off); it sends only with `mail.enabled`.
+ */
+export function mailPart({ opts, config, clock, log, slots, events }: PartDeps): Part {
+  const owner = 'mail';
+  return {
+    name: 'mail',
+    async start() {
+      const provider = slots.get('provider');
+      const notify = slots.get('notify');
+      const mail = slots.set(
+        'mail',
+        new MailPart({
+          ...opts.mail,
+          config,
+          clock,
+          store: slots.get('store'),
+          rooms: slots.get('rooms'),
+          calendarKind: provider.kind,
+          onRoomChanged: (listener) => {
+            events.on(owner, 'room.changed', ({ roomId }) => listener(roomId));
+            return () => events.off(owner);
+          },
+          notifyRoom: (room, message, expiresAt) => void notify.send({ name: 'reminder', message, from: 'doorplate', rooms: [room], expiresAt }),
+          log: createLogger('server:mail', log),
+        }),
+      );
+      mail.start();
+    },
+    async stop() {
+      events.off(owner);
+      if (slots.has('mail')) await slots.get('mail').stop();
     },
   };
 }

@@ -7,6 +7,7 @@ import type { ProviderDeps } from '../providers/create-provider.js';
 import type { HttpApp } from '../http/app.js';
 import type { HttpContext } from '../http/context.js';
 import type { ServerEventBus } from '../events.js';
+import type { MailPartDeps } from '../mail/mail-part.js';
 import type { DoorplateMetrics } from '../metrics/doorplate-metrics.js';
 import type { ServerSlots, Slots } from './slots.js';
 
@@ -23,6 +24,8 @@ export interface ServerOptions {
   extraRoutes?: (app: HttpApp, ctx: HttpContext) => void;
   /** Provider credentials injected instead of the configured ones (tests, the benchmark). */
   providerDeps?: Pick<ProviderDeps, 'googleAuth'>;
+  /** Mail transport and jitter injected instead of SMTP from the config (tests). */
+  mail?: Pick<MailPartDeps, 'transport' | 'random'>;
 }
 
 /** What every server part is built from. */

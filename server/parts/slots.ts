@@ -9,6 +9,7 @@ import type { BookingService } from '../bookings/booking-service.js';
 import type { AutoRelease } from '../bookings/auto-release.js';
 import type { NotifyService } from '../notify/notify-service.js';
 import type { DeviceService } from '../devices/device-service.js';
+import type { MailPart } from '../mail/mail-part.js';
 import type { StreamHub } from '../stream/stream-hub.js';
 import type { HttpApp } from '../http/app.js';
 import type { AdminToken } from '../security/admin-token.js';
@@ -46,6 +47,7 @@ export interface ServerSlots {
   autoRelease: AutoRelease;
   notify: NotifyService;
   devices: DeviceService;
+  mail: MailPart;
   streams: StreamHub;
   http: HttpApp;
 }

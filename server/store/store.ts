@@ -11,6 +11,9 @@ import { RoomsRepo } from './repos/rooms.js';
 import { SeriesFlagsRepo } from './repos/series-flags.js';
 import { SettingsRepo } from './repos/settings.js';
 import { SyncStateRepo } from './repos/sync-state.js';
+import { BookingAttendeesRepo } from './repos/booking-attendees.js';
+import { MailOutboxRepo } from './repos/mail-outbox.js';
+import { RemindersRepo } from './repos/reminders.js';
 
 export interface StoreOptions extends OpenDatabaseOptions {
   /** A file path, or `:memory:` for tests and throwaway demos. */
@@ -34,6 +37,9 @@ export class Store {
   readonly settings: SettingsRepo;
   readonly notices: NoticesRepo;
   readonly seriesFlags: SeriesFlagsRepo;
+  readonly attendees: BookingAttendeesRepo;
+  readonly mail: MailOutboxRepo;
+  readonly reminders: RemindersRepo;
   private closed = false;
 
   /** Takes an open database; use `Store.open` to open one. */
@@ -52,6 +58,9 @@ export class Store {
     this.settings = new SettingsRepo(db, clock);
     this.notices = new NoticesRepo(db, clock);
     this.seriesFlags = new SeriesFlagsRepo(db, clock);
+    this.attendees = new BookingAttendeesRepo(db, clock);
+    this.mail = new MailOutboxRepo(db, clock);
+    this.reminders = new RemindersRepo(db, clock);
   }
 
   /** Opens (creating and migrating as needed) the database at `opts.path`. */

@@ -82,6 +82,8 @@ export const RoomConfigSchema = z.strictObject({
   checkIn: CheckInOverrideSchema.optional(),
   booking: BookingOverrideSchema.optional(),
   autoRelease: AutoReleaseOverrideSchema.optional(),
+  /** Reminders this many minutes before a meeting (to the room's panels and by mail); 0 turns them off here. */
+  remindBeforeMins: z.number().int().min(0).max(1440).optional(),
 });
 
 /**
@@ -276,6 +278,60 @@ export const EdgeSchema = z.strictObject({
   leds: z.strictObject({ red: Pin.optional(), green: Pin.optional() }).prefault({}),
 });
 
+/** Invitations, updates, cancellations and reminders by mail, through an outbox in the store. */
+export const MailSchema = z.strictObject({
+  /** Nothing is sent until this is true (mails are still not even queued). */
+  enabled: z.boolean().default(false),
+  /** Render and log (subject and recipients only) instead of sending. */
+  dryRun: z.boolean().default(false),
+  /** The default sender and organizer: `Name <address>` or a bare address. */
+  from: z
+    .string()
+    .max(320)
+    .regex(/^(?:[^<>]*<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)$/, 'must be `Name <address>` or an address')
+    .default('doorplate <doorplate@localhost.localdomain>'),
+  maxAttendees: z.number().int().min(1).max(1000).default(50),
+  /** Language of mails to attendees who name none (en, de, fr, es). */
+  defaultLanguage: z.enum(['en', 'de', 'fr', 'es']).default('en'),
+  /** A directory of templates laid out like the shipped ones; a file it lacks falls back to the shipped one. */
+  templatesDir: z.string().min(1).optional(),
+  /** Link put in the templates as `url` (the kiosk or admin page). */
+  publicUrl: z.string().url().optional(),
+  smtp: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: Port.default(587),
+      /** `starttls`: upgrade a plain connection (587); `tls`: TLS from the first byte (465); `none`: loopback tests only. */
+      security: z.enum(['starttls', 'tls', 'none']).default('starttls'),
+      user: z.string().min(1).optional(),
+      /** The password comes from a file or an environment variable, never from this file. */
+      passwordFile: z.string().min(1).optional(),
+      passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').optional(),
+      /** A PEM file of the certificates to trust (a private CA); the system's when absent. */
+      caFile: z.string().min(1).optional(),
+      timeoutSecs: z.number().int().min(1).max(300).default(30),
+    })
+    .prefault({}),
+  /** The JSON POST channel (an SMS gateway, a chat webhook): one message per booking change, from webhook/{lang}/text.hbs. */
+  webhook: z
+    .strictObject({
+      url: z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// address'),
+      language: z.enum(['en', 'de', 'fr', 'es']).optional(),
+      timeoutSecs: z.number().int().min(1).max(120).default(15),
+    })
+    .optional(),
+  outbox: z
+    .strictObject({
+      maxAttempts: z.number().int().min(1).max(50).default(8),
+      baseDelaySecs: z.number().int().min(1).max(3600).default(30),
+      maxDelaySecs: z.number().int().min(1).max(86400).default(3600),
+      pollSecs: z.number().int().min(1).max(3600).default(15),
+      /** Sent mail, and the people of meetings over, are kept this many days, then forgotten. */
+      keepDays: z.number().int().min(1).max(3650).default(30),
+    })
+    .prefault({}),
+});
+
 export const ConfigSchema = z.strictObject({
   role: z.enum(['server', 'edge', 'node']).default('server'),
   site: z
@@ -295,6 +351,8 @@ export const ConfigSchema = z.strictObject({
       booking: BookingPolicySchema.prefault({}),
       autoRelease: AutoReleaseSchema.prefault({}),
       requestTtlSecs: z.number().int().min(5).max(600).default(60),
+      /** Reminders this many minutes before each meeting, for rooms that set none; 0 turns them off. */
+      remindBeforeMins: z.number().int().min(0).max(1440).default(0),
     })
     .prefault({}),
   broker: BrokerSchema.prefault({}),
@@ -325,6 +383,7 @@ export const ConfigSchema = z.strictObject({
       });
     }),
   edge: EdgeSchema.prefault({}),
+  mail: MailSchema.prefault({}),
 });
 
 /** Read-only all the way down: the loaded config is frozen, and the type says so. */
@@ -337,6 +396,7 @@ export type DeepReadonly<T> = T extends (...args: never[]) => unknown
       : T;
 
 export type Config = DeepReadonly<z.infer<typeof ConfigSchema>>;
+export type MailConfig = DeepReadonly<z.infer<typeof MailSchema>>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
 export type RoomConfig = DeepReadonly<z.infer<typeof RoomConfigSchema>>;
 export type HomeAssistantConfig = DeepReadonly<z.infer<typeof HomeAssistantSchema>>;

@@ -8,6 +8,8 @@ import { parse } from '../validate.js';
 import { meetingId, splitMeetingId } from '../meeting-id.js';
 import { RoomTimeline } from '../../../shared/state/timeline.js';
 import { LONG_MEETING_MINS } from '../../../shared/model/long-meeting.js';
+import type { Attendee } from '../../store/repos/booking-attendees.js';
+import { parseAddress } from '../../mail/addresses.js';
 
 const Instant = z.iso.datetime({ offset: true });
 
@@ -17,7 +19,16 @@ const BookLater = z.strictObject({
   end: Instant,
   title: z.string().min(1).max(256),
   organizer: z.string().max(320).optional(),
-  attendees: z.array(z.email()).max(100).optional(),
+  /** People to invite: an address, or `{email, name?, language?}`; the count limit is `mail.maxAttendees`. */
+  attendees: z
+    .array(
+      z.union([
+        z.string().max(320),
+        z.strictObject({ email: z.string().max(320), name: z.string().min(1).max(128).optional(), language: z.string().min(2).max(16).optional() }),
+      ]),
+    )
+    .max(1000)
+    .optional(),
 });
 const BookNow = z.strictObject({
   room: z.string().min(1),
@@ -40,6 +51,13 @@ const PatchBody = z.union([
 const IdParams = z.object({ id: z.string().min(3).max(1200) });
 const RoomQuery = z.object({ room: z.string().min(1).max(64) });
 
+/** Where a booking's people are kept (the mail part); without it they are refused rather than dropped. */
+export interface MeetingAttendees {
+  validate(input: { organizer: string | null; attendees: Attendee[] }): void;
+  attach(roomId: string, eventId: string, input: { organizer: string | null; attendees: Attendee[] }): Attendee[];
+  attendeesOf(roomId: string, eventId: string): { organizer: { name: string; email: string }; attendees: Attendee[] } | null;
+}
+
 function idempotencyKey(headers: Record<string, unknown>): string | undefined {
   const k = headers['idempotency-key'];
   if (k === undefined) return undefined;
@@ -48,9 +66,18 @@ function idempotencyKey(headers: Record<string, unknown>): string | undefined {
 }
 
 export function meetingRoutes(app: HttpApp, ctx: HttpContext): void {
+  const people = ctx.attendees;
+  // The admin API shows a booking's people; the public surfaces (kiosk, MQTT, stream) never get them.
   const out = (roomId: string, e: CalendarEvent | AgendaEvent) => {
     const room = ctx.rooms.get(roomId);
-    return { ...applyPrivacy(e, room?.privacy), id: meetingId(roomId, e.id), eventId: e.id, room: roomId };
+    const invited = people?.attendeesOf(roomId, e.id);
+    return {
+      ...applyPrivacy(e, room?.privacy),
+      id: meetingId(roomId, e.id),
+      eventId: e.id,
+      room: roomId,
+      ...(invited ? { invitedBy: invited.organizer, attendees: invited.attendees } : {}),
+    };
   };
 
   // What the panels show: the publisher's state (with `stale`), never a second computation.
@@ -77,10 +104,18 @@ export function meetingRoutes(app: HttpApp, ctx: HttpContext): void {
   app.post('/meetings', async (req, reply) => {
     const body = parseBooking(req.body);
     const key = idempotencyKey(req.headers);
+    const invite = 'attendees' in body && body.attendees?.length ? { organizer: body.organizer ?? null, attendees: body.attendees.map((a) => (typeof a === 'string' ? { email: a } : a)) } : null;
+    if (invite) {
+      if (!people) throw new DoorplateError('VALIDATION', 'body.attendees: this server keeps no attendees');
+      people.validate(invite);
+    }
+    // `Name <address>` names the organizer for mail; the calendar (and so the panels) get the name only.
+    const organizer = body.organizer === undefined ? null : (parseAddress(body.organizer)?.name || body.organizer);
     const r =
       'start' in body
-        ? await ctx.bookings.bookLater(body.room, { start: body.start, end: body.end, title: body.title, organizer: body.organizer ?? null, scope: 'api', key })
+        ? await ctx.bookings.bookLater(body.room, { start: body.start, end: body.end, title: body.title, organizer, scope: 'api', key })
         : await ctx.bookings.bookNow(body.room, { durationMins: body.durationMins, title: body.title, organizer: body.organizer ?? null, via: 'api', scope: 'api', key });
+    if (invite && people) people.attach(body.room, r.event.id, invite);
     return reply.status(201).header('Idempotent-Replayed', String(r.replayed)).send({ meeting: out(body.room, r.event) });
   });
 

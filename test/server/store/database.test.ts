@@ -24,15 +24,18 @@ test('an empty database is migrated to the latest version with every table', () 
   try {
     assert.equal(schemaVersion(db), MIGRATIONS.length);
     assert.deepEqual(tables(db), [
+      'booking_attendees',
       'changes',
       'devices',
       'events',
       'flagged_series',
       'idempotency',
+      'mail_outbox',
       'notices',
       'outbox',
       'push_channels',
       'released_occurrences',
+      'reminders_sent',
       'rooms',
       'settings',
       'sync_state',

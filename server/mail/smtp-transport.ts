@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import nodemailer from 'nodemailer';
+import type { MailConfig } from '../../shared/config/schema.js';
+import type { Mail } from '../store/repos/mail-outbox.js';
+
+/** What the worker needs to hand a mail over; tests may give their own. */
+export interface MailTransport {
+  send(m: Mail): Promise<{ response: string }>;
+  close(): void;
+}
+
+/** An SMTP failure as the worker classifies it. */
+export interface SendFailure {
+  message: string;
+  /** A 5xx reply about the message or its recipient: sending it again cannot help. */
+  permanent: boolean;
+}
+
+/** The SMTP password from a file or an environment variable, read once at start; never logged. */
+export function smtpPassword(smtp: MailConfig['smtp'], env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (smtp.passwordFile) return readFileSync(smtp.passwordFile, 'utf8').replace(/\r?\n$/, '');
+  if (smtp.passwordEnv) {
+    const v = env[smtp.passwordEnv];
+    if (v === undefined) throw new Error(`mail.smtp.passwordEnv: the environment has no ${smtp.passwordEnv}`);
+    return v;
+  }
+  return undefined;
+}
+
+/**
+ * The SMTP adapter (nodemailer), the only file that imports it. The calendar goes in twice,
+ * as iMIP asks: as the `text/calendar; method=...` alternative beside the text and HTML
+ * bodies, and as an .ics attachment for clients that only look at attachments.
+ */
+export function smtpTransport(smtp: MailConfig['smtp'], password: string | undefined): MailTransport {
+  const t = nodemailer.createTransport({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.security === 'tls',
+    requireTLS: smtp.security === 'starttls',
+    ignoreTLS: smtp.security === 'none',
+    auth: smtp.user ? { user: smtp.user, pass: password ?? '' } : undefined,
+    connectionTimeout: smtp.timeoutSecs * 1000,
+    greetingTimeout: smtp.timeoutSecs * 1000,
+    socketTimeout: smtp.timeoutSecs * 1000,
+    // The server's certificate is always checked; a private CA is added, never the check turned off.
+    tls: { rejectUnauthorized: true, ...(smtp.caFile ? { ca: readFileSync(smtp.caFile, 'utf8') } : {}) },
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
+  return {
+    async send(m) {
+      const info = await t.sendMail({
+        from: m.sender,
+        to: m.recipient,
+        subject: m.subject,
+        text: m.text,
+        html: m.html,
+        messageId: m.messageId,
+        date: new Date(m.createdAt),
+        // nodemailer puts it in as the alternative and, once more, as an application/ics attachment.
+        ...(m.ics && m.icsMethod ? { icalEvent: { method: m.icsMethod, filename: m.icsMethod === 'CANCEL' ? 'cancel.ics' : 'invite.ics', content: m.ics } } : {}),
+      });
+      return { response: info.response };
+    },
+    close() {
+      t.close();
+    },
+  };
+}
+
+/** Reads a transport's error: the SMTP reply when there is one; a 5xx to the envelope or the message is permanent; a transport may say itself. */
+export function classifySendError(e: unknown): SendFailure {
+  const err = e as { message?: string; responseCode?: number; response?: string; code?: string; permanent?: boolean };
+  const message = err.response ? `${err.code ?? 'SMTP'}: ${err.response}` : `${err.code ?? 'error'}: ${err.message ?? String(e)}`;
+  if (typeof err.permanent === 'boolean') return { message, permanent: err.permanent };
+  // Only a refusal of this message or its addresses is final; a refused login or TLS upgrade is the site's setting, fixed later.
+  const aboutTheMessage = err.code === 'EENVELOPE' || err.code === 'EMESSAGE';
+  const permanent = aboutTheMessage && typeof err.responseCode === 'number' && err.responseCode >= 500 && err.responseCode < 600;
+  return { message, permanent };
+}
