@@ -17,7 +17,7 @@ export interface ExpandOptions {
 }
 
 /** Properties our own bookings carry for what iCalendar has no field for. */
-export const X_PROP = { via: 'x-doorplate-via', checkIn: 'x-doorplate-checkin', bookedAt: 'x-doorplate-booked-at' } as const;
+export const X_PROP = { via: 'x-doorplate-via', checkIn: 'x-doorplate-checkin', bookedAt: 'x-doorplate-booked-at', organizer: 'x-doorplate-organizer' } as const;
 
 const DAY = 86_400_000;
 const EIGHT_HOURS = 8 * 3_600_000;
@@ -222,7 +222,7 @@ function toEvent(comp: ICAL.Component, p: { id: string; seriesId: string | null;
   const partstat = String(attendee?.getParameter('partstat') ?? 'ACCEPTED').toUpperCase();
   const organizerProp = comp.getFirstProperty('organizer');
   const cn = organizerProp?.getParameter('cn');
-  const organizer = typeof cn === 'string' && cn ? cn : organizerProp ? String(organizerProp.getFirstValue()).replace(/^mailto:/i, '') : null;
+  const organizer = typeof cn === 'string' && cn ? cn : organizerProp ? String(organizerProp.getFirstValue()).replace(/^mailto:/i, '') : text(comp, X_PROP.organizer);
   const klass = text(comp, 'class')?.toUpperCase();
   const via = text(comp, X_PROP.via);
   const checkIn = text(comp, X_PROP.checkIn);
