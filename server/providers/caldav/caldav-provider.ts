@@ -75,7 +75,7 @@ export class CaldavProvider implements CalendarProvider {
       policy: deps.retry,
       kinds: {
         [WRITE_KIND]: {
-          send: (item) => sendCaldavWrite(item, { client: this.client, runner: this.runner, store }),
+          send: (item) => sendCaldavWrite(item, { client: this.client, runner: this.runner, store, now: () => clock.now() }),
           gaveUp: (item) => this.undo(item.roomId, item.payload as CaldavWrite),
         },
       },
@@ -170,13 +170,20 @@ export class CaldavProvider implements CalendarProvider {
   async setEnd(roomId: string, eventId: string, end: string): Promise<CalendarEvent> {
     const collection = await this.collectionOf(roomId);
     const { name, instance } = splitEventId(eventId);
-    return this.mirror.setEnd(roomId, eventId, end, WRITE_KIND, (current): CaldavWrite => ({ op: 'set-end', collection, name, eventId, instance, instanceStart: current.start, end }));
+    return this.mirror.setEnd(roomId, eventId, end, WRITE_KIND, (current): CaldavWrite => ({ op: 'set-end', collection, name, eventId, instance: instance === null ? null : { key: instance, start: current.start, end: current.end }, end }));
   }
 
   async cancel(roomId: string, eventId: string): Promise<void> {
     const collection = await this.collectionOf(roomId);
     const { name, instance } = splitEventId(eventId);
-    await this.mirror.cancel(roomId, eventId, WRITE_KIND, (current): CaldavWrite => ({ op: 'release', collection, name, eventId, instance, instanceStart: current.start, roomAddress: null }));
+    await this.mirror.cancel(roomId, eventId, WRITE_KIND, (current): CaldavWrite => ({
+      op: 'release',
+      collection,
+      name,
+      eventId,
+      instance: instance === null ? null : { key: instance, start: current.start, end: current.end },
+      roomAddress: null,
+    }));
   }
 
   async checkIn(roomId: string, eventId: string, at: string): Promise<CalendarEvent> {

@@ -2,7 +2,7 @@ import type { OutboxItem } from '../../store/repos/outbox.js';
 import type { Store } from '../../store/store.js';
 import { ProviderRequestError } from '../../sync/provider-error.js';
 import type { RequestRunner } from '../../sync/request-runner.js';
-import { released, withEnd } from '../ical/edit.js';
+import { released, withEnd, type InstanceRef } from '../ical/edit.js';
 import type { DavClient } from './dav-client.js';
 import { resourceUrl } from './resource-ids.js';
 
@@ -11,8 +11,8 @@ export const WRITE_KIND = 'caldav.write';
 /** A CalDAV write as the outbox keeps it: plain JSON, safe to send again after a restart. */
 export type CaldavWrite =
   | { op: 'create'; collection: string; name: string; eventId: string; ics: string }
-  | { op: 'set-end'; collection: string; name: string; eventId: string; instance: string | null; instanceStart: string | null; end: string }
-  | { op: 'release'; collection: string; name: string; eventId: string; instance: string | null; instanceStart: string | null; roomAddress: string | null };
+  | { op: 'set-end'; collection: string; name: string; eventId: string; instance: InstanceRef | null; end: string }
+  | { op: 'release'; collection: string; name: string; eventId: string; instance: InstanceRef | null; roomAddress: string | null };
 
 /** Tries of read-change-write before a calendar that keeps changing under us counts as a failure (retried later by the outbox). */
 const MAX_TRIES = 5;
@@ -26,7 +26,7 @@ function status(e: unknown): number | null {
  * repeat that finds the resource there is done; changes read the resource, change it and write
  * it back with If-Match on the ETag read, reading again after a 412.
  */
-export async function sendCaldavWrite(item: OutboxItem, deps: { client: DavClient; runner: RequestRunner; store: Store }): Promise<void> {
+export async function sendCaldavWrite(item: OutboxItem, deps: { client: DavClient; runner: RequestRunner; store: Store; now: () => number }): Promise<void> {
   const w = item.payload as CaldavWrite;
   const { client, runner, store } = deps;
   const roomId = item.roomId ?? '';
@@ -53,13 +53,17 @@ export async function sendCaldavWrite(item: OutboxItem, deps: { client: DavClien
       if (status(e) === 404 || status(e) === 410) return;
       throw e;
     }
-    const next = w.op === 'set-end' ? withEnd(current.text, w.instance, w.instanceStart, w.end) : released(current.text, w.instance, w.instanceStart, w.roomAddress);
+    const now = new Date(deps.now()).toISOString();
+    const next = w.op === 'set-end' ? withEnd(current.text, w.instance, w.end, now) : released(current.text, w.instance, w.roomAddress, now);
     if (next === null) return;
     try {
       if (next === 'delete') {
         await runner.run('write.delete', () => client.delete(url, current.etag));
       } else {
-        remember(await runner.run('write.put', () => client.put(url, next, { ifMatch: current.etag ?? '*' })));
+        const etag = await runner.run('write.put', () => client.put(url, next, { ifMatch: current.etag ?? '*' }));
+        // A release is kept locally as "cancelled" while the server says "declined" or drops the
+        // instance: the ETag is not taken, so the next sync reads the server's version.
+        if (w.op === 'set-end') remember(etag);
       }
       return;
     } catch (e) {

@@ -49,8 +49,15 @@ interface Target {
   comp: ICAL.Component | null;
 }
 
+/** One instance of a series as the store holds it: its key in the event id and its current times. */
+export interface InstanceRef {
+  key: string;
+  start: string;
+  end: string;
+}
+
 /** Finds the component an event id stands for; makes an override for an instance that has none yet. */
-function target(text: string, instance: string | null, instanceStart: string | null): Target {
+function target(text: string, instance: InstanceRef | null): Target {
   const cal = new ICAL.Component(ICAL.parse(text) as unknown[]);
   const zones = new ZoneResolver(cal, 'UTC');
   const events = cal.getAllSubcomponents('vevent');
@@ -59,29 +66,37 @@ function target(text: string, instance: string | null, instanceStart: string | n
   const override = events.find((e) => {
     const p = e.getFirstProperty('recurrence-id');
     const v = p?.getFirstValue();
-    return v instanceof ICAL.Time && keyMatches(v, tzid(p), instance, zones);
+    return v instanceof ICAL.Time && keyMatches(v, tzid(p), instance.key, zones);
   });
   if (override) return { cal, master, comp: override };
-  if (!master || !instanceStart) return { cal, master, comp: null };
+  if (!master) return { cal, master, comp: null };
   const copy = new ICAL.Component(JSON.parse(JSON.stringify(master.toJSON())) as unknown[]);
-  for (const name of ['rrule', 'rdate', 'exdate', 'recurrence-id']) copy.removeAllProperties(name);
-  const ridValue = /^\d{8}$/.test(instance) ? ICAL.Time.fromDateString(`${instance.slice(0, 4)}-${instance.slice(4, 6)}-${instance.slice(6)}`) : utc(instanceStart);
-  copy.addPropertyWithValue('recurrence-id', ridValue);
-  if (!/^\d{8}$/.test(instance)) {
-    copy.updatePropertyWithValue('dtstart', utc(instanceStart));
+  for (const name of ['rrule', 'rdate', 'exdate', 'recurrence-id', 'dtstart', 'dtend', 'duration']) copy.removeAllProperties(name);
+  if (/^\d{8}$/.test(instance.key)) {
+    const date = (d: string): ICAL.Time => ICAL.Time.fromDateString(d);
+    copy.addPropertyWithValue('recurrence-id', date(instance.start));
+    copy.addPropertyWithValue('dtstart', date(instance.start));
+    copy.addPropertyWithValue('dtend', date(instance.end));
+  } else {
+    // The instant of the original occurrence, in UTC: readers match it by instant, whatever the series' zone.
+    const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(instance.key);
+    if (!m) return { cal, master, comp: null };
+    copy.addPropertyWithValue('recurrence-id', utc(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`));
+    copy.addPropertyWithValue('dtstart', utc(instance.start));
+    copy.addPropertyWithValue('dtend', utc(instance.end));
   }
   cal.addSubcomponent(copy);
   return { cal, master, comp: copy };
 }
 
 /** Moves the end of an event or of one instance; null when the calendar object no longer holds it. */
-export function withEnd(text: string, instance: string | null, instanceStart: string | null, end: string): string | null {
-  const t = target(text, instance, instanceStart);
+export function withEnd(text: string, instance: InstanceRef | null, end: string, nowIso: string): string | null {
+  const t = target(text, instance);
   if (!t.comp) return null;
   t.comp.removeAllProperties('duration');
   t.comp.removeAllProperties('dtend');
   t.comp.addPropertyWithValue('dtend', utc(end));
-  bumpSequence(t.comp);
+  bumpSequence(t.comp, nowIso);
   return t.cal.toString();
 }
 
@@ -90,24 +105,25 @@ export function withEnd(text: string, instance: string | null, instanceStart: st
  * otherwise an instance is excluded from its series. Returns `delete` when the whole object
  * should go, null when there is nothing left to free.
  */
-export function released(text: string, instance: string | null, instanceStart: string | null, roomAddress: string | null): string | 'delete' | null {
-  const t = target(text, instance, instanceStart);
+export function released(text: string, instance: InstanceRef | null, roomAddress: string | null, nowIso: string): string | 'delete' | null {
+  const t = target(text, instance);
   if (!t.comp) return null;
   const attendee = roomAttendee(t.comp, roomAddress);
   if (attendee) {
     if (String(attendee.getParameter('partstat') ?? '').toUpperCase() === 'DECLINED') return null;
     attendee.setParameter('partstat', 'DECLINED');
-    bumpSequence(t.comp);
+    bumpSequence(t.comp, nowIso);
     return t.cal.toString();
   }
   if (instance === null) return 'delete';
   t.comp.updatePropertyWithValue('status', 'CANCELLED');
-  bumpSequence(t.comp);
+  bumpSequence(t.comp, nowIso);
   return t.cal.toString();
 }
 
-function bumpSequence(comp: ICAL.Component): void {
+function bumpSequence(comp: ICAL.Component, nowIso: string): void {
   const seq = Number(comp.getFirstPropertyValue('sequence') ?? 0);
   comp.updatePropertyWithValue('sequence', Number.isFinite(seq) ? seq + 1 : 1);
-  comp.updatePropertyWithValue('dtstamp', ICAL.Time.now());
+  comp.removeAllProperties('dtstamp');
+  comp.addPropertyWithValue('dtstamp', utc(nowIso));
 }
