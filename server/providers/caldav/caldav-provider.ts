@@ -202,7 +202,7 @@ export class CaldavProvider implements CalendarProvider {
     const names = new Set<string>();
     for (const item of this.deps.store.outbox.list({ kind: WRITE_KIND, state: 'pending' })) {
       const w = item.payload as CaldavWrite;
-      if (item.roomId === roomId && w.op === 'create') names.add(w.name);
+      if (item.roomId === roomId) names.add(w.name);
     }
     return names;
   }

@@ -32,7 +32,7 @@ export interface CaldavSyncDeps {
   log: Logger;
   windowDays: number;
   defaultTimeZone: string;
-  /** Resources of bookings written here but not yet sent: a full read keeps them. */
+  /** Resources with a write not yet through (booking, change, release): syncs keep their local version. */
   pendingNames: (roomId: string) => ReadonlySet<string>;
 }
 
@@ -107,8 +107,10 @@ export class CaldavSync {
       }
     }
     return store.transaction(() => {
+      // A resource with a write still in the outbox keeps its local version until the write is through.
       for (const name of this.deps.pendingNames(roomId)) {
-        for (const e of store.events.listForRoom(roomId)) if (isOfResource(e.id, name) && !events.has(e.id)) events.set(e.id, e);
+        for (const id of [...events.keys()]) if (isOfResource(id, name)) events.delete(id);
+        for (const e of store.events.listForRoom(roomId)) if (isOfResource(e.id, name)) events.set(e.id, e);
       }
       const result = store.events.replaceAll(roomId, keepCheckIns(store, roomId, [...events.values()]), metas);
       store.syncState.set(roomId, CALDAV, JSON.stringify(mark), { full: true });
@@ -198,9 +200,10 @@ export class CaldavSync {
       for (const name of deleted) if (!pending.has(name)) changed = this.replaceResource(roomId, name, [], null) || changed;
       for (const name of names) {
         const got = fetched.get(name);
-        if (got === undefined) continue;
+        // A write still in the outbox: its local version stands until the write is through.
+        if (got === undefined || pending.has(name)) continue;
         if (got === null) {
-          if (!pending.has(name)) changed = this.replaceResource(roomId, name, [], null) || changed;
+          changed = this.replaceResource(roomId, name, [], null) || changed;
           continue;
         }
         changed = this.replaceResource(roomId, name, this.expand(roomId, name, got.text, window), got.etag) || changed;
