@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../../../shared/clock.js';
-import { CaldavProvider } from '../../../../server/providers/caldav/caldav-provider.js';
+import type { CaldavProvider } from '../../../../server/providers/caldav/caldav-provider.js';
 import { WRITE_KIND } from '../../../../server/providers/caldav/caldav-writes.js';
 import { httpFetch, type HttpFetch } from '../../../../server/providers/ical/http.js';
 import { bookingEventId } from '../../../../server/providers/local/booking-id.js';
