@@ -7,6 +7,7 @@ import type { Store } from '../../store/store.js';
 import type { BackoffPolicy } from '../../sync/backoff.js';
 import { LocalMirror } from '../../sync/local-mirror.js';
 import { OutboxWorker } from '../../sync/outbox-worker.js';
+import { ProviderRequestError } from '../../sync/provider-error.js';
 import { RequestBudget } from '../../sync/request-budget.js';
 import { RequestRunner } from '../../sync/request-runner.js';
 import { SyncScheduler } from '../../sync/sync-scheduler.js';
@@ -126,8 +127,16 @@ export class CaldavProvider implements CalendarProvider {
   }
 
   async sync(roomId: string): Promise<{ changed: boolean }> {
-    const collection = await this.collectionOf(roomId);
-    const { changed, path } = await this.syncer.sync(roomId, collection);
+    let result: { changed: boolean; path: SyncPath };
+    try {
+      result = await this.syncer.sync(roomId, await this.collectionOf(roomId));
+    } catch (e) {
+      // A definite refusal (wrong password, calendar gone) leaves the room as outdated as an
+      // outage does: the display marks it stale instead of showing the old agenda as current.
+      if (e instanceof ProviderRequestError) throw new DoorplateError('PROVIDER_UNAVAILABLE', `room ${roomId}: ${e.message}`, { status: e.status, reason: e.reason });
+      throw e;
+    }
+    const { changed, path } = result;
     this.paths.set(roomId, path);
     if (changed) this.mirror.emit(roomId);
     return { changed };
