@@ -100,7 +100,8 @@ export class IcsProvider implements CalendarProvider {
   async sync(roomId: string): Promise<{ changed: boolean }> {
     const room = this.deps.store.rooms.get(roomId);
     if (!room) throw new DoorplateError('ROOM_NOT_FOUND', `no room ${JSON.stringify(roomId)}`);
-    const url = room.calendar;
+    // webcal:// is how calendar apps are told "subscribe to this"; it is plain HTTPS underneath.
+    const url = room.calendar?.replace(/^webcal:\/\//i, 'https://');
     if (!url) throw new DoorplateError('BAD_REQUEST', `rooms[${roomId}].calendar: set it to the published calendar (ICS) URL`);
     const where = `rooms[${roomId}].calendar (${safeOrigin(url)})`;
     const now = this.deps.clock.now();
