@@ -141,7 +141,8 @@ export class IcsProvider implements CalendarProvider {
     const zone = room?.timeZone ?? this.deps.defaultTimeZone;
     const cal = parseICalendar(copy.text, `rooms[${roomId}].calendar`);
     const events = expandCalendar(cal, { roomZone: zone, fromMs: window.fromMs, toMs: window.toMs });
-    const unique = new Map(events.map((e) => [e.id, e]));
+    // Nothing on a read-only calendar can be checked in or released: no meeting asks for it.
+    const unique = new Map(events.map((e) => [e.id, { ...e, checkInRequired: false }]));
     const result = this.deps.store.events.replaceAll(roomId, keepCheckIns(this.deps.store, roomId, [...unique.values()]));
     this.copies.set(roomId, copy);
     if (result.changed) {

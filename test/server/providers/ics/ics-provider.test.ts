@@ -75,6 +75,7 @@ test('an unchanged feed costs one conditional GET answered 304; a changed one is
   await provider.requestSync('oslo');
   assert.equal(store.events.listForRoom('oslo').length, 7);
   assert.deepEqual(changed, ['oslo']);
+  assert.ok(store.events.listForRoom('oslo').every((e) => !e.checkInRequired), 'nothing on a read-only feed asks for check-in');
   await provider.requestSync('oslo');
   assert.equal(host.requests.length, 2);
   assert.equal(host.requests[1]?.ifNoneMatch, '"v1"');
