@@ -61,7 +61,7 @@ for (const kind of ['radicale', 'xandikos'] as const satisfies readonly DavServe
     assert.deepEqual(store.outbox.list({ state: 'pending' }), []);
   });
 
-  test(`${kind}: releasing meetings the room did not book: the room attendee declines; an instance without one is cancelled alone`, async (t) => {
+  test(`${kind}: meetings the room did not book: the room attendee declines; an instance is cancelled or extended alone`, async (t) => {
     const server = await startDavServer(kind);
     t.after(() => server.stop());
     const collection = await server.makeCalendar('room1');
@@ -86,6 +86,16 @@ for (const kind of ['radicale', 'xandikos'] as const satisfies readonly DavServe
       '2026-03-23T08:00:00.000Z 2026-03-23T08:30:00.000Z Daily',
       '2026-03-23T13:00:00.000Z 2026-03-23T14:00:00.000Z Invited [declined]',
       '2026-03-25T08:00:00.000Z 2026-03-25T08:30:00.000Z Daily',
+    ]);
+    await provider.requestSync('room1');
+    assert.deepEqual(agendaTable(store.events.listForRoom('room1')), agendaTable(await freshRead(clock, rooms, 'room1')));
+
+    // Extending one instance of the series writes an override for it alone.
+    await provider.setEnd('room1', 'daily.ics/20260325T080000Z', '2026-03-25T09:00:00.000Z');
+    assert.deepEqual(agendaTable(await freshRead(clock, rooms, 'room1')), [
+      '2026-03-23T08:00:00.000Z 2026-03-23T08:30:00.000Z Daily',
+      '2026-03-23T13:00:00.000Z 2026-03-23T14:00:00.000Z Invited [declined]',
+      '2026-03-25T08:00:00.000Z 2026-03-25T09:00:00.000Z Daily',
     ]);
     await provider.requestSync('room1');
     assert.deepEqual(agendaTable(store.events.listForRoom('room1')), agendaTable(await freshRead(clock, rooms, 'room1')));
