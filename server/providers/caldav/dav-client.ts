@@ -19,6 +19,7 @@ export interface DavResource {
  */
 export class DavClient {
   private readonly authorization: string | null;
+  private readonly timeoutMs: number;
 
   constructor(
     config: Pick<CaldavProviderConfig, 'auth' | 'timeoutSecs'>,
@@ -34,8 +35,6 @@ export class DavClient {
           : null;
     this.timeoutMs = config.timeoutSecs * 1000;
   }
-
-  private readonly timeoutMs: number;
 
   async request(method: string, url: string, opts: { headers?: Record<string, string>; body?: string; ok?: readonly number[] } = {}): Promise<HttpAnswer> {
     const headers: Record<string, string> = { ...opts.headers };

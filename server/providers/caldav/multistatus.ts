@@ -66,7 +66,7 @@ export function parseMultistatus(xml: string): Multistatus {
   return { responses, syncToken: typeof token === 'string' ? token.trim() : null };
 }
 
-/** The element names for a DAV request body, with the namespaces the requests below declare. */
+/** The namespace prefixes the request bodies below use: d (DAV), c (CalDAV), cs (CalendarServer). */
 export const NS = 'xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav" xmlns:cs="http://calendarserver.org/ns/"';
 
 function escapeXml(s: string): string {
