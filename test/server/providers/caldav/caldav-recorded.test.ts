@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { pino } from 'pino';
 import { join } from 'node:path';
 import { FakeClock } from '../../../../shared/clock.js';
 import { isDoorplateError } from '../../../../shared/errors.js';
@@ -12,14 +13,19 @@ import { davFixture, ScriptedDav } from './scripted-dav.js';
 const obj = (uid: string, title: string, hour: number): string =>
   vcalendar(vevent(uid, [`DTSTART:20260323T${String(hour).padStart(2, '0')}0000Z`, `DTEND:20260323T${String(hour).padStart(2, '0')}3000Z`, `SUMMARY:${title}`]));
 
-async function setup(t: { after: (fn: () => Promise<void> | void) => void }, config: Record<string, unknown> = {}) {
+/** Every log line the provider writes, at debug level. */
+function capturingLogger(lines: string[]) {
+  return pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+}
+
+async function setup(t: { after: (fn: () => Promise<void> | void) => void }, config: Record<string, unknown> = {}, lines?: string[]) {
   const dav = new ScriptedDav();
   const collection = await dav.start();
   t.after(() => dav.stop());
   const clock = new FakeClock('2026-03-23T06:00:00Z');
   const store = newStore(clock, [{ id: 'room1', calendar: collection }]);
   t.after(() => store.close());
-  return { dav, clock, store, provider: newProvider(store, clock, { config }) };
+  return { dav, clock, store, provider: newProvider(store, clock, { config, log: lines ? capturingLogger(lines) : undefined }) };
 }
 
 test('a truncated sync-collection (507 with a next token) continues until the end; one multiget fetches what changed', async (t) => {
@@ -77,7 +83,8 @@ test('basic auth with the password from a file: sent on every request, never in 
   const dir = mkdtempSync(join(tmpdir(), 'doorplate-secret-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'password'), 's3cret-pass\n');
-  const { dav, provider } = await setup(t, { auth: { type: 'basic', username: 'rooms', password: { file: join(dir, 'password') } } });
+  const lines: string[] = [];
+  const { dav, provider } = await setup(t, { auth: { type: 'basic', username: 'rooms', password: { file: join(dir, 'password') } } }, lines);
   dav.resources.set('a.ics', { etag: '"a1"', text: obj('a', 'Alpha', 8) });
   await provider.sync('room1');
   assert.ok(dav.requests.every((r) => r.authorization === `Basic ${Buffer.from('rooms:s3cret-pass').toString('base64')}`));
@@ -89,6 +96,9 @@ test('basic auth with the password from a file: sent on every request, never in 
   await provider.requestSync('room1');
   assert.deepEqual(stale, [true]);
   assert.equal(provider.isStale('room1'), true);
+  assert.ok(lines.length > 0, 'the provider logged');
+  const basic = Buffer.from('rooms:s3cret-pass').toString('base64');
+  assert.ok(lines.every((l) => !l.includes('s3cret') && !l.includes(basic)), 'no log line holds the password');
 });
 
 test('a secret that cannot be read is refused at construction, naming where it was looked for', async (t) => {

@@ -1,6 +1,6 @@
 import type { FakeClock } from '../../../../shared/clock.js';
 import { ProviderSchema, type CaldavProviderConfig } from '../../../../shared/config/schema.js';
-import { silentLogger } from '../../../../shared/logger.js';
+import { silentLogger, type Logger } from '../../../../shared/logger.js';
 import type { CalendarEvent } from '../../../../shared/model/event.js';
 import { Store } from '../../../../server/store/store.js';
 import { CaldavProvider } from '../../../../server/providers/caldav/caldav-provider.js';
@@ -18,12 +18,12 @@ export function newStore(clock: FakeClock, rooms: Array<{ id: string; calendar: 
   return store;
 }
 
-export function newProvider(store: Store, clock: FakeClock, opts: { fetch?: HttpFetch; config?: Record<string, unknown> } = {}): CaldavProvider {
+export function newProvider(store: Store, clock: FakeClock, opts: { fetch?: HttpFetch; config?: Record<string, unknown>; log?: Logger } = {}): CaldavProvider {
   return new CaldavProvider({
     store,
     clock,
     config: caldavConfig(opts.config),
-    log: silentLogger(),
+    log: opts.log ?? silentLogger(),
     defaultTimeZone: 'UTC',
     random: () => 0.5,
     fetch: opts.fetch,
