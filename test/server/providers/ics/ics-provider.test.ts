@@ -14,20 +14,30 @@ import { icalFixture } from '../ical/fixtures.js';
 class FeedHost {
   body = '';
   contentType = 'text/calendar; charset=utf-8';
-  etag = '"v1"';
+  /** null: the host sends no ETag (Last-Modified only). */
+  etag: string | null = '"v1"';
+  lastModified = 'Mon, 23 Mar 2026 08:00:00 GMT';
+  /** Answers this status (no body) while set, as a host in trouble does. */
+  failWith: number | null = null;
   /** Sends the body without Content-Length (chunked), as a streaming server does. */
   chunked = false;
-  readonly requests: Array<{ url: string; ifNoneMatch: string | null }> = [];
+  readonly requests: Array<{ url: string; ifNoneMatch: string | null; ifModifiedSince: string | null }> = [];
   private server: Server | null = null;
 
   async start(): Promise<string> {
     this.server = createServer((req: IncomingMessage, res) => {
-      this.requests.push({ url: req.url ?? '', ifNoneMatch: (req.headers['if-none-match'] as string | undefined) ?? null });
-      if (req.headers['if-none-match'] === this.etag) {
-        res.writeHead(304, { etag: this.etag }).end();
+      this.requests.push({ url: req.url ?? '', ifNoneMatch: (req.headers['if-none-match'] as string | undefined) ?? null, ifModifiedSince: req.headers['if-modified-since'] ?? null });
+      if (this.failWith !== null) {
+        res.writeHead(this.failWith).end();
         return;
       }
-      const headers: Record<string, string> = { 'content-type': this.contentType, etag: this.etag };
+      const unchanged = this.etag !== null ? req.headers['if-none-match'] === this.etag : req.headers['if-modified-since'] === this.lastModified;
+      if (unchanged) {
+        res.writeHead(304, this.etag !== null ? { etag: this.etag } : {}).end();
+        return;
+      }
+      const headers: Record<string, string> = { 'content-type': this.contentType, 'last-modified': this.lastModified };
+      if (this.etag !== null) headers.etag = this.etag;
       if (!this.chunked) headers['content-length'] = String(Buffer.byteLength(this.body));
       res.writeHead(200, headers);
       res.end(this.body);
@@ -54,7 +64,7 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }, extra: Rec
   const clock = new FakeClock('2026-03-25T08:00:00Z');
   const store = Store.open({ path: ':memory:', clock });
   store.rooms.upsertFromConfig([{ id: 'oslo', name: 'Oslo', calendar: `${root}/owa/calendar/secret-token/calendar.ics`, timeZone: 'Europe/Oslo' }]);
-  const provider = new IcsProvider({ store, clock, config: icsConfig(extra), log: silentLogger(), defaultTimeZone: 'UTC', random: () => 0.5 });
+  const provider = new IcsProvider({ store, clock, config: icsConfig(extra), log: silentLogger(), defaultTimeZone: 'UTC', random: () => 0.5, retry: { baseMs: 1, maxMs: 1, maxAttempts: 2 } });
   const stale: Array<[string, boolean]> = [];
   provider.onStaleChanged((room, s) => stale.push([room, s]));
   const changed: string[] = [];
@@ -157,4 +167,39 @@ test('bookings, extends and releases on a feed answer READ_ONLY', async (t) => {
   );
   await assert.rejects(provider.setEnd('oslo', 'x', '2026-03-25T10:00:00Z'), readOnly);
   await assert.rejects(provider.cancel('oslo', 'x'), readOnly);
+});
+
+test('a host without ETags: If-Modified-Since brings a 304', async (t) => {
+  const { host, store, provider } = await setup(t);
+  host.etag = null;
+  host.body = icalFixture('outlook-windows-zones.ics');
+  await provider.requestSync('oslo');
+  await provider.requestSync('oslo');
+  assert.equal(host.requests[1]?.ifModifiedSince, 'Mon, 23 Mar 2026 08:00:00 GMT');
+  assert.equal(host.requests[1]?.ifNoneMatch, null);
+  assert.equal(store.events.listForRoom('oslo').length, 7);
+});
+
+test('a host answering 503 is retried; after that the room is stale with its agenda kept, and fresh again when the host is back', async (t) => {
+  const { host, clock, store, provider, stale } = await setup(t);
+  host.body = icalFixture('outlook-windows-zones.ics');
+  await provider.requestSync('oslo');
+  const before = store.events.listForRoom('oslo');
+  host.failWith = 503;
+  const n = host.requests.length;
+  const sync = provider.requestSync('oslo');
+  // The retry waits on the clock.
+  for (let i = 0; i < 50 && host.requests.length < n + 2; i++) {
+    await clock.advanceAsync(10);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await sync;
+  assert.equal(host.requests.length - n, 2, 'one try and one retry');
+  assert.deepEqual(stale, [['oslo', true]]);
+  assert.deepEqual(store.events.listForRoom('oslo'), before);
+  host.failWith = null;
+  // The breaker lets a probe through after its cool-down.
+  clock.set(clock.now() + 10 * 60_000);
+  await provider.requestSync('oslo');
+  assert.deepEqual(stale, [['oslo', true], ['oslo', false]]);
 });
