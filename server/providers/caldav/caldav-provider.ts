@@ -18,7 +18,7 @@ import type { BookingRequest, CalendarProvider, ProviderResource } from '../prov
 import { CALDAV, CaldavSync, type SyncPath } from './caldav-sync.js';
 import { sendCaldavWrite, WRITE_KIND, type CaldavWrite } from './caldav-writes.js';
 import { DavClient } from './dav-client.js';
-import { discoverCalendars } from './discovery.js';
+import { discoverCalendars, type DiscoveredCalendar } from './discovery.js';
 import { isOfResource, splitEventId } from './resource-ids.js';
 
 export interface CaldavProviderDeps {
@@ -51,6 +51,7 @@ export class CaldavProvider implements CalendarProvider {
   private readonly collections = new Map<string, string>();
   private readonly paths = new Map<string, SyncPath>();
   private started: Promise<void> | null = null;
+  private discovery: Promise<DiscoveredCalendar[]> | null = null;
 
   constructor(private readonly deps: CaldavProviderDeps) {
     const { config, clock, log, store } = deps;
@@ -153,11 +154,24 @@ export class CaldavProvider implements CalendarProvider {
     if (known) return known;
     const server = this.deps.config.server;
     if (!server) throw new DoorplateError('BAD_REQUEST', `rooms[${roomId}].calendar: ${JSON.stringify(cal)} is not a URL; set provider.server to find calendars by name`);
-    const found = (await discoverCalendars(server, { client: this.client, runner: this.runner })).find((c) => c.name === cal || c.url.replace(/\/+$/, '').endsWith(`/${encodeURIComponent(cal)}`));
-    if (!found) throw new DoorplateError('BAD_REQUEST', `rooms[${roomId}].calendar: no calendar named ${JSON.stringify(cal)} under provider.server`);
+    const found = (await this.discovered(server)).find((c) => c.name === cal || c.url.replace(/\/+$/, '').endsWith(`/${encodeURIComponent(cal)}`));
+    if (!found) {
+      // It may be made later: the next sync looks again.
+      this.discovery = null;
+      throw new DoorplateError('BAD_REQUEST', `rooms[${roomId}].calendar: no calendar named ${JSON.stringify(cal)} under provider.server`);
+    }
     const url = found.url.endsWith('/') ? found.url : `${found.url}/`;
     this.collections.set(roomId, url);
     return url;
+  }
+
+  /** One discovery for all rooms named by calendar; a failed one is tried again at the next sync. */
+  private discovered(server: string): Promise<DiscoveredCalendar[]> {
+    this.discovery ??= discoverCalendars(server, { client: this.client, runner: this.runner }).catch((e: unknown) => {
+      this.discovery = null;
+      throw e;
+    });
+    return this.discovery;
   }
 
   /** The calendars the configured account can see (provider.server), as resources an admin can assign to rooms. */
