@@ -153,6 +153,8 @@ const CalendarServerShape = {
 export const CaldavProviderSchema = z.strictObject({
   kind: z.literal('caldav'),
   ...CalendarServerShape,
+  /** A free-busy-query of the next day per room at this interval, on servers that answer one; off when absent (every poll already checks the sync token). */
+  safetyNetSecs: z.number().int().min(60).max(86400).optional(),
   /** The server (or principal) address that calendar names are discovered from (.well-known/caldav, principal, calendar home). */
   server: z.string().url().optional(),
   auth: z

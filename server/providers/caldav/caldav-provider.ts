@@ -19,6 +19,7 @@ import { CALDAV, CaldavSync, type SyncPath } from './caldav-sync.js';
 import { sendCaldavWrite, WRITE_KIND, type CaldavWrite } from './caldav-writes.js';
 import { DavClient } from './dav-client.js';
 import { discoverCalendars, type DiscoveredCalendar } from './discovery.js';
+import { busyOfEvents, freeBusyQueryBody, parseFreeBusy, sameBusy } from './free-busy.js';
 import { isOfResource, splitEventId } from './resource-ids.js';
 
 export interface CaldavProviderDeps {
@@ -52,6 +53,8 @@ export class CaldavProvider implements CalendarProvider {
   private readonly paths = new Map<string, SyncPath>();
   private started: Promise<void> | null = null;
   private discovery: Promise<DiscoveredCalendar[]> | null = null;
+  private safetyTimer: ReturnType<Clock['setTimeout']> | null = null;
+  private running = false;
 
   constructor(private readonly deps: CaldavProviderDeps) {
     const { config, clock, log, store } = deps;
@@ -97,12 +100,16 @@ export class CaldavProvider implements CalendarProvider {
   }
 
   async start(): Promise<void> {
+    this.running = true;
     this.worker.start();
     // In the background: a slow or absent server must not hold up the server.
-    this.started = this.scheduler.start();
+    this.started = this.scheduler.start().then(() => this.armSafetyNet());
   }
 
   async stop(): Promise<void> {
+    this.running = false;
+    this.deps.clock.clearTimeout(this.safetyTimer);
+    this.safetyTimer = null;
     await this.scheduler.stop();
     await this.started?.catch(() => undefined);
     await this.worker.stop();
@@ -180,6 +187,45 @@ export class CaldavProvider implements CalendarProvider {
     if (!server) throw new DoorplateError('NOT_FOUND', 'set provider.server to list the calendars of the account');
     const list = await discoverCalendars(server, { client: this.client, runner: this.runner });
     return list.map((c) => ({ id: c.url, name: c.name, email: null, capacity: null }));
+  }
+
+  /**
+   * The net under a server whose sync token missed a change: per room, one free-busy-query of
+   * the next day, compared with the stored events; a room that differs is read in full. Rooms
+   * on servers without free-busy are left to the sync-token check. Returns the rooms re-read.
+   */
+  async safetyNet(): Promise<string[]> {
+    const now = this.deps.clock.now();
+    const to = now + 86_400_000;
+    const differing: string[] = [];
+    for (const roomId of this.rooms()) {
+      try {
+        const collection = await this.collectionOf(roomId);
+        const text = await this.runner.run('freebusy', () => this.client.freeBusy(collection, freeBusyQueryBody(now, to)));
+        const theirs = text === null ? null : parseFreeBusy(text, now, to);
+        if (theirs === null) continue;
+        const zone = this.deps.store.rooms.get(roomId)?.timeZone ?? this.deps.defaultTimeZone;
+        const events = this.deps.store.events.listForRoom(roomId, now, to);
+        // Servers differ on whether a meeting the room declined shows as busy: either reading agrees.
+        const agrees = [false, true].some((declined) => sameBusy(theirs, busyOfEvents(events, zone, now, to, { declined })));
+        if (agrees || this.pendingNames(roomId).size > 0) continue;
+        this.deps.log.warn({ room: roomId }, 'free-busy differs from the stored events; reading the calendar in full');
+        this.deps.store.syncState.clear(roomId, CALDAV);
+        differing.push(roomId);
+      } catch (e) {
+        this.deps.log.warn({ room: roomId, err: (e as Error).message }, 'free-busy check failed');
+      }
+    }
+    await Promise.all(differing.map((r) => this.scheduler.request(r)));
+    return differing;
+  }
+
+  private armSafetyNet(): void {
+    const secs = this.deps.config.safetyNetSecs;
+    if (secs === undefined || !this.running) return;
+    this.safetyTimer = this.deps.clock.setTimeout(() => {
+      void this.safetyNet().finally(() => this.armSafetyNet());
+    }, secs * 1000);
   }
 
   async book(req: BookingRequest): Promise<CalendarEvent> {

@@ -57,6 +57,13 @@ export class DavClient {
     return parseMultistatus(a.text);
   }
 
+  /** A free-busy-query REPORT; null when the answer is not iCalendar (Radicale answers a multistatus: no free-busy). */
+  async freeBusy(url: string, body: string): Promise<string | null> {
+    const a = await this.request('REPORT', url, { headers: { depth: '1' }, body, ok: [200, 207] });
+    // Judged by the body: Xandikos labels its answer application/octet-stream.
+    return a.status === 200 && /^\s*BEGIN:VCALENDAR/i.test(a.text) ? a.text : null;
+  }
+
   async get(url: string): Promise<DavResource> {
     const a = await this.request('GET', url, { headers: { accept: 'text/calendar' }, ok: [200] });
     return { text: a.text, etag: a.headers.get('etag') };
