@@ -6,6 +6,8 @@ import type { Store } from '../store/store.js';
 import { WebhookServer } from '../webhooks/webhook-server.js';
 import { createGoogleApi, serviceAccountAuth } from './google/google-api.js';
 import { GoogleProvider } from './google/google-provider.js';
+import { CaldavProvider } from './caldav/caldav-provider.js';
+import { IcsProvider } from './ics/ics-provider.js';
 import { LocalProvider } from './local/local-provider.js';
 import { createGraphApi } from './microsoft/graph-api.js';
 import { clientCredentialsToken } from './microsoft/graph-auth.js';
@@ -74,6 +76,14 @@ export function createProvider(config: Config, deps: ProviderDeps): ProviderPart
           })
         : null;
       return { provider, webhook, onStale: (l) => provider.onStaleChanged(l) };
+    }
+    case 'ics': {
+      const provider = new IcsProvider({ store: deps.store, clock: deps.clock, config: p, log: createLogger('server:sync:ics', deps.log), defaultTimeZone: deps.defaultTimeZone });
+      return { provider, webhook: null, onStale: (l) => provider.onStaleChanged(l) };
+    }
+    case 'caldav': {
+      const provider = new CaldavProvider({ store: deps.store, clock: deps.clock, config: p, log: createLogger('server:sync:caldav', deps.log), defaultTimeZone: deps.defaultTimeZone });
+      return { provider, webhook: null, onStale: (l) => provider.onStaleChanged(l) };
     }
   }
 }

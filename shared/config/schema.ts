@@ -146,6 +146,46 @@ export const MicrosoftProviderSchema = z.strictObject({
   certificate: z.strictObject({ keyFile: z.string().min(1), thumbprint: z.string().regex(/^[0-9A-Fa-f]{40}$/, 'must be a SHA-1 thumbprint (40 hex digits)') }).optional(),
 });
 
+/** A secret given inline, in a file (first line), or in an environment variable; never logged or returned. */
+const SecretSource = z
+  .strictObject({ value: z.string().min(1).optional(), file: z.string().min(1).optional(), env: z.string().min(1).optional() })
+  .refine((s) => [s.value, s.file, s.env].filter((v) => v !== undefined).length === 1, 'needs exactly one of value, file, env');
+
+/** Settings the calendar-server providers (caldav, ics) share: polling, request budget, sync window. */
+const CalendarServerShape = {
+  pollSecs: RemoteProviderShape.pollSecs,
+  budget: RemoteProviderShape.budget,
+  /** Days ahead that recurrences are expanded and events kept. */
+  windowDays: z.number().int().min(1).max(366).default(31),
+  /** Seconds one request may take. */
+  timeoutSecs: z.number().int().min(1).max(300).default(30),
+};
+
+/** CalDAV servers (Nextcloud, Radicale, Fastmail, iCloud, SOGo, Baïkal): rooms[].calendar is a collection URL or a calendar name under `server`. */
+export const CaldavProviderSchema = z.strictObject({
+  kind: z.literal('caldav'),
+  ...CalendarServerShape,
+  /** A free-busy-query of the next day per room at this interval, on servers that answer one; off when absent (every poll already checks the sync token). */
+  safetyNetSecs: z.number().int().min(60).max(86400).optional(),
+  /** The server (or principal) address that calendar names are discovered from (.well-known/caldav, principal, calendar home). */
+  server: z.string().url().optional(),
+  auth: z
+    .discriminatedUnion('type', [
+      z.strictObject({ type: z.literal('none') }),
+      z.strictObject({ type: z.literal('basic'), username: z.string().min(1), password: SecretSource }),
+      z.strictObject({ type: z.literal('bearer'), token: SecretSource }),
+    ])
+    .default({ type: 'none' }),
+});
+
+/** Published calendar links (read-only): rooms[].calendar is the feed URL. */
+export const IcsProviderSchema = z.strictObject({
+  kind: z.literal('ics'),
+  ...CalendarServerShape,
+  /** A larger answer is refused and the room's last agenda kept. */
+  maxBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(5 * 1024 * 1024),
+});
+
 export const ProviderSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('local') }),
   GoogleProviderSchema.refine((g) => g.credentialsFile !== undefined || g.credentials !== undefined, {
@@ -156,10 +196,14 @@ export const ProviderSchema = z.discriminatedUnion('kind', [
     message: 'needs clientSecret or certificate',
     path: ['clientSecret'],
   }),
+  CaldavProviderSchema,
+  IcsProviderSchema,
 ]);
 
 export type GoogleProviderConfig = z.infer<typeof GoogleProviderSchema>;
 export type MicrosoftProviderConfig = z.infer<typeof MicrosoftProviderSchema>;
+export type CaldavProviderConfig = z.infer<typeof CaldavProviderSchema>;
+export type IcsProviderConfig = z.infer<typeof IcsProviderSchema>;
 export type WebhookConfig = z.infer<typeof WebhookSchema>;
 
 export const InspectorSchema = z.strictObject({
