@@ -39,11 +39,13 @@ export interface CrashWeekResult {
 
 /**
  * What "crashed" means to a provider instance: every call it makes to Google from then on never
- * answers, so it can change nothing more, as if the process had died. `afterWrite` lets the next
- * write through to Google and dies before its answer reaches the outbox.
+ * answers, so it can change nothing more, as if the process had died. `beforeWrite` dies at the
+ * next write, before it leaves (reads before it, such as the slot check, go through);
+ * `afterWrite` lets the next write through to Google and dies before its answer reaches the outbox.
  */
 class Fuse {
   dead = false;
+  beforeWrite = false;
   afterWrite = false;
   private readonly never = <T>(): Promise<T> => new Promise<T>(() => undefined);
 
@@ -52,6 +54,10 @@ class Fuse {
       <A extends unknown[], R>(fn: (...a: A) => Promise<R>, write: boolean) =>
       async (...a: A): Promise<R> => {
         if (this.dead) return this.never();
+        if (write && this.beforeWrite) {
+          this.dead = true;
+          return this.never();
+        }
         const r = await fn(...a);
         if (this.dead) return this.never();
         if (write && this.afterWrite) {
@@ -128,11 +134,12 @@ export async function runCrashWeek(opts: Partial<CrashWeekOptions> = {}): Promis
    */
   let provider = await boot();
   const write = async (start: (p: GoogleProvider) => Promise<unknown>): Promise<void> => {
-    fuse.dead = true;
-    const writesAtGoogle = (): number => fake.log.filter((l) => l.method !== 'GET').length;
+    const decidedBy = fuse;
+    decidedBy.beforeWrite = true;
+    const writesAtGoogle = (): number => fake.log.filter((l) => l.method !== 'GET' && !l.path.endsWith('/freeBusy')).length;
     const before = writesAtGoogle();
     void start(provider).catch(() => undefined);
-    await pause();
+    await until(() => decidedBy.dead, 'the write to be decided');
     crash('decided');
     if (writesAtGoogle() !== before) throw new Error('crash week: a dead instance reached Google');
     provider = await boot();

@@ -144,7 +144,7 @@ export async function runProviderBench(opts: Partial<ProviderBenchOptions> = {})
   });
   const store = Store.open({ path: ':memory:', clock });
   store.rooms.upsertFromConfig(config.rooms);
-  const parts = createProvider(config, { store, clock, log: silentLogger(), defaultTimeZone: 'UTC', googleAuth: injectedAuth(fake.token) });
+  const parts = await createProvider(config, { store, clock, log: silentLogger(), defaultTimeZone: 'UTC', googleAuth: injectedAuth(fake.token) });
   const provider = parts.provider as GoogleProvider;
   const stale = new Set<string>();
   parts.onStale((roomId, isStale) => {

@@ -155,7 +155,7 @@ export class DoorplateServer {
     await this.bus.start();
     this.stops.push(() => this.bus.stop());
 
-    const providerParts = createProvider(config, { ...this.opts.providerDeps, store: this.store, clock: this.clock, log, defaultTimeZone: config.site.timeZone ?? systemTimeZone() });
+    const providerParts = await createProvider(config, { ...this.opts.providerDeps, store: this.store, clock: this.clock, log, defaultTimeZone: config.site.timeZone ?? systemTimeZone() });
     this.provider = providerParts.provider;
     const local = this.provider instanceof LocalProvider ? this.provider : null;
     // Seed only empty rooms, so a restarted demo keeps what people booked or cancelled.

@@ -24,7 +24,7 @@ export interface GraphSyncDeps {
   /** Days after today the window reaches. */
   windowDays?: number;
   /** Ids written locally but not yet sent (pending outbox creates): a fresh delta keeps them. */
-  pendingIds: (roomId: string) => ReadonlySet<string>;
+  pendingIds?: (roomId: string) => ReadonlySet<string>;
 }
 
 /** Whether Graph says the delta link is no longer any good: start again. */
@@ -42,7 +42,7 @@ export function isStaleDelta(e: unknown): boolean {
 export class GraphSync {
   constructor(private readonly deps: GraphSyncDeps) {}
 
-  async sync(roomId: string, mailbox: string): Promise<{ changed: boolean; full: boolean }> {
+  async sync(roomId: string, mailbox: string, pending?: ReadonlySet<string>): Promise<{ changed: boolean; full: boolean }> {
     const state = this.deps.store.syncState.get(roomId, MICROSOFT);
     const windowStart = this.windowStart();
     if (state?.token && (state.fullSyncAt ?? 0) >= windowStart) {
@@ -54,7 +54,7 @@ export class GraphSync {
         this.deps.store.syncState.clear(roomId, MICROSOFT);
       }
     }
-    return { changed: await this.fresh(roomId, mailbox), full: true };
+    return { changed: await this.fresh(roomId, mailbox, pending ?? this.deps.pendingIds?.(roomId) ?? new Set()), full: true };
   }
 
   /** Midnight UTC at the start of yesterday. */
@@ -78,7 +78,7 @@ export class GraphSync {
     }
   }
 
-  private async fresh(roomId: string, mailbox: string): Promise<boolean> {
+  private async fresh(roomId: string, mailbox: string, pending: ReadonlySet<string>): Promise<boolean> {
     const from = this.windowStart();
     const to = from + ((this.deps.windowDays ?? 14) + 1) * DAY;
     const { items, deltaLink } = await this.pages(mailbox, () => this.deps.api.deltaStart(mailbox, new Date(from).toISOString(), new Date(to).toISOString()), 'sync.full');
@@ -90,7 +90,7 @@ export class GraphSync {
         const e = this.map(roomId, mailbox, g);
         if (e) kept.set(e.id, e);
       }
-      for (const id of this.deps.pendingIds(roomId)) {
+      for (const id of pending) {
         const local = store.events.get(roomId, id);
         if (local && !kept.has(id)) kept.set(id, local);
       }

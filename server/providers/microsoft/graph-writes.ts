@@ -1,4 +1,3 @@
-import type { OutboxItem } from '../../store/repos/outbox.js';
 import { ProviderRequestError } from '../../sync/provider-error.js';
 import type { RequestRunner } from '../../sync/request-runner.js';
 import type { BookingIds } from './booking-ids.js';
@@ -23,12 +22,11 @@ function gone(e: unknown): boolean {
  * transactionId, so Graph answers a repeat with the event the first try made.
  */
 export async function sendGraphWrite(
-  item: OutboxItem,
+  w: GraphWrite,
+  roomId: string,
   deps: { api: GraphApi; runner: RequestRunner; ids: BookingIds; limit: <T>(mailbox: string, fn: () => Promise<T>) => Promise<T> },
 ): Promise<void> {
-  const w = item.payload as GraphWrite;
   const { api, runner, ids, limit } = deps;
-  const roomId = item.roomId ?? '';
   const graphId = (localId: string): string => ids.graphId(roomId, localId) ?? localId;
   switch (w.op) {
     case 'create': {
