@@ -92,10 +92,18 @@ export class GoogleChannels {
     if (!force && existing.some((c) => c.expiresAt > now + this.renewBefore)) return null;
     const id = `dp${randomBytes(16).toString('hex')}`;
     const token = randomBytes(32).toString('base64url');
-    const ch = await this.deps.runner.run('channels.watch', () =>
-      this.deps.api.watch(calendarId, { id, token, address: this.deps.address, ttlSecs: this.deps.ttlSecs ?? 604_800 }),
-    );
-    this.deps.store.pushChannels.add({ id, roomId, provider: GOOGLE, resourceId: ch.resourceId, tokenHash: sha256Hex(token), expiresAt: ch.expiration });
+    const ttlSecs = this.deps.ttlSecs ?? 604_800;
+    // Recorded before the call: Google may send the channel's first message before watch answers,
+    // and a message for a channel we do not know is answered by stopping that channel.
+    this.deps.store.pushChannels.add({ id, roomId, provider: GOOGLE, resourceId: null, tokenHash: sha256Hex(token), expiresAt: now + ttlSecs * 1000 });
+    let ch;
+    try {
+      ch = await this.deps.runner.run('channels.watch', () => this.deps.api.watch(calendarId, { id, token, address: this.deps.address, ttlSecs }));
+    } catch (e) {
+      this.deps.store.pushChannels.remove(id);
+      throw e;
+    }
+    this.deps.store.pushChannels.setOpened(id, ch.resourceId, ch.expiration);
     this.deps.log.info({ room: roomId, channel: id, expiresAt: new Date(ch.expiration).toISOString() }, 'push channel opened');
     for (const old of existing) await this.stopChannel(old);
     return { id, roomId, provider: GOOGLE, expiresAt: ch.expiration };
