@@ -1,5 +1,6 @@
+import { createPublicKey, verify as verifySignature } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -90,10 +91,33 @@ export class FakeGoogle {
     private readonly tlsCa?: string,
   ) {}
 
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res));
+  /** Service accounts whose signed JWT grants the token endpoint (`POST /token`) accepts: client_email -> public key PEM. */
+  readonly serviceAccounts = new Map<string, string>();
+  /** Token grants answered, with the subject each asked to act as. */
+  readonly grants: Array<{ iss: string; sub: string | null }> = [];
+
+  /** Listens on loopback; over HTTPS with `tls` (a private endpoint behind its own CA). */
+  async start(tls?: { key: string; cert: string }): Promise<string> {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => void this.handle(req, res);
+    this.server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler) : createServer(handler);
     await new Promise<void>((r) => this.server?.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+    return `${tls ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+  }
+
+  /**
+   * The OAuth token endpoint of a service account's key (`token_uri`): a JWT-bearer grant whose
+   * assertion is signed (RS256) by a known account's key answers with the access token.
+   */
+  private grant(raw: string, send: Send, error: Fail): void {
+    const form = new URLSearchParams(raw);
+    if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') return error(400, 'unsupported_grant_type', 'Invalid grant_type');
+    const [h, b, sig] = (form.get('assertion') ?? '').split('.');
+    if (!h || !b || !sig) return error(400, 'invalid_grant', 'Invalid JWT');
+    const claims = JSON.parse(Buffer.from(b, 'base64url').toString('utf8')) as { iss?: string; sub?: string; exp?: number };
+    const pem = this.serviceAccounts.get(claims.iss ?? '');
+    if (!pem || !verifySignature('RSA-SHA256', Buffer.from(`${h}.${b}`), createPublicKey(pem), Buffer.from(sig, 'base64url'))) return error(400, 'invalid_grant', 'Invalid JWT Signature.');
+    this.grants.push({ iss: claims.iss ?? '', sub: claims.sub ?? null });
+    send(200, { access_token: this.token, expires_in: 3600, token_type: 'Bearer' });
   }
 
   async stop(): Promise<void> {
@@ -179,6 +203,7 @@ export class FakeGoogle {
     };
     const error = (status: number, reason: string, message: string, headers: Record<string, string> = {}): void =>
       send(status, { error: { code: status, message, errors: [{ domain: status === 403 ? 'usageLimits' : 'global', reason, message }] } }, headers);
+    if (url.pathname === '/token' && req.method === 'POST') return this.grant(raw, send, error);
     if (req.headers.authorization !== `Bearer ${this.token}`) return error(401, 'authError', 'Invalid Credentials');
     if (this.outage && this.now() >= this.outage.from && this.now() < this.outage.to) return error(503, 'backendError', 'The service is currently unavailable.');
     const injected = this.failures.findIndex((f) => !f.path || url.pathname.includes(f.path));
