@@ -48,6 +48,8 @@ export interface RemoteAdapter<W extends { op: string }> {
    * providers without it leave it out and have no safety net.
    */
   busy?(calendars: readonly string[], from: string, to: string): Promise<Map<string, Busy>>;
+  /** How many calendars one `busy` call takes (50 when left out). */
+  readonly busyChunk?: number;
   /** The meetings at the provider that overlap `[start, end)`, checked before a booking is confirmed. */
   conflicts?(room: RemoteRoom, start: string, end: string): Promise<SlotConflict[]>;
   /** Push subscriptions; absent when the provider only polls. */

@@ -250,7 +250,7 @@ export class RemoteCalendar<W extends { op: string }> implements CalendarProvide
   }
 
   /**
-   * The net under lost notifications: free/busy for up to 50 rooms a request, compared with the
+   * The net under lost notifications: free/busy for many rooms a request, compared with the
    * stored agenda for the next day; only rooms that differ are synced. Returns them.
    */
   async safetyNet(): Promise<string[]> {
@@ -260,8 +260,9 @@ export class RemoteCalendar<W extends { op: string }> implements CalendarProvide
     const now = this.deps.clock.now();
     const to = now + 24 * HOUR;
     const differing: string[] = [];
-    for (let i = 0; i < rooms.length; i += BUSY_CHUNK) {
-      const chunk = rooms.slice(i, i + BUSY_CHUNK);
+    const size = this.adapter.busyChunk ?? BUSY_CHUNK;
+    for (let i = 0; i < rooms.length; i += size) {
+      const chunk = rooms.slice(i, i + size);
       const answer = await busy(
         chunk.map((r) => r.calendar),
         new Date(now).toISOString(),

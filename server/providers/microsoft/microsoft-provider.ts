@@ -4,7 +4,9 @@ import type { Logger } from '../../../shared/logger.js';
 import type { Store } from '../../store/store.js';
 import { RemoteCalendar } from '../../sync/remote-calendar.js';
 import type { WebhookAnswer, WebhookRequest } from '../../webhooks/webhook-server.js';
-import type { ProviderResource } from '../provider.js';
+import { DoorplateError } from '../../../shared/errors.js';
+import type { TimerHandle } from '../../../shared/clock.js';
+import type { ChannelRenewal, ProviderChannel, ProviderResource } from '../provider.js';
 import { BookingIds } from './booking-ids.js';
 import { GraphAdapter } from './graph-adapter.js';
 import { GraphSubscriptions, notificationsOf } from './graph-subscriptions.js';
@@ -25,6 +27,7 @@ export interface MicrosoftProviderDeps {
 
 /** Graph's limit of concurrent requests per mailbox. */
 const PER_MAILBOX = 4;
+const DAY = 86_400_000;
 
 /**
  * Microsoft 365 room mailboxes on the remote core: each room mailbox's calendar view is copied
@@ -37,6 +40,7 @@ export class MicrosoftProvider extends RemoteCalendar<GraphWrite> {
   readonly subscriptions: GraphSubscriptions | null;
   readonly ids: BookingIds;
   private readonly m: MicrosoftProviderDeps;
+  private dayTimer: TimerHandle | null = null;
 
   constructor(m: MicrosoftProviderDeps) {
     const limit = new MailboxLimit(PER_MAILBOX);
@@ -55,6 +59,7 @@ export class MicrosoftProvider extends RemoteCalendar<GraphWrite> {
             notificationUrl: `${base}/webhooks/microsoft`,
             lifecycleUrl: `${base}/webhooks/microsoft/lifecycle`,
             rooms: () => rooms().map((r) => ({ id: r.id, mailbox: r.calendar })),
+            random: m.random,
           })
         : null;
       const syncer = new GraphSync({ api, runner, store, clock, log, ids, limit: run });
@@ -66,9 +71,52 @@ export class MicrosoftProvider extends RemoteCalendar<GraphWrite> {
     this.subscriptions = (this.adapter as GraphAdapter).subscriptions;
   }
 
+  override async start(): Promise<void> {
+    await super.start();
+    this.armDay();
+  }
+
   override async stop(): Promise<void> {
+    this.m.clock.clearTimeout(this.dayTimer);
+    this.dayTimer = null;
     await super.stop();
     this.m.api.close();
+  }
+
+  /**
+   * The delta window starts at yesterday's midnight (UTC) and reaches 15 days on; it moves with
+   * the clock: just after each midnight every room syncs, so its window slides (a fresh delta)
+   * even when nothing in it changed, and a meeting booked far ahead comes into view on time.
+   */
+  private armDay(): void {
+    const now = this.m.clock.now();
+    const next = now - (now % DAY) + DAY + 60_000;
+    this.dayTimer = this.m.clock.setTimeout(() => {
+      for (const r of this.rooms()) void this.requestSync(r.id);
+      this.armDay();
+    }, next - now);
+  }
+
+  listChannels(): ProviderChannel[] {
+    return (this.subscriptions?.list() ?? []).map((c) => ({ id: c.id, roomId: c.roomId, provider: c.provider, expiresAt: c.expiresAt }));
+  }
+
+  /** Deletes one subscription at Graph and forgets it; false when we hold no such subscription. */
+  async stopChannel(id: string): Promise<boolean> {
+    const subs = this.subscriptions;
+    const c = this.m.store.pushChannels.get(id);
+    if (!subs || !c || c.provider !== MICROSOFT) return false;
+    await subs.remove(id);
+    return true;
+  }
+
+  async stopAllChannels(): Promise<number> {
+    return (await this.subscriptions?.removeAll()) ?? 0;
+  }
+
+  async renewChannels(opts: { all: boolean }): Promise<ChannelRenewal> {
+    if (!this.subscriptions) throw new DoorplateError('NOT_FOUND', 'Graph subscriptions are off: set provider.webhook to use them');
+    return this.subscriptions.renewDue(opts.all);
   }
 
   async listResources(): Promise<ProviderResource[]> {
