@@ -5,7 +5,7 @@ import type { PushChannel } from '../../store/repos/push-channels.js';
 import type { Store } from '../../store/store.js';
 import { backoffDelay, type BackoffPolicy } from '../../sync/backoff.js';
 import { ProviderRequestError } from '../../sync/provider-error.js';
-import type { ChannelRenewal, ProviderChannel } from '../provider.js';
+import type { ChannelRenewal } from '../provider.js';
 import type { RequestRunner } from '../../sync/request-runner.js';
 import type { GraphApi } from './graph-types.js';
 import { MICROSOFT } from './graph-sync.js';
