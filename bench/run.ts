@@ -13,7 +13,9 @@ const BENCHES: Record<string, () => Promise<string>> = {
   fanout: async () => `MQTT fan-out: one room state change -> 1,000 subscribed device clients (loopback)\n${formatFanout(await runFanoutBench(1000, 20))}`,
   'server-rss': async () => `Server memory (RSS) by number of rooms, each with a day of meetings\n${formatServerRss(await runServerRssBench([10, 1000]))}`,
   panels: async () => formatPanelBench(await runPanelBench()),
-  providers: async () => `Google Workspace: a simulated week of calendar edits, push, one outage, lost notifications\n${formatProviderBench(await runProviderBench())}\n${formatCrashWeek(await runCrashWeek())}`,
+  providers: async () =>
+    `Google Workspace: a simulated week of calendar edits, push, one outage, lost notifications\n${formatProviderBench(await runProviderBench())}\n${formatCrashWeek(await runCrashWeek())}\n\n` +
+    `Microsoft 365: the same week on Graph\n${formatProviderBench(await runProviderBench({ tenant: 'microsoft' }))}`,
 };
 
 const only = process.argv.slice(2);

@@ -84,6 +84,8 @@ export class FakeGraph {
   readonly earlyAnswers: number[] = [];
   /** The next this many subscription creates fail validation (the webhook is not reachable yet). */
   refuseValidations = 0;
+  /** Every request in [from, to) (fake time) answers 503, as during an outage. */
+  outage: { from: number; to: number } | null = null;
 
   constructor(
     private readonly now: () => number,
@@ -196,6 +198,7 @@ export class FakeGraph {
     };
     const error = (status: number, code: string, message: string, headers: Record<string, string> = {}): void => send(status, { error: { code, message } }, headers);
     if (req.headers.authorization !== `Bearer ${this.token}`) return error(401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
+    if (this.outage && this.now() >= this.outage.from && this.now() < this.outage.to) return error(503, 'ServiceUnavailable', 'The service is temporarily unavailable.');
     const injected = this.failures.findIndex((f) => !f.path || url.pathname.includes(f.path));
     if (injected >= 0) {
       const [f] = this.failures.splice(injected, 1) as [Injected];
