@@ -15,7 +15,7 @@ const BENCHES: Record<string, () => Promise<string>> = {
   panels: async () => formatPanelBench(await runPanelBench()),
   providers: async () =>
     `Google Workspace: a simulated week of calendar edits, push, one outage, lost notifications\n${formatProviderBench(await runProviderBench())}\n${formatCrashWeek(await runCrashWeek())}\n\n` +
-    `Microsoft 365: the same week on Graph\n${formatProviderBench(await runProviderBench({ tenant: 'microsoft' }))}`,
+    `Microsoft 365: the same week on Graph\n${formatProviderBench(await runProviderBench({ tenant: 'microsoft' }))}\n${formatCrashWeek(await runCrashWeek({ tenant: 'microsoft' }))}`,
 };
 
 const only = process.argv.slice(2);
