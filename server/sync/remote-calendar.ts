@@ -16,8 +16,8 @@ import { RequestRunner } from './request-runner.js';
 import { SyncScheduler } from './sync-scheduler.js';
 
 const HOUR = 3_600_000;
-/** With push notifications the poll is only a net under lost ones: every few hours. */
-export const PUSH_POLL_SECS = 4 * 3600;
+/** With push notifications the poll is only a net under lost ones (those freeBusy cannot see: titles, privacy): every six hours. */
+export const PUSH_POLL_SECS = 6 * 3600;
 /** Without them the poll carries every change. */
 export const POLL_SECS = 300;
 /** Calendars per free/busy request (Google's freeBusy limit; getSchedule takes as many). */

@@ -105,7 +105,7 @@ const RemoteProviderShape = {
   /**
    * Incremental sync interval. Without a webhook it carries every change (default 300); with
    * one it is the slow net under lost notifications that also sees changed titles and privacy
-   * (default 14400, four hours).
+   * (default 21600, six hours).
    */
   pollSecs: z.number().int().min(10).max(86400).optional(),
   /** Safety-net check interval (Google: one freeBusy query per 50 rooms). */

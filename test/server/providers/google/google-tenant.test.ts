@@ -187,7 +187,7 @@ test('a "sync" message that overtakes the watch answer is accepted, the channel 
     const t0 = h.clock.now();
     await until(() => h.store.events.get('ada', 'pushed1')?.title === 'Renamed', h.clock, 'the slow poll', 600_000, 60);
     assert.ok(h.clock.now() - t0 > HOUR, 'not a fast poll');
-    assert.ok(h.clock.now() - t0 <= 4 * HOUR + 600_000);
+    assert.ok(h.clock.now() - t0 <= 6 * HOUR + 600_000);
   } finally {
     await p.stop();
     await hooks.stop();
