@@ -289,14 +289,17 @@ export async function runCrashWeek(opts: Partial<CrashWeekOptions> = {}): Promis
     const ours = new Set(bookings.map((b) => b.id));
     const lost: string[] = [];
     const disagree: string[] = [];
+    // A fresh sync keeps only what ends after the start of yesterday (Graph's delta window moves each day).
+    const keptFrom = clock.now() - (clock.now() % DAY) - DAY;
     for (const b of bookings) {
       const cal = rooms.find((r) => r.id === b.roomId)?.calendar ?? '';
       const g = fake.state(cal, b.id);
       const local = store.events.get(b.roomId, b.id);
+      const kept = b.end === 'cancelled' || b.end > keptFrom;
       // A sync drops cancelled meetings from the store; the provider keeps them marked cancelled (or drops them).
-      const localState = local && local.status !== 'cancelled' ? Date.parse(local.end) : 'cancelled';
+      const localState = local && local.status !== 'cancelled' ? Date.parse(local.end) : kept ? 'cancelled' : b.end;
       const googleState = g ?? 'cancelled';
-      if (g === undefined || (b.end !== 'cancelled' && !local)) lost.push(b.id);
+      if (g === undefined || (b.end !== 'cancelled' && !local && kept)) lost.push(b.id);
       else if (googleState !== b.end || localState !== b.end) disagree.push(b.id);
     }
     // Anything of ours at Google or in the store beyond the bookings made is a double.
