@@ -38,7 +38,7 @@ export class GoogleProvider extends RemoteCalendar<GoogleWrite> {
     super({ ...g, name: GOOGLE }, ({ runner, rooms }) => {
       const { api, store, clock, log, config } = g;
       const channels = config.webhook
-        ? new GoogleChannels({ api, runner, store, clock, log, address: `${config.webhook.publicUrl.replace(/\/$/, '')}/webhooks/google`, rooms })
+        ? new GoogleChannels({ api, runner, store, clock, log, address: `${config.webhook.publicUrl.replace(/\/$/, '')}/webhooks/google`, rooms, random: g.random })
         : null;
       const syncer = new GoogleSync({ api, runner, store, clock, log });
       return new GoogleAdapter({ api, runner, store, config, syncer, push: channels });

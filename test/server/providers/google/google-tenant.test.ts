@@ -195,3 +195,22 @@ test('a "sync" message that overtakes the watch answer is accepted, the channel 
     tls.cleanup();
   }
 });
+
+test('a push channel that could not be opened at start is tried again with backoff, not left until the next restart', async () => {
+  const tls = selfSignedCert();
+  const h = await googleHarness({ tlsCa: tls.cert });
+  const { p, hooks } = await withWebhook(h, tls);
+  try {
+    h.fake.fail({ status: 400, reason: 'push.webhookUrlUnauthorized', path: '/watch' });
+    await p.start();
+    await settle(p.ready(), h.clock);
+    assert.equal(h.fake.channels.size, 1);
+    await until(() => h.fake.channels.size === 2, h.clock, 'the second channel', 5_000, 200);
+    assert.equal(p.listChannels().length, 2);
+  } finally {
+    await p.stop();
+    await hooks.stop();
+    await h.close();
+    tls.cleanup();
+  }
+});
