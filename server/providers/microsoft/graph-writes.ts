@@ -41,7 +41,13 @@ export async function sendGraphWrite(
     case 'release':
       try {
         const id = graphId(w.eventId);
-        if (w.how === 'cancel') await runner.run('write.cancel', () => limit(w.mailbox, () => api.cancelEvent(w.mailbox, id, 'Released at the door')));
+        let how = w.how;
+        if (how === 'decline') {
+          // The room never declines a meeting it organizes itself (Graph refuses): it cancels it.
+          const g = await runner.run('write.get', () => limit(w.mailbox, () => api.getEvent(w.mailbox, id)));
+          if (g.organizer?.emailAddress?.address?.toLowerCase() === w.mailbox.toLowerCase()) how = 'cancel';
+        }
+        if (how === 'cancel') await runner.run('write.cancel', () => limit(w.mailbox, () => api.cancelEvent(w.mailbox, id, 'Released at the door')));
         else await runner.run('write.decline', () => limit(w.mailbox, () => api.declineEvent(w.mailbox, id, 'Released: the room was not used')));
       } catch (e) {
         // Gone already: the room is free, which is what was asked.

@@ -237,3 +237,20 @@ test('one token request serves every room asking at once; the authority and a SH
   assert.equal(cfg.authority, 'https://login.microsoftonline.us');
   assert.throws(() => microsoftConfig({ certificate: { keyFile: '/k.pem', thumbprint: 'abc' } }), /SHA-256/);
 });
+
+test('releasing a meeting the room organizes itself (not one of ours) cancels it: the room never declines its own meeting', async () => {
+  const h = await graphHarness();
+  const p = h.provider();
+  try {
+    h.fake.put(ADA, { id: 'roomown1', subject: 'Entered at the mailbox', start: wall('10:00'), end: wall('11:00'), organizer: { emailAddress: { address: ADA } }, responseStatus: { response: 'organizer' } });
+    h.fake.put(ADA, theirs('theirs2', '12:00', '13:00'));
+    await settle(p.sync('ada'), h.clock);
+    await settle(p.cancel('ada', 'roomown1'), h.clock);
+    assert.equal(h.fake.get(ADA, 'roomown1'), undefined, 'cancelled');
+    await settle(p.cancel('ada', 'theirs2'), h.clock);
+    assert.equal(h.fake.get(ADA, 'theirs2')?.responseStatus?.response, 'declined', 'someone else\'s is declined');
+  } finally {
+    await p.stop();
+    await h.close();
+  }
+});
