@@ -1,13 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { FakeClock } from '../shared/clock.js';
 import { parseConfig } from '../shared/config/load.js';
 import { silentLogger } from '../shared/logger.js';
 import { Store } from '../server/store/store.js';
-import { createProvider } from '../server/providers/create-provider.js';
-import type { GoogleProvider } from '../server/providers/google/google-provider.js';
-import { FakeGoogle, type FakeEvent } from '../test/server/providers/google/fake-google.js';
+import { createProvider, type ProviderDeps } from '../server/providers/create-provider.js';
+import type { RemoteCalendar } from '../server/sync/remote-calendar.js';
+import { FakeGoogle } from '../test/server/providers/google/fake-google.js';
 import { injectedAuth } from '../test/server/providers/google/harness.js';
 import { selfSignedCert } from '../test/server/providers/google/tls.js';
+import { FakeGraph } from '../test/server/providers/microsoft/fake-graph.js';
 import { table } from './table.js';
 
 const MIN = 60_000;
@@ -21,13 +23,47 @@ export interface ProviderBenchOptions {
   changesPerRoomDay: number;
   outageMins: number;
   seed: number;
+  /** Which fake tenant the week runs on. */
+  tenant: 'google' | 'microsoft';
+}
+
+/** A meeting on a fake calendar, in the terms the week edits it. */
+interface WeekEvent {
+  id: string;
+  start: number;
+  end: number;
+  title: string;
+}
+
+/** One fake provider as the simulated week drives it: its calendars, its pushes, its request log. */
+interface Tenant {
+  label: string;
+  /** What the safety net is called at this provider. */
+  net: string;
+  start(): Promise<string>;
+  stop(): Promise<void>;
+  addCalendar(calendar: string): void;
+  put(calendar: string, e: WeekEvent): void;
+  remove(calendar: string, id: string): void;
+  /** Meetings not cancelled. */
+  live(calendar: string): WeekEvent[];
+  /** Pushes a change of the calendar to every live subscription; returns how many were sent. */
+  notify(calendar: string): Promise<number>;
+  /** Google greets a new channel with a "sync" message; Graph sends nothing. */
+  greet(): Promise<void>;
+  outage(from: number, to: number): void;
+  log(): ReadonlyArray<{ method: string; path: string; status: number }>;
+  kind(method: string, path: string): string;
+  kinds: readonly string[];
+  provider(root: string, webhook: Record<string, unknown>): Record<string, unknown>;
+  deps(): Partial<ProviderDeps>;
 }
 
 export interface ProviderBenchResult {
   options: ProviderBenchOptions;
   changes: number;
   notifications: number;
-  /** Notifications Google never delivered (one a day), and how many the freeBusy safety net brought in. */
+  /** Notifications the provider never delivered (one a day), and how many the safety net brought in. */
   dropped: number;
   caught: number;
   /** The longest a dropped change stayed missing, in simulated minutes. */
@@ -41,6 +77,10 @@ export interface ProviderBenchResult {
   /** Requests by kind over the whole run, as the fake logged them, and those of them answered 503. */
   requests: Record<string, number>;
   refused: Record<string, number>;
+  /** How the table names the API, its safety net, and the request kinds it lists first. */
+  label: string;
+  net: string;
+  kinds: readonly string[];
   wallSecs: number;
 }
 
@@ -67,6 +107,80 @@ export function requestKind(method: string, path: string): string {
   if (method === 'DELETE') return 'delete';
   if (method === 'GET') return 'get';
   return `${method} ${path}`;
+}
+
+/** What a request to the Graph fake was, by method and path. */
+export function graphRequestKind(method: string, path: string): string {
+  if (path.endsWith('/calendarView/delta')) return 'delta';
+  if (path.endsWith('/calendarView')) return 'calendarView';
+  if (path.endsWith('/getSchedule')) return 'getSchedule';
+  if (path.includes('/subscriptions')) return method === 'POST' && !/subscriptions\/[^/]+/.test(path) ? 'subscribe' : method === 'PATCH' ? 'renew' : method === 'DELETE' ? 'unsubscribe' : `subscriptions ${method}`;
+  if (path.endsWith('/cancel')) return 'cancel';
+  if (path.endsWith('/decline')) return 'decline';
+  if (path.endsWith('/events')) return method === 'POST' ? 'create' : 'events';
+  if (method === 'PATCH') return 'patch';
+  if (method === 'GET') return 'get';
+  return `${method} ${path}`;
+}
+
+function googleTenant(now: () => number, tls: ReturnType<typeof selfSignedCert>): Tenant {
+  const fake = new FakeGoogle(now, tls.cert);
+  fake.pageSize = 250;
+  return {
+    label: 'Google API',
+    net: 'freeBusy',
+    start: () => fake.start(),
+    stop: () => fake.stop(),
+    addCalendar: (c) => void fake.calendars.set(c, new Map()),
+    put: (c, e) => fake.put(c, { id: e.id, status: 'confirmed', summary: e.title, organizer: { email: 'someone@example.com' }, start: { dateTime: iso(e.start) }, end: { dateTime: iso(e.end) } }),
+    remove: (c, id) => fake.remove(c, id),
+    live: (c) =>
+      [...(fake.calendars.get(c)?.values() ?? [])]
+        .map((s) => s.event)
+        .filter((e) => e.status !== 'cancelled')
+        .map((e) => ({ id: e.id, start: Date.parse(e.start.dateTime ?? ''), end: Date.parse(e.end.dateTime ?? ''), title: e.summary ?? '' })),
+    notify: async (c) => (await fake.notify(c)).length,
+    greet: async () => void (await fake.greet()),
+    outage: (from, to) => (fake.outage = { from, to }),
+    log: () => fake.log,
+    kind: requestKind,
+    kinds: ['list', 'watch', 'stop', 'freeBusy', 'insert', 'patch', 'delete', 'get', 'resources'],
+    provider: (root, webhook) => ({ kind: 'google', apiRoot: root, subject: 'admin@example.com', credentials: { client_email: 'bench@example.iam.gserviceaccount.com', private_key: 'unused' }, webhook }),
+    deps: () => ({ googleAuth: injectedAuth(fake.token) }),
+  };
+}
+
+function graphTenant(now: () => number, tls: ReturnType<typeof selfSignedCert>): Tenant {
+  const fake = new FakeGraph(now, { key: readFileSync(tls.keyPath, 'utf8'), cert: tls.cert });
+  fake.pageSize = 100;
+  const wall = (ms: number): { dateTime: string; timeZone: string } => ({ dateTime: `${new Date(ms).toISOString().slice(0, 19)}.0000000`, timeZone: 'UTC' });
+  return {
+    label: 'Graph API',
+    net: 'getSchedule',
+    start: () => fake.start(),
+    stop: () => fake.stop(),
+    addCalendar: (c) => void fake.mailbox(c),
+    put: (c, e) =>
+      fake.put(c, {
+        id: e.id,
+        subject: e.title,
+        start: wall(e.start),
+        end: wall(e.end),
+        organizer: { emailAddress: { address: 'someone@example.com' } },
+        attendees: [{ emailAddress: { address: c }, type: 'resource', status: { response: 'accepted' } }],
+        responseStatus: { response: 'accepted' },
+      }),
+    remove: (c, id) => fake.remove(c, id),
+    live: (c) => fake.live(c).map((e) => ({ id: e.id, start: Date.parse(`${e.start.dateTime.slice(0, 19)}Z`), end: Date.parse(`${e.end.dateTime.slice(0, 19)}Z`), title: e.subject ?? '' })),
+    notify: async (c) => (await fake.notify(c)).length,
+    greet: async () => undefined,
+    outage: (from, to) => (fake.outage = { from, to }),
+    log: () => fake.log,
+    kind: graphRequestKind,
+    kinds: ['delta', 'subscribe', 'renew', 'unsubscribe', 'getSchedule', 'calendarView', 'create', 'patch', 'cancel', 'decline', 'get'],
+    provider: (root, webhook) => ({ kind: 'microsoft', apiRoot: root, tenant: 'contoso.onmicrosoft.com', clientId: '00000000-0000-0000-0000-000000000001', clientSecret: 'unused', webhook }),
+    deps: () => ({ graphToken: async () => fake.token, graphCa: tls.cert }),
+  };
 }
 
 function freePort(): Promise<number> {
@@ -96,7 +210,7 @@ interface Change {
 }
 
 /**
- * A simulated week on the fake clock: `rooms` Google room calendars on the fake Google server,
+ * A simulated week on the fake clock: `rooms` room calendars on the fake Google (or Graph) server,
  * users editing each calendar `changesPerRoomDay` times a day (new meetings, moves,
  * cancellations, renames), each edit pushed through the real HTTPS webhook listener, except
  * one a day that Google never delivers; one outage in which every request answers 503. At the
@@ -104,14 +218,13 @@ interface Change {
  * log is counted by kind. Times are not measured: the figures are requests.
  */
 export async function runProviderBench(opts: Partial<ProviderBenchOptions> = {}): Promise<ProviderBenchResult> {
-  const o: ProviderBenchOptions = { rooms: 50, days: 7, changesPerRoomDay: 10, outageMins: 30, seed: 7, ...opts };
+  const o: ProviderBenchOptions = { rooms: 50, days: 7, changesPerRoomDay: 10, outageMins: 30, seed: 7, tenant: 'google', ...opts };
   const t0 = performance.now();
   const random = seeded(o.seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
   const clock = new FakeClock(START);
   const tls = selfSignedCert();
-  const fake = new FakeGoogle(() => clock.now(), tls.cert);
-  fake.pageSize = 250;
+  const fake = (o.tenant === 'google' ? googleTenant : graphTenant)(() => clock.now(), tls);
   const root = await fake.start();
   const rooms = Array.from({ length: o.rooms }, (_, i) => {
     const id = `room${String(i + 1).padStart(2, '0')}`;
@@ -119,33 +232,27 @@ export async function runProviderBench(opts: Partial<ProviderBenchOptions> = {})
   });
   // Four meetings a day in every room, one day beyond the run so that the end still has an agenda.
   for (const r of rooms) {
-    fake.calendars.set(r.calendar, new Map());
+    fake.addCalendar(r.calendar);
     for (let d = 0; d <= o.days; d++) {
       for (const [k, hour] of [9, 11, 14, 16].entries()) {
         const start = START + d * DAY + hour * HOUR;
-        fake.put(r.calendar, { id: `s${r.id}d${d}m${k}`, status: 'confirmed', summary: `Standing ${k}`, start: { dateTime: iso(start) }, end: { dateTime: iso(start + (k % 2 ? 30 : 60) * MIN) } });
+        fake.put(r.calendar, { id: `s${r.id}d${d}m${k}`, title: `Standing ${k}`, start, end: start + (k % 2 ? 30 : 60) * MIN });
       }
     }
   }
   const outageFrom = START + Math.min(2, o.days - 1) * DAY + 10 * HOUR;
-  fake.outage = { from: outageFrom, to: outageFrom + o.outageMins * MIN };
+  fake.outage(outageFrom, outageFrom + o.outageMins * MIN);
 
   const port = await freePort();
   const config = parseConfig({
     site: { timeZone: 'UTC' },
     rooms,
-    provider: {
-      kind: 'google',
-      apiRoot: root,
-      subject: 'admin@example.com',
-      credentials: { client_email: 'bench@example.iam.gserviceaccount.com', private_key: 'unused' },
-      webhook: { host: '127.0.0.1', port, key: tls.keyPath, cert: tls.certPath, publicUrl: `https://127.0.0.1:${port}` },
-    },
+    provider: fake.provider(root, { host: '127.0.0.1', port, key: tls.keyPath, cert: tls.certPath, publicUrl: `https://127.0.0.1:${port}` }),
   });
   const store = Store.open({ path: ':memory:', clock });
   store.rooms.upsertFromConfig(config.rooms);
-  const parts = createProvider(config, { store, clock, log: silentLogger(), defaultTimeZone: 'UTC', googleAuth: injectedAuth(fake.token) });
-  const provider = parts.provider as GoogleProvider;
+  const parts = await createProvider(config, { store, clock, log: silentLogger(), defaultTimeZone: 'UTC', ...fake.deps() });
+  const provider = parts.provider as RemoteCalendar<{ op: string }>;
   const stale = new Set<string>();
   parts.onStale((roomId, isStale) => {
     if (isStale) stale.add(roomId);
@@ -166,12 +273,12 @@ export async function runProviderBench(opts: Partial<ProviderBenchOptions> = {})
   };
   const busy = (): boolean => inflight > 0 || store.outbox.due(clock.now(), 1).length > 0;
   const idle = async (): Promise<void> => {
-    let seen = fake.log.length;
+    let seen = fake.log().length;
     let still = 0;
     while (busy() && still < 5) {
       await realPause();
-      if (fake.log.length !== seen) {
-        seen = fake.log.length;
+      if (fake.log().length !== seen) {
+        seen = fake.log().length;
         still = 0;
       } else still++;
     }
@@ -203,23 +310,22 @@ export async function runProviderBench(opts: Partial<ProviderBenchOptions> = {})
     changeCount++;
     if (c.lost) {
       const start = dayStart + 21 * HOUR;
-      fake.put(cal, { id: `ev${nextId++}`, status: 'confirmed', summary: 'Evening booking', start: { dateTime: iso(start) }, end: { dateTime: iso(start + 30 * MIN) } });
+      fake.put(cal, { id: `ev${nextId++}`, title: 'Evening booking', start, end: start + 30 * MIN });
       return;
     }
-    const live = [...(fake.calendars.get(cal)?.values() ?? [])].map((s) => s.event).filter((e) => e.status !== 'cancelled' && Date.parse(e.start.dateTime ?? '') > now);
+    const live = fake.live(cal).filter((e) => e.start > now);
     const r = random();
     const target = live.length ? pick(live) : null;
     if (r < 0.4 || !target) {
       const start = dayStart + Math.floor(random() * 2) * DAY + 8 * HOUR + Math.floor(random() * 20) * 30 * MIN;
-      const e: FakeEvent = { id: `ev${nextId++}`, status: 'confirmed', summary: 'Booked in Calendar', organizer: { email: 'someone@example.com' }, start: { dateTime: iso(start) }, end: { dateTime: iso(start + (random() < 0.5 ? 30 : 60) * MIN) } };
-      fake.put(cal, e);
+      fake.put(cal, { id: `ev${nextId++}`, title: 'Booked in Calendar', start, end: start + (random() < 0.5 ? 30 : 60) * MIN });
     } else if (r < 0.65) {
       const shift = (random() < 0.5 ? -30 : 30) * MIN;
-      fake.put(cal, { ...target, start: { dateTime: iso(Date.parse(target.start.dateTime ?? '') + shift) }, end: { dateTime: iso(Date.parse(target.end.dateTime ?? '') + shift) } });
+      fake.put(cal, { ...target, start: target.start + shift, end: target.end + shift });
     } else if (r < 0.85) {
       fake.remove(cal, target.id);
     } else {
-      fake.put(cal, { ...target, summary: `${target.summary ?? ''} (renamed)` });
+      fake.put(cal, { ...target, title: `${target.title} (renamed)` });
     }
   };
 
@@ -254,25 +360,25 @@ export async function runProviderBench(opts: Partial<ProviderBenchOptions> = {})
       const room = rooms[c.room];
       if (!room) continue;
       if (c.lost) dropped.push({ roomId: room.id, id: `ev${nextId - 1}`, at: clock.now(), caughtAt: null });
-      else notifications += (await fake.notify(room.calendar)).length;
+      else notifications += await fake.notify(room.calendar);
       await idle();
     }
     await runUntil(START + o.days * DAY);
 
     // The truth: every meeting still to end, as Google has it and as the store has it.
     const now = clock.now();
-    const key = (id: string, start: string, end: string, title: string): string => `${id}|${Date.parse(start)}|${Date.parse(end)}|${title}`;
+    const key = (id: string, start: number, end: number, title: string): string => `${id}|${start}|${end}|${title}`;
     const mismatched = rooms
       .filter((r) => {
-        const truth = [...(fake.calendars.get(r.calendar)?.values() ?? [])]
-          .map((s) => s.event)
-          .filter((e) => e.status !== 'cancelled' && Date.parse(e.end.dateTime ?? '') > now)
-          .map((e) => key(e.id, e.start.dateTime ?? '', e.end.dateTime ?? '', e.summary ?? ''))
+        const truth = fake
+          .live(r.calendar)
+          .filter((e) => e.end > now)
+          .map((e) => key(e.id, e.start, e.end, e.title))
           .sort();
         const local = store.events
           .listForRoom(r.id, now)
           .filter((e) => e.status !== 'cancelled')
-          .map((e) => key(e.id, e.start, e.end, e.title))
+          .map((e) => key(e.id, Date.parse(e.start), Date.parse(e.end), e.title))
           .sort();
         return JSON.stringify(truth) !== JSON.stringify(local);
       })
@@ -280,8 +386,8 @@ export async function runProviderBench(opts: Partial<ProviderBenchOptions> = {})
 
     const requests: Record<string, number> = {};
     const refused: Record<string, number> = {};
-    for (const l of fake.log) {
-      const kind = requestKind(l.method, l.path);
+    for (const l of fake.log()) {
+      const kind = fake.kind(l.method, l.path);
       requests[kind] = (requests[kind] ?? 0) + 1;
       if (l.status === 503) refused[kind] = (refused[kind] ?? 0) + 1;
     }
@@ -293,12 +399,15 @@ export async function runProviderBench(opts: Partial<ProviderBenchOptions> = {})
       dropped: dropped.length,
       caught: caught.length,
       worstCatchMins: Math.max(0, ...caught.map((d) => ((d.caughtAt ?? d.at) - d.at) / MIN)),
-      failedRequests: fake.log.filter((l) => l.status === 503).length,
+      failedRequests: fake.log().filter((l) => l.status === 503).length,
       staleRooms: stale.size,
       converged: mismatched.length === 0,
       mismatched,
       requests,
       refused,
+      label: fake.label,
+      net: fake.net,
+      kinds: fake.kinds,
       wallSecs: Math.round((performance.now() - t0) / 100) / 10,
     };
   } finally {
@@ -310,12 +419,10 @@ export async function runProviderBench(opts: Partial<ProviderBenchOptions> = {})
   }
 }
 
-const KINDS = ['list', 'watch', 'stop', 'freeBusy', 'insert', 'patch', 'delete', 'get', 'resources'];
-
 export function formatProviderBench(r: ProviderBenchResult): string {
   const o = r.options;
   const roomDays = o.rooms * o.days;
-  const kinds = [...KINDS, ...Object.keys(r.requests).filter((k) => !KINDS.includes(k))];
+  const kinds = [...r.kinds, ...Object.keys(r.requests).filter((k) => !r.kinds.includes(k))];
   const total = Object.values(r.requests).reduce((a, b) => a + b, 0);
   const perRoomDay = (n: number): string => (n / roomDays).toFixed(2);
   const refused = Object.values(r.refused).reduce((a, b) => a + b, 0);
@@ -326,10 +433,10 @@ export function formatProviderBench(r: ProviderBenchResult): string {
   rows.push([`older systems (hourly polling): 24 + changes`, '', '', (24 + o.changesPerRoomDay).toFixed(2)]);
   const summary = [
     `${o.rooms} rooms, ${o.days} simulated days, ${o.changesPerRoomDay} edits per room per day on the fake (${r.changes} in all), pushed through the HTTPS webhook`,
-    `notifications delivered: ${r.notifications}; lost: ${r.dropped}, caught by the freeBusy safety net: ${r.caught} (worst ${Math.round(r.worstCatchMins)} min after the edit)`,
+    `notifications delivered: ${r.notifications}; lost: ${r.dropped}, caught by the ${r.net} safety net: ${r.caught} (worst ${Math.round(r.worstCatchMins)} min after the edit)`,
     `outage: ${o.outageMins} min of 503s, ${r.failedRequests} requests refused; rooms marked stale: ${r.staleRooms}`,
     `converged (every room's stored agenda = the fake's calendar): ${r.converged ? 'yes' : `no (${r.mismatched.join(', ')})`}`,
     `wall time: ${r.wallSecs} s`,
   ];
-  return `${summary.join('\n')}\n${table(['Google API requests', 'whole run', 'of which 503', 'per room per day'], rows)}`;
+  return `${summary.join('\n')}\n${table([`${r.label} requests`, 'whole run', 'of which 503', 'per room per day'], rows)}`;
 }

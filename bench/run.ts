@@ -17,7 +17,10 @@ const BENCHES: Record<string, () => Promise<string>> = {
   reconnect: async () => `Reconnect storm: 2,000 displays of 1,000 rooms, the server restarted after 3 s down\n${formatReconnect(await runReconnect(2000, 1000))}`,
   'server-rss': async () => `Server memory (RSS) by number of rooms, each with a day of meetings\n${formatServerRss(await runServerRssBench([10, 1000]))}`,
   panels: async () => formatPanelBench(await runPanelBench()),
-  providers: async () => `Google Workspace: a simulated week of calendar edits, push, one outage, lost notifications\n${formatProviderBench(await runProviderBench())}\n${formatCrashWeek(await runCrashWeek())}\n\nCalDAV on Radicale: a simulated week of edits by other clients, every room polled\n${formatCaldavWeek(await runCaldavWeek())}`,
+  providers: async () =>
+    `Google Workspace: a simulated week of calendar edits, push, one outage, lost notifications\n${formatProviderBench(await runProviderBench())}\n${formatCrashWeek(await runCrashWeek())}\n\n` +
+    `Microsoft 365: the same week on Graph\n${formatProviderBench(await runProviderBench({ tenant: 'microsoft' }))}\n${formatCrashWeek(await runCrashWeek({ tenant: 'microsoft' }))}\n\n` +
+    `CalDAV on Radicale: a simulated week of edits by other clients, every room polled\n${formatCaldavWeek(await runCaldavWeek())}`,
 };
 
 const only = process.argv.slice(2);

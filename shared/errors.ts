@@ -24,6 +24,8 @@ export const ERRORS = {
   PAYLOAD_TOO_LARGE: { status: 413, message: 'the body is too large' },
   RATE_LIMITED: { status: 429, message: 'too many requests' },
   PROVIDER_UNAVAILABLE: { status: 503, message: 'the calendar provider is unavailable' },
+  /** The calendar answered and said no for good (not the organizer, no access): trying again will not help. */
+  PROVIDER_REFUSED: { status: 409, message: 'the calendar refused the change; it cannot be made from here' },
   READ_ONLY: { status: 405, message: 'this calendar is read-only' },
   INTERNAL: { status: 500, message: 'internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -18,7 +18,7 @@ export function calendarParts({ opts, config, clock, log, slots, events }: PartD
     name: 'provider',
     async start() {
       const store = slots.get('store');
-      const parts = createProvider(config, { ...opts.providerDeps, store, clock, log, defaultTimeZone: config.site.timeZone ?? systemTimeZone() });
+      const parts = await createProvider(config, { ...opts.providerDeps, store, clock, log, defaultTimeZone: config.site.timeZone ?? systemTimeZone() });
       const p: CalendarProvider = slots.set('provider', parts.provider);
       webhook = parts.webhook;
       unsubscribe.push(p.onRoomChanged((roomId) => events.emit('room.changed', { roomId })));

@@ -45,12 +45,11 @@ export interface ChannelRenewal {
  * What every calendar adapter (local, google, microsoft, caldav, ics) does for the server.
  *
  * Reads go through the store: a provider keeps the store's copy of each room's events current
- * and everyone else reads the store. Writes go into the store first: a local calendar is the
- * store; a remote one gets an outbox row in the same transaction and is sent the write from
- * there, retried until it answers, and a write it refuses for good is undone in the store.
- * So a booking shows at once and survives a restart before the calendar has it. Errors are DoorplateErrors:
- * ROOM_NOT_FOUND, MEETING_NOT_FOUND, CONFLICT (details.conflicting = {id, start, end}),
- * READ_ONLY, PROVIDER_UNAVAILABLE.
+ * and everyone else reads the store. Remote providers record a write in the store together with
+ * an outbox row, then send it (later, when the calendar cannot be reached); a write the calendar
+ * refuses for good is rolled back in the store. Errors are DoorplateErrors: ROOM_NOT_FOUND,
+ * MEETING_NOT_FOUND, CONFLICT (details.conflicting = {id, start, end}), READ_ONLY,
+ * PROVIDER_REFUSED (the calendar said no; details.reason), PROVIDER_UNAVAILABLE.
  */
 export interface CalendarProvider {
   readonly kind: string;

@@ -4,6 +4,19 @@ import type { CalendarEvent } from '../../shared/model/event.js';
 import type { Store } from '../store/store.js';
 import { parseEvent } from '../store/repos/events.js';
 import type { OutboxWorker } from './outbox-worker.js';
+import { ProviderRequestError } from './provider-error.js';
+
+/**
+ * What a refused write takes back locally, kept in the outbox row beside the write: the
+ * booking it made (`remove`) or the copy as it was before (`restore`).
+ */
+export type LocalUndo = { kind: 'remove'; eventId: string } | { kind: 'restore'; event: CalendarEvent };
+
+/** The undo a write's outbox payload carries (rows written before undo was kept have none). */
+export function undoOf(payload: unknown): LocalUndo | null {
+  const u = (payload as { undo?: LocalUndo } | null)?.undo;
+  return u && (u.kind === 'remove' || u.kind === 'restore') ? u : null;
+}
 import type { BookingRequest } from '../providers/provider.js';
 import { bookedEvent } from '../providers/booked-event.js';
 
@@ -73,7 +86,7 @@ export class LocalMirror {
       if (existing) return { event: existing, outboxId: null };
       const booked = bookedEvent(req, id, bookedAt);
       this.deps.store.events.upsert(req.roomId, booked);
-      return { event: booked, outboxId: this.deps.store.outbox.enqueue({ kind, roomId: req.roomId, payload: write(booked) }) };
+      return { event: booked, outboxId: this.enqueue(kind, req.roomId, write(booked), { kind: 'remove', eventId: id }) };
     });
     if (outboxId === null) return event;
     this.emit(req.roomId);
@@ -90,7 +103,7 @@ export class LocalMirror {
       if (current.end === end) return { event: current, outboxId: null };
       const updated = parseEvent(roomId, { ...current, end });
       this.deps.store.events.upsert(roomId, updated);
-      return { event: updated, outboxId: this.deps.store.outbox.enqueue({ kind, roomId, payload: write(current) }) };
+      return { event: updated, outboxId: this.enqueue(kind, roomId, write(current), { kind: 'restore', event: current }) };
     });
     if (outboxId === null) return event;
     this.emit(roomId);
@@ -108,19 +121,41 @@ export class LocalMirror {
       if (!current) throw new DoorplateError('MEETING_NOT_FOUND', `room ${roomId} has no meeting ${JSON.stringify(eventId)}`);
       if (current.status === 'cancelled') return null;
       this.deps.store.events.upsert(roomId, { ...current, status: 'cancelled' });
-      return this.deps.store.outbox.enqueue({ kind, roomId, payload: write(current) });
+      return this.enqueue(kind, roomId, write(current), { kind: 'restore', event: current });
     });
     if (outboxId === null) return;
     this.emit(roomId);
     await this.sendNow(outboxId, 'release');
   }
 
-  /** Sends an enqueued write at once; a write the provider refuses for good fails the call. */
+  private enqueue(kind: string, roomId: string, write: unknown, undo: LocalUndo): number {
+    return this.deps.store.outbox.enqueue({ kind, roomId, payload: { ...(write as object), undo } });
+  }
+
+  /**
+   * Takes back what a refused write changed here: the booking it made goes, the copy it changed
+   * returns as it was. Returns whether anything was taken back.
+   */
+  rollBack(roomId: string, payload: unknown): boolean {
+    const undo = undoOf(payload);
+    if (!undo) return false;
+    if (undo.kind === 'remove') return this.deps.store.events.remove(roomId, undo.eventId);
+    return this.deps.store.events.upsert(roomId, parseEvent(roomId, undo.event));
+  }
+
+  /**
+   * Sends an enqueued write at once. A write the provider refuses for good fails the call with
+   * PROVIDER_REFUSED and the provider's reason (the local change is already rolled back); one
+   * that could not get through at all fails with PROVIDER_UNAVAILABLE.
+   */
   async sendNow(outboxId: number, what: string): Promise<void> {
-    const outcome = await this.deps.worker().send(outboxId);
-    if (outcome === 'failed') {
-      const item = this.deps.store.outbox.get(outboxId);
-      throw new DoorplateError('PROVIDER_UNAVAILABLE', `${this.deps.providerName} refused the ${what}: ${item?.lastError ?? 'unknown error'}`);
+    const { outcome, error } = await this.deps.worker().sendReporting(outboxId);
+    if (outcome !== 'failed') return;
+    const message = error?.message ?? this.deps.store.outbox.get(outboxId)?.lastError ?? 'unknown error';
+    if (error instanceof ProviderRequestError && error.status !== null && error.status >= 400 && error.status < 500) {
+      const why = error.reason ? `${error.reason} (HTTP ${error.status})` : `HTTP ${error.status}`;
+      throw new DoorplateError('PROVIDER_REFUSED', `${this.deps.providerName} refused the ${what}: ${why}`, { status: error.status, reason: error.reason });
     }
+    throw new DoorplateError('PROVIDER_UNAVAILABLE', `${this.deps.providerName} could not take the ${what}: ${message}`);
   }
 }

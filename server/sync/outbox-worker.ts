@@ -14,6 +14,12 @@ export interface OutboxKind {
 
 export type OutboxOutcome = 'done' | 'later' | 'failed';
 
+/** An outcome with the error that caused it ('later' and 'failed'), for a caller that answers a person. */
+export interface OutboxResult {
+  outcome: OutboxOutcome;
+  error: Error | null;
+}
+
 type OutboxStore = Pick<OutboxRepo, 'get' | 'due' | 'nextDueAt' | 'markDone' | 'markFailed'>;
 
 /**
@@ -25,7 +31,7 @@ type OutboxStore = Pick<OutboxRepo, 'get' | 'due' | 'nextDueAt' | 'markDone' | '
 export class OutboxWorker {
   private timer: TimerHandle | null = null;
   private running = false;
-  private readonly inFlight = new Map<number, Promise<OutboxOutcome>>();
+  private readonly inFlight = new Map<number, Promise<OutboxResult>>();
   private draining: Promise<void> | null = null;
 
   constructor(
@@ -54,7 +60,12 @@ export class OutboxWorker {
   }
 
   /** Sends one item now (the caller wants to know at once); shares a send already under way. */
-  send(id: number): Promise<OutboxOutcome> {
+  async send(id: number): Promise<OutboxOutcome> {
+    return (await this.sendReporting(id)).outcome;
+  }
+
+  /** As `send`, with the provider's error when it did not go through. */
+  sendReporting(id: number): Promise<OutboxResult> {
     const running = this.inFlight.get(id);
     if (running) return running;
     const p = this.attempt(id).finally(() => this.inFlight.delete(id));
@@ -90,15 +101,15 @@ export class OutboxWorker {
     this.timer = this.deps.clock.setTimeout(() => void this.drain(), Math.max(0, next - this.deps.clock.now()));
   }
 
-  private async attempt(id: number): Promise<OutboxOutcome> {
+  private async attempt(id: number): Promise<OutboxResult> {
     const item = this.deps.outbox.get(id);
-    if (!item || item.state !== 'pending') return item?.state === 'done' ? 'done' : 'failed';
+    if (!item || item.state !== 'pending') return item?.state === 'done' ? { outcome: 'done', error: null } : { outcome: 'failed', error: new Error(item?.lastError ?? `no outbox item ${id}`) };
     const kind = this.deps.kinds[item.kind];
-    if (!kind) return 'later';
+    if (!kind) return { outcome: 'later', error: null };
     try {
       await kind.send(item);
       this.deps.outbox.markDone(id);
-      return 'done';
+      return { outcome: 'done', error: null };
     } catch (e) {
       const error = e instanceof Error ? e : new Error(String(e));
       const transient = isTransient(e) || (isDoorplateError(e) && e.code === 'PROVIDER_UNAVAILABLE');
@@ -108,7 +119,7 @@ export class OutboxWorker {
         this.deps.outbox.markFailed(id, error.message, this.deps.clock.now() + Math.max(1000, wait));
         this.deps.log.warn({ outbox: id, kind: item.kind, attempts: item.attempts + 1, err: error.message }, 'provider write postponed');
         if (!this.draining) this.arm();
-        return 'later';
+        return { outcome: 'later', error };
       }
       this.deps.outbox.markFailed(id, error.message, null);
       this.deps.log.error({ outbox: id, kind: item.kind, err: error.message }, 'provider write refused; giving up');
@@ -117,7 +128,7 @@ export class OutboxWorker {
       } catch (undo) {
         this.deps.log.error({ outbox: id, err: (undo as Error).message }, 'undoing a refused write failed');
       }
-      return 'failed';
+      return { outcome: 'failed', error };
     }
   }
 }

@@ -7,7 +7,7 @@ export interface SyncSchedulerDeps {
   log: Logger;
   rooms: () => readonly string[];
   sync: (roomId: string) => Promise<unknown>;
-  /** Incremental polling interval; null when push notifications carry the changes. */
+  /** Incremental polling interval (slow with push notifications, which carry the changes); null: never. */
   pollMs: number | null;
   /** A room's sync failed because the provider is down (true) or succeeded again (false). */
   onStale: (roomId: string, stale: boolean) => void;
@@ -15,11 +15,13 @@ export interface SyncSchedulerDeps {
 
 /**
  * Runs room syncs: at most one at a time per room, and a request that arrives while a room is
- * syncing runs once more after it (a burst of notifications costs two syncs, not ten). Polls
- * every room at `pollMs` when there is no webhook.
+ * syncing runs once more after it (a burst of notifications costs two syncs, not ten). Every
+ * sync goes through here (start-up, polls, push notifications, the safety net, undo), so a
+ * poll and a push never sync one room at once and every failure reaches the staleness rule.
+ * Polls every room at `pollMs`.
  */
 export class SyncScheduler {
-  private readonly running = new Map<string, Promise<void>>();
+  private readonly running = new Map<string, Promise<unknown>>();
   private readonly again = new Set<string>();
   private readonly stale = new Set<string>();
   private timer: TimerHandle | null = null;
@@ -49,27 +51,40 @@ export class SyncScheduler {
   }
 
   /** Syncs the room soon; resolves when a sync that started after this call has finished. */
-  request(roomId: string): Promise<void> {
+  async request(roomId: string): Promise<void> {
+    await this.outcome(roomId);
+  }
+
+  /** As `request`, but rejects with the error of that sync (a push sync the outbox retries). */
+  async requestStrict(roomId: string): Promise<void> {
+    const error = await this.outcome(roomId);
+    if (error !== null) throw error;
+  }
+
+  /** The error of a sync that started after this call, or null when it succeeded. */
+  private outcome(roomId: string): Promise<unknown> {
     const current = this.running.get(roomId);
     if (current) {
       this.again.add(roomId);
-      return current.then(() => this.running.get(roomId) ?? Promise.resolve());
+      return current.then(() => this.running.get(roomId) ?? null);
     }
     const p = this.runOnce(roomId).finally(() => {
       this.running.delete(roomId);
-      if (this.again.delete(roomId) && this.active) void this.request(roomId);
+      if (this.again.delete(roomId) && this.active) void this.outcome(roomId);
     });
     this.running.set(roomId, p);
     return p;
   }
 
-  private async runOnce(roomId: string): Promise<void> {
+  private async runOnce(roomId: string): Promise<unknown> {
     try {
       await this.deps.sync(roomId);
       this.noteOutcome(roomId, null);
+      return null;
     } catch (e) {
       this.noteOutcome(roomId, e);
       this.deps.log.warn({ room: roomId, err: (e as Error).message }, 'room sync failed');
+      return e;
     }
   }
 

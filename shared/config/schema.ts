@@ -109,10 +109,16 @@ export const WebhookSchema = z.strictObject({
 
 /** Settings every remote provider shares: API root, polling, request budget. */
 const RemoteProviderShape = {
-  /** Another API root (a test fake, a proxy); the official one when absent. */
+  /** Another API root (a test fake, a proxy, a private endpoint); the official one when absent. */
   apiRoot: z.string().url().optional(),
-  /** Incremental polling interval, used only without a webhook (with one, Google's `safetyNetSecs` check looks for lost notifications). */
-  pollSecs: z.number().int().min(10).max(86400).default(300),
+  /** One more certificate authority (PEM file) to trust for the API root and the token endpoint: a proxy's or a private endpoint's. */
+  caFile: z.string().min(1).optional(),
+  /**
+   * Incremental sync interval. Without a webhook it carries every change (default 300); with
+   * one it is the slow net under lost notifications that also sees changed titles and privacy
+   * (default 21600, six hours).
+   */
+  pollSecs: z.number().int().min(10).max(86400).optional(),
   /** Safety-net check interval (Google: one freeBusy query per 50 rooms). */
   safetyNetSecs: z.number().int().min(60).max(86400).default(3600),
   /** Requests allowed per budget window; writes and syncs wait once it is spent. */
@@ -142,8 +148,12 @@ export const MicrosoftProviderSchema = z.strictObject({
   tenant: z.string().min(1),
   clientId: z.string().min(1),
   clientSecret: z.string().min(1).optional(),
-  /** A certificate instead of a secret: PEM private key file and its thumbprint. */
-  certificate: z.strictObject({ keyFile: z.string().min(1), thumbprint: z.string().regex(/^[0-9A-Fa-f]{40}$/, 'must be a SHA-1 thumbprint (40 hex digits)') }).optional(),
+  /** A certificate instead of a secret: PEM private key file and its thumbprint (SHA-256, 64 hex digits; or SHA-1, 40). */
+  certificate: z
+    .strictObject({ keyFile: z.string().min(1), thumbprint: z.string().regex(/^(?:[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})$/, 'must be a SHA-256 (64 hex digits) or SHA-1 (40 hex digits) thumbprint') })
+    .optional(),
+  /** The login authority's host: national clouds (login.microsoftonline.us for GCC High, login.chinacloudapi.cn); the global one when absent. */
+  authority: z.string().url().optional(),
 });
 
 /** A secret given inline, in a file (first line), or in an environment variable; never logged or returned. */
@@ -201,6 +211,8 @@ export const ProviderSchema = z.discriminatedUnion('kind', [
 ]);
 
 export type GoogleProviderConfig = z.infer<typeof GoogleProviderSchema>;
+/** What the remote-calendar core reads of any remote provider's config. */
+export type RemoteProviderConfig = Pick<GoogleProviderConfig, keyof typeof RemoteProviderShape>;
 export type MicrosoftProviderConfig = z.infer<typeof MicrosoftProviderSchema>;
 export type CaldavProviderConfig = z.infer<typeof CaldavProviderSchema>;
 export type IcsProviderConfig = z.infer<typeof IcsProviderSchema>;

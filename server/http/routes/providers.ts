@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DoorplateError, isDoorplateError } from '../../../shared/errors.js';
 import type { CalendarProvider, ProviderChannel } from '../../providers/provider.js';
+import { ProviderRequestError } from '../../sync/provider-error.js';
 import type { HttpApp } from '../app.js';
 import { parse } from '../validate.js';
 
@@ -13,12 +14,18 @@ function view(c: ProviderChannel): { id: string; room: string; provider: string;
   return { id: c.id, room: c.roomId, provider: c.provider, expiresAt: new Date(c.expiresAt).toISOString() };
 }
 
-/** A provider's own refusal (a missing scope, an unknown customer) reaches the admin with its words. */
+/**
+ * A provider's own refusal (a missing scope, an unknown customer) reaches the admin with its
+ * words: a 4xx from the provider is PROVIDER_REFUSED with its reason, anything else unavailable.
+ */
 async function fromProvider<T>(kind: string, what: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (e) {
     if (isDoorplateError(e)) throw e;
+    if (e instanceof ProviderRequestError && e.status !== null && e.status >= 400 && e.status < 500) {
+      throw new DoorplateError('PROVIDER_REFUSED', `${kind} ${what}: refused (${e.reason ?? `HTTP ${e.status}`}): ${e.message}`, { status: e.status, reason: e.reason });
+    }
     throw new DoorplateError('PROVIDER_UNAVAILABLE', `${kind} ${what}: ${(e as Error).message}`);
   }
 }

@@ -1,3 +1,4 @@
+import { POLL_SECS } from '../../sync/remote-calendar.js';
 import type { Clock } from '../../../shared/clock.js';
 import type { CaldavProviderConfig } from '../../../shared/config/schema.js';
 import { DoorplateError } from '../../../shared/errors.js';
@@ -90,7 +91,7 @@ export class CaldavProvider implements CalendarProvider {
       log,
       rooms: () => this.rooms(),
       sync: (roomId) => this.sync(roomId),
-      pollMs: config.pollSecs * 1000,
+      pollMs: (config.pollSecs ?? POLL_SECS) * 1000,
       onStale: (roomId, stale) => this.mirror.emitStale(roomId, stale),
     });
   }

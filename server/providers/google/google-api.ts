@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Agent } from 'node:https';
 import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import { admin } from '@googleapis/admin';
 import { JWT, type OAuth2Client } from 'google-auth-library';
@@ -13,9 +14,16 @@ export const GOOGLE_SCOPES = [
   'https://www.googleapis.com/auth/admin.directory.resource.calendar.readonly',
 ] as const;
 
-/** The service account acting as the configured admin (domain-wide delegation). */
-export function serviceAccountAuth(cfg: Pick<GoogleProviderConfig, 'credentialsFile' | 'credentials' | 'subject'>): OAuth2Client {
-  let creds: { client_email?: unknown; private_key?: unknown };
+/** Where Google's own service-account tokens come from; a key file's `token_uri` may name another. */
+const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+
+/**
+ * The service account acting as the configured admin (domain-wide delegation). The key's
+ * `token_uri` is honoured (a proxy, a private endpoint, a test double), and `ca` is trusted for
+ * it and for the API calls made through this client.
+ */
+export function serviceAccountAuth(cfg: Pick<GoogleProviderConfig, 'credentialsFile' | 'credentials' | 'subject'>, opts: { ca?: string } = {}): OAuth2Client {
+  let creds: { client_email?: unknown; private_key?: unknown; token_uri?: unknown };
   if (cfg.credentials) creds = cfg.credentials;
   else if (cfg.credentialsFile) {
     try {
@@ -27,7 +35,20 @@ export function serviceAccountAuth(cfg: Pick<GoogleProviderConfig, 'credentialsF
   if (typeof creds.client_email !== 'string' || typeof creds.private_key !== 'string') {
     throw new DoorplateError('VALIDATION', 'provider.credentials: a service-account key needs client_email and private_key');
   }
-  return new JWT({ email: creds.client_email, key: creds.private_key, scopes: [...GOOGLE_SCOPES], subject: cfg.subject });
+  const jwt = new JWT({ email: creds.client_email, key: creds.private_key, scopes: [...GOOGLE_SCOPES], subject: cfg.subject });
+  const tokenUri = typeof creds.token_uri === 'string' && creds.token_uri !== GOOGLE_TOKEN_URL ? creds.token_uri : null;
+  if (tokenUri || opts.ca) {
+    // The library posts the JWT grant to Google's token URL through the client's transporter:
+    // route that one request to token_uri, and give every request the extra CA.
+    const base = jwt.transporter;
+    const agent = opts.ca ? new Agent({ ca: opts.ca, keepAlive: true }) : undefined;
+    const request: typeof base.request = (o) => {
+      const url = String(o?.url ?? '');
+      return base.request({ ...o, ...(tokenUri && url === GOOGLE_TOKEN_URL ? { url: tokenUri } : {}), ...(agent ? { agent } : {}) });
+    };
+    jwt.transporter = Object.assign(Object.create(base) as typeof base, { request });
+  }
+  return jwt;
 }
 
 interface GaxiosLikeError {
@@ -62,14 +83,16 @@ function event(e: calendar_v3.Schema$Event): GoogleEvent {
  * Their own retries are off: the request runner owns backoff, so waits follow the injected clock
  * and every try counts against the budget.
  */
-export function createGoogleApi(opts: { auth: OAuth2Client; apiRoot?: string; now?: () => number }): GoogleApi {
+export function createGoogleApi(opts: { auth: OAuth2Client; apiRoot?: string; ca?: string; now?: () => number }): GoogleApi {
   const now = opts.now ?? Date.now;
   const rootUrl = opts.apiRoot ? (opts.apiRoot.endsWith('/') ? opts.apiRoot : `${opts.apiRoot}/`) : undefined;
   // The clients bundle their own copy of google-auth-library; its classes differ only in
   // private fields, and the client only calls the auth object's request methods.
   const auth = opts.auth as unknown as NonNullable<calendar_v3.Options['auth']>;
-  const cal = calendar({ version: 'v3', auth, rootUrl, retry: false });
-  const dir = admin({ version: 'directory_v1', auth, rootUrl, retry: false });
+  // An extra CA (provider.caFile) for the API root: every request carries an agent that trusts it.
+  const agent = opts.ca ? new Agent({ ca: opts.ca, keepAlive: true }) : undefined;
+  const cal = calendar({ version: 'v3', auth, rootUrl, retry: false, ...(agent ? { agent } : {}) });
+  const dir = admin({ version: 'directory_v1', auth, rootUrl, retry: false, ...(agent ? { agent } : {}) });
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();

@@ -6,12 +6,15 @@ import { sha256Hex, verifySha256 } from '../../security/secrets.js';
 import type { PushChannel } from '../../store/repos/push-channels.js';
 import type { Store } from '../../store/store.js';
 import type { ChannelRenewal, ProviderChannel } from '../provider.js';
+import { backoffDelay, type BackoffPolicy } from '../../sync/backoff.js';
 import { ProviderRequestError } from '../../sync/provider-error.js';
 import type { RequestRunner } from '../../sync/request-runner.js';
 import type { GoogleApi } from './google-types.js';
 import { GOOGLE } from './google-sync.js';
 
 const HOUR = 3_600_000;
+/** A room whose channel could not be opened (webhook not reachable yet) tries again: 30 s, 1 min, ... up to an hour. */
+const RETRY: BackoffPolicy = { baseMs: 30_000, maxMs: HOUR, maxAttempts: Number.POSITIVE_INFINITY };
 
 export type GoogleNotice =
   | { kind: 'ok'; roomId: string; state: string; channelId: string }
@@ -31,6 +34,9 @@ function header(h: IncomingHttpHeaders, name: string): string {
  */
 export class GoogleChannels {
   private timer: TimerHandle | null = null;
+  /** Rooms whose last watch failed -> how many times in a row. */
+  private readonly failing = new Map<string, number>();
+  private active = false;
 
   constructor(
     private readonly deps: {
@@ -42,6 +48,7 @@ export class GoogleChannels {
       address: string;
       ttlSecs?: number;
       renewBeforeMs?: number;
+      random?: () => number;
       rooms: () => ReadonlyArray<{ id: string; calendar: string }>;
     },
   ) {}
@@ -55,10 +62,12 @@ export class GoogleChannels {
   }
 
   async start(): Promise<void> {
+    this.active = true;
     await this.renewDue();
   }
 
   stop(): void {
+    this.active = false;
     this.deps.clock.clearTimeout(this.timer);
     this.timer = null;
   }
@@ -73,9 +82,11 @@ export class GoogleChannels {
       for (const room of this.deps.rooms()) {
         try {
           const opened = await this.ensure(room.id, room.calendar, force);
+          this.failing.delete(room.id);
           if (opened) result.opened.push(opened);
         } catch (e) {
-          this.deps.log.warn({ room: room.id, err: (e as Error).message }, 'could not open a push channel');
+          this.failing.set(room.id, (this.failing.get(room.id) ?? 0) + 1);
+          this.deps.log.warn({ room: room.id, tries: this.failing.get(room.id), err: (e as Error).message }, 'could not open a push channel; trying again later');
           result.failed.push({ roomId: room.id, error: (e as Error).message });
         }
       }
@@ -92,10 +103,18 @@ export class GoogleChannels {
     if (!force && existing.some((c) => c.expiresAt > now + this.renewBefore)) return null;
     const id = `dp${randomBytes(16).toString('hex')}`;
     const token = randomBytes(32).toString('base64url');
-    const ch = await this.deps.runner.run('channels.watch', () =>
-      this.deps.api.watch(calendarId, { id, token, address: this.deps.address, ttlSecs: this.deps.ttlSecs ?? 604_800 }),
-    );
-    this.deps.store.pushChannels.add({ id, roomId, provider: GOOGLE, resourceId: ch.resourceId, tokenHash: sha256Hex(token), expiresAt: ch.expiration });
+    const ttlSecs = this.deps.ttlSecs ?? 604_800;
+    // Recorded before the call: Google may send the channel's first message before watch answers,
+    // and a message for a channel we do not know is answered by stopping that channel.
+    this.deps.store.pushChannels.add({ id, roomId, provider: GOOGLE, resourceId: null, tokenHash: sha256Hex(token), expiresAt: now + ttlSecs * 1000 });
+    let ch;
+    try {
+      ch = await this.deps.runner.run('channels.watch', () => this.deps.api.watch(calendarId, { id, token, address: this.deps.address, ttlSecs }));
+    } catch (e) {
+      this.deps.store.pushChannels.remove(id);
+      throw e;
+    }
+    this.deps.store.pushChannels.setOpened(id, ch.resourceId, ch.expiration);
     this.deps.log.info({ room: roomId, channel: id, expiresAt: new Date(ch.expiration).toISOString() }, 'push channel opened');
     for (const old of existing) await this.stopChannel(old);
     return { id, roomId, provider: GOOGLE, expiresAt: ch.expiration };
@@ -148,11 +167,17 @@ export class GoogleChannels {
     return { kind: 'ok', roomId: c.roomId, state, channelId };
   }
 
+  /** The next run: the earliest renewal, or sooner when a room is waiting for its channel. */
   private arm(): void {
     this.deps.clock.clearTimeout(this.timer);
+    this.timer = null;
     const first = this.list()[0];
-    if (!first) return;
-    const wait = Math.max(60_000, first.expiresAt - this.renewBefore - this.deps.clock.now());
+    let wait = first ? Math.max(60_000, first.expiresAt - this.renewBefore - this.deps.clock.now()) : Infinity;
+    if (this.active && this.failing.size > 0) {
+      const tries = Math.max(...this.failing.values());
+      wait = Math.min(wait, Math.max(1000, backoffDelay(Math.min(tries - 1, 20), RETRY, this.deps.random ?? Math.random)));
+    }
+    if (wait === Infinity) return;
     this.timer = this.deps.clock.setTimeout(() => void this.renewDue(), wait);
   }
 }

@@ -1,8 +1,17 @@
 import type { CalendarEvent } from '../../../shared/model/event.js';
 import type { GoogleEvent, GoogleEventTime } from './google-types.js';
 
-/** Keys under `extendedProperties.private` where our bookings keep what Google has no field for. */
-export const PROP = { via: 'doorplateVia', checkIn: 'doorplateCheckIn', bookedAt: 'doorplateBookedAt' } as const;
+/**
+ * Keys under `extendedProperties.shared` where our bookings keep what Google has no field for.
+ * Shared, not private: Google keeps private properties on the one copy they were written to
+ * (the booking account's), and the room's copy, which is what we sync, would lose them.
+ */
+export const PROP = { via: 'doorplateVia', checkIn: 'doorplateCheckIn', bookedAt: 'doorplateBookedAt', organizer: 'doorplateOrganizer' } as const;
+
+/** Our properties on a copy: shared ones, or private ones on copies written before they were shared. */
+export function doorplateProps(g: GoogleEvent): Record<string, string> {
+  return { ...(g.extendedProperties?.private ?? {}), ...(g.extendedProperties?.shared ?? {}) };
+}
 
 const EIGHT_HOURS = 8 * 3_600_000;
 const RESPONSES = new Set(['accepted', 'declined', 'tentative', 'needsAction']);
@@ -17,16 +26,18 @@ function time(t: GoogleEventTime | null | undefined, what: string, id: string): 
  * A Google event as the room sees it. `checkedInAt` is ours alone (check-in is not written to
  * Google), so it is carried over from the stored copy. Meetings we did not book need check-in
  * when they are shorter than eight hours, the same rule the booking service applies to
- * bookings made for later.
+ * bookings made for later. Our bookings show the organizer the booking named (Google makes the
+ * booking account the organizer). A transparent ("free") event does not hold the room: it is
+ * kept as one the room declined, so neither the panel nor a booking counts it.
  */
 export function toCalendarEvent(g: GoogleEvent, roomEmail: string, stored: CalendarEvent | null): CalendarEvent {
   const id = g.id ?? '';
   if (!id) throw new Error('google event without id');
   const start = time(g.start, 'start', id);
   const end = time(g.end, 'end', id);
-  const props = g.extendedProperties?.private ?? {};
+  const props = doorplateProps(g);
   const roomAttendee = (g.attendees ?? []).find((a) => a.email?.toLowerCase() === roomEmail.toLowerCase());
-  const response = roomAttendee?.responseStatus ?? 'accepted';
+  const response = g.transparency === 'transparent' ? 'declined' : (roomAttendee?.responseStatus ?? 'accepted');
   const via = props[PROP.via];
   const allDay = start.allDay && end.allDay;
   const checkIn = props[PROP.checkIn];
@@ -34,7 +45,8 @@ export function toCalendarEvent(g: GoogleEvent, roomEmail: string, stored: Calen
   return {
     id,
     title: g.summary ?? '',
-    organizer: g.organizer?.displayName ?? g.organizer?.email ?? null,
+    // An empty organizer property: the booking named none (a walk-in at the panel).
+    organizer: props[PROP.organizer] !== undefined ? props[PROP.organizer] || null : (g.organizer?.displayName ?? g.organizer?.email ?? null),
     start: start.value,
     end: end.value,
     allDay,

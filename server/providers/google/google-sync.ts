@@ -21,7 +21,7 @@ export interface GoogleSyncDeps {
   keepPastMs?: number;
   pageSize?: number;
   /** Event ids written locally but not yet sent (pending outbox inserts): a full sync keeps them. */
-  pendingIds: (roomId: string) => ReadonlySet<string>;
+  pendingIds?: (roomId: string) => ReadonlySet<string>;
 }
 
 export interface SyncResult {
@@ -38,7 +38,7 @@ export interface SyncResult {
 export class GoogleSync {
   constructor(private readonly deps: GoogleSyncDeps) {}
 
-  async sync(roomId: string, calendarId: string): Promise<SyncResult> {
+  async sync(roomId: string, calendarId: string, pending?: ReadonlySet<string>): Promise<SyncResult> {
     const token = this.deps.store.syncState.get(roomId, GOOGLE)?.token ?? null;
     if (token) {
       try {
@@ -49,7 +49,7 @@ export class GoogleSync {
         this.deps.store.syncState.clear(roomId, GOOGLE);
       }
     }
-    return { changed: await this.full(roomId, calendarId), full: true };
+    return { changed: await this.full(roomId, calendarId, pending ?? this.deps.pendingIds?.(roomId) ?? new Set()), full: true };
   }
 
   private windowStart(): number {
@@ -74,7 +74,7 @@ export class GoogleSync {
     }
   }
 
-  private async full(roomId: string, calendarId: string): Promise<boolean> {
+  private async full(roomId: string, calendarId: string, pending: ReadonlySet<string>): Promise<boolean> {
     const from = this.windowStart();
     const { items, syncToken } = await this.pages(roomId, calendarId, { timeMin: new Date(from).toISOString() }, 'sync.full');
     const { store } = this.deps;
@@ -89,7 +89,7 @@ export class GoogleSync {
           metas.set(e.id, { etag: g.etag ?? null, sequence: g.sequence ?? 0 });
         }
       }
-      for (const id of this.deps.pendingIds(roomId)) {
+      for (const id of pending) {
         const local = store.events.get(roomId, id);
         if (local && !kept.has(id)) kept.set(id, local);
       }

@@ -24,7 +24,10 @@ export interface GoogleEvent {
   visibility?: string | null;
   recurringEventId?: string | null;
   sequence?: number | null;
-  extendedProperties?: { private?: Record<string, string> | null } | null;
+  /** Private properties live on one copy of the event (the calendar it was written to); shared ones on every attendee's copy. */
+  extendedProperties?: { private?: Record<string, string> | null; shared?: Record<string, string> | null } | null;
+  /** `transparent`: the event does not block time (a "free" note). */
+  transparency?: string | null;
 }
 
 export interface GoogleEventPage {

@@ -1,9 +1,9 @@
 import type { Store } from '../../store/store.js';
-import type { OutboxItem } from '../../store/repos/outbox.js';
 import { ProviderRequestError } from '../../sync/provider-error.js';
 import type { RequestRunner } from '../../sync/request-runner.js';
 import type { GoogleApi, GoogleEvent } from './google-types.js';
 
+/** Outbox kinds, as the remote core names them (`<provider>.write`, `<provider>.sync`). */
 export const WRITE_KIND = 'google.write';
 export const SYNC_KIND = 'google.sync';
 
@@ -19,10 +19,8 @@ function status(e: unknown): number | null {
 }
 
 /** Sends one outbox write to Google; every op is safe to repeat. */
-export async function sendGoogleWrite(item: OutboxItem, deps: { api: GoogleApi; runner: RequestRunner; store: Store }): Promise<void> {
-  const w = item.payload as GoogleWrite;
+export async function sendGoogleWrite(w: GoogleWrite, roomId: string, deps: { api: GoogleApi; runner: RequestRunner; store: Store }): Promise<void> {
   const { api, runner, store } = deps;
-  const roomId = item.roomId ?? '';
   const remember = (eventId: string, g: GoogleEvent, calendarId: string, roomEmail: string | null): void => {
     // Only the room calendar's etag is kept: it is the copy the next If-Match is checked against.
     if (calendarId === roomEmail && g.etag && store.events.get(roomId, eventId)) store.events.upsert(roomId, store.events.get(roomId, eventId)!, { etag: g.etag });

@@ -1,3 +1,4 @@
+import { POLL_SECS } from '../../sync/remote-calendar.js';
 import type { Clock } from '../../../shared/clock.js';
 import type { IcsProviderConfig } from '../../../shared/config/schema.js';
 import { DoorplateError } from '../../../shared/errors.js';
@@ -70,7 +71,7 @@ export class IcsProvider implements CalendarProvider {
       log,
       rooms: () => this.rooms(),
       sync: (roomId) => this.sync(roomId),
-      pollMs: config.pollSecs * 1000,
+      pollMs: (config.pollSecs ?? POLL_SECS) * 1000,
       onStale: (roomId, stale) => this.mirror.emitStale(roomId, stale),
     });
   }

@@ -1,7 +1,7 @@
 import { AuthenticationHandler, Client, GraphError } from '@microsoft/microsoft-graph-client';
 import { parseRetryAfter, ProviderRequestError } from '../../sync/provider-error.js';
 import { HttpsTransport } from './graph-transport.js';
-import type { GraphApi, GraphDeltaPage, GraphEvent, GraphRoom, GraphSubscription } from './graph-types.js';
+import type { GraphApi, GraphDeltaPage, GraphEvent, GraphRoom, GraphScheduleItem, GraphSubscription } from './graph-types.js';
 
 export const GRAPH_ROOT = 'https://graph.microsoft.com';
 
@@ -58,6 +58,32 @@ export function createGraphApi(opts: { getToken: () => Promise<string>; apiRoot?
     deltaFollow: (link) => call('calendarView.delta (link)', async () => page((await client.api(link).header('Prefer', PREFER).get()) as Record<string, unknown>)),
     createEvent: (mailbox, body) =>
       call(`events.create ${mailbox}`, async () => (await client.api(`${user(mailbox)}/events`).header('Prefer', PREFER).post(body)) as GraphEvent),
+    getEvent: (mailbox, id, expandProperty) =>
+      call(`events.get ${id}`, async () => {
+        const req = client.api(`${user(mailbox)}/events/${encodeURIComponent(id)}`).header('Prefer', PREFER);
+        if (expandProperty) req.expand(`singleValueExtendedProperties($filter=id eq '${expandProperty}')`);
+        return (await req.get()) as GraphEvent;
+      }),
+    calendarView: (mailbox, startDateTime, endDateTime) =>
+      call(`calendarView ${mailbox}`, async () => {
+        const res = (await client.api(`${user(mailbox)}/calendarView`).query({ startDateTime, endDateTime }).top(50).header('Prefer', PREFER).get()) as { value?: GraphEvent[] };
+        return res.value ?? [];
+      }),
+    getSchedule: (asMailbox, mailboxes, startDateTime, endDateTime) =>
+      call(`getSchedule (${mailboxes.length} mailboxes)`, async () => {
+        const res = (await client
+          .api(`${user(asMailbox)}/calendar/getSchedule`)
+          .header('Prefer', PREFER)
+          .post({ schedules: mailboxes, startTime: { dateTime: startDateTime.slice(0, 19), timeZone: 'UTC' }, endTime: { dateTime: endDateTime.slice(0, 19), timeZone: 'UTC' }, availabilityViewInterval: 15 })) as {
+          value?: Array<{ scheduleId?: string; scheduleItems?: GraphScheduleItem[]; error?: unknown }>;
+        };
+        const out = new Map<string, GraphScheduleItem[] | null>();
+        for (const m of mailboxes) {
+          const found = res.value?.find((v) => v.scheduleId?.toLowerCase() === m.toLowerCase());
+          out.set(m, !found || found.error ? null : (found.scheduleItems ?? []));
+        }
+        return out;
+      }),
     patchEvent: (mailbox, id, patch) =>
       call(`events.update ${id}`, async () => (await client.api(`${user(mailbox)}/events/${encodeURIComponent(id)}`).header('Prefer', PREFER).patch(patch)) as GraphEvent),
     cancelEvent: (mailbox, id, comment) =>

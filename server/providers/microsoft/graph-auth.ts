@@ -6,12 +6,17 @@ import { DoorplateError } from '../../../shared/errors.js';
 /** Application permissions come from the app registration; `.default` asks for all of them. */
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
+/** The global cloud's login host; national clouds have their own (`provider.authority`). */
+export const LOGIN_HOST = 'https://login.microsoftonline.com';
+
 /**
  * Access tokens for the app itself (client credentials, no user), with the secret or the
- * certificate from the config. MSAL caches the token and renews it before it expires. The
- * client is built on first use, so building the provider reads no files.
+ * certificate from the config (a SHA-256 thumbprint, or SHA-1 for older registrations), from
+ * the configured authority. MSAL caches the token and renews it before it expires; callers
+ * asking at the same moment (every room at start-up) share one request. The client is built on
+ * first use, so building the provider reads no files.
  */
-export function clientCredentialsToken(cfg: Pick<MicrosoftProviderConfig, 'tenant' | 'clientId' | 'clientSecret' | 'certificate'>): () => Promise<string> {
+export function clientCredentialsToken(cfg: Pick<MicrosoftProviderConfig, 'tenant' | 'clientId' | 'clientSecret' | 'certificate' | 'authority'>): () => Promise<string> {
   let app: ConfidentialClientApplication | null = null;
   const build = (): ConfidentialClientApplication => {
     let privateKey: string | undefined;
@@ -25,16 +30,32 @@ export function clientCredentialsToken(cfg: Pick<MicrosoftProviderConfig, 'tenan
     return new ConfidentialClientApplication({
       auth: {
         clientId: cfg.clientId,
-        authority: `https://login.microsoftonline.com/${encodeURIComponent(cfg.tenant)}`,
+        authority: `${(cfg.authority ?? LOGIN_HOST).replace(/\/+$/, '')}/${encodeURIComponent(cfg.tenant)}`,
         ...(cfg.clientSecret ? { clientSecret: cfg.clientSecret } : {}),
-        ...(cfg.certificate && privateKey ? { clientCertificate: { thumbprint: cfg.certificate.thumbprint, privateKey } } : {}),
+        ...(cfg.certificate && privateKey ? { clientCertificate: certificateOf(cfg.certificate.thumbprint, privateKey) } : {}),
       },
     });
   };
-  return async () => {
+  return sharedInFlight(async () => {
     app ??= build();
     const result = await app.acquireTokenByClientCredential({ scopes: [GRAPH_SCOPE] });
     if (!result?.accessToken) throw new DoorplateError('PROVIDER_UNAVAILABLE', `no access token from Microsoft Entra ID for app ${cfg.clientId}`);
     return result.accessToken;
+  });
+}
+
+/** MSAL takes a SHA-256 thumbprint as `thumbprintSha256`; a 40-digit one is SHA-1. */
+function certificateOf(thumbprint: string, privateKey: string): { thumbprint?: string; thumbprintSha256?: string; privateKey: string } {
+  return thumbprint.length === 64 ? { thumbprintSha256: thumbprint, privateKey } : { thumbprint, privateKey };
+}
+
+/** Calls made while one is under way get its answer instead of starting their own. */
+export function sharedInFlight<T>(fn: () => Promise<T>): () => Promise<T> {
+  let running: Promise<T> | null = null;
+  return () => {
+    running ??= fn().finally(() => {
+      running = null;
+    });
+    return running;
   };
 }

@@ -2,6 +2,38 @@ import type { CalendarEvent } from '../../../shared/model/event.js';
 import type { GraphDateTime, GraphEvent } from './graph-types.js';
 
 const EIGHT_HOURS = 8 * 3_600_000;
+
+/**
+ * The extended property our bookings carry on the room's copy (the one they are written to):
+ * how and when they were booked, whether they need check-in, and the organizer they named (the
+ * room organizes them at Graph). A server with an empty store reads it back.
+ */
+export const BOOKING_PROPERTY = 'String {4c0b8f7e-3d2a-4e61-9b5f-1a7d6e2c9f30} Name doorplateBooking';
+
+export interface BookingMeta {
+  via: 'panel' | 'api';
+  checkIn: boolean;
+  bookedAt: string;
+  organizer: string | null;
+}
+
+/** Our booking id (the transactionId of a create): `bk` and 32 hex digits, from the booking key. */
+export function isBookingId(id: string | null | undefined): boolean {
+  return typeof id === 'string' && /^bk[0-9a-f]{32}$/.test(id);
+}
+
+/** The booking fields an event carries, when it carries ours. */
+export function bookingMetaOf(g: GraphEvent): BookingMeta | null {
+  const raw = g.singleValueExtendedProperties?.find((p) => p.id.toLowerCase() === BOOKING_PROPERTY.toLowerCase())?.value;
+  if (!raw) return null;
+  try {
+    const m = JSON.parse(raw) as Partial<BookingMeta>;
+    if ((m.via !== 'panel' && m.via !== 'api') || typeof m.checkIn !== 'boolean' || typeof m.bookedAt !== 'string') return null;
+    return { via: m.via, checkIn: m.checkIn, bookedAt: m.bookedAt, organizer: typeof m.organizer === 'string' ? m.organizer : null };
+  } catch {
+    return null;
+  }
+}
 const UTC_NAMES = new Set(['utc', 'etc/utc', 'coordinated universal time', 'gmt', 'etc/gmt']);
 
 /** `2026-03-02T10:00:00.0000000` in UTC (as asked for with `Prefer: outlook.timezone="UTC"`) to an instant. */
@@ -35,9 +67,11 @@ function response(r: string | null | undefined): CalendarEvent['roomResponse'] {
 
 /**
  * A Graph event read from the room mailbox's calendar, as the room sees it. The room's own
- * answer comes from its attendee entry, else from the event's responseStatus (which is the
- * mailbox's own). Fields Graph has no place for (check-in, how and when we booked) are carried
- * over from the stored copy; meetings we did not book need check-in when shorter than eight hours.
+ * answer is the event's responseStatus (the mailbox's own; in a copy it does not organize Graph
+ * reports every attendee as `none`), else its attendee entry. An event shown as free does not
+ * hold the room: it is kept as one the room declined. Fields Graph has no place for (check-in,
+ * how and when we booked, the organizer the booking named) come from the stored copy, else from
+ * our extended property; meetings we did not book need check-in when shorter than eight hours.
  */
 export function toCalendarEvent(g: GraphEvent, localId: string, roomEmail: string, stored: CalendarEvent | null): CalendarEvent {
   const id = g.id ?? '';
@@ -48,22 +82,24 @@ export function toCalendarEvent(g: GraphEvent, localId: string, roomEmail: strin
   const start = allDay ? startAt.slice(0, 10) : startAt;
   const end = allDay ? endAt.slice(0, 10) : endAt;
   const mine = (g.attendees ?? []).find((a) => a.emailAddress?.address?.toLowerCase() === roomEmail.toLowerCase());
-  const roomResponse = response(mine?.status?.response ?? g.responseStatus?.response);
+  const own = g.responseStatus?.response;
+  const roomResponse = g.showAs === 'free' ? 'declined' : response(own && own !== 'none' ? own : (mine?.status?.response ?? own));
   const short = !allDay && Date.parse(endAt) - Date.parse(startAt) < EIGHT_HOURS;
+  const meta = stored && stored.bookedVia !== 'provider' ? { via: stored.bookedVia, checkIn: stored.checkInRequired, bookedAt: stored.bookedAt, organizer: stored.organizer } : bookingMetaOf(g);
   return {
     id: localId,
     title: g.subject ?? '',
-    organizer: g.organizer?.emailAddress?.name || g.organizer?.emailAddress?.address || null,
+    organizer: meta ? meta.organizer : g.organizer?.emailAddress?.name || g.organizer?.emailAddress?.address || null,
     start,
     end,
     allDay,
     status: g.isCancelled ? 'cancelled' : g.showAs === 'tentative' ? 'tentative' : 'confirmed',
     roomResponse,
     private: g.sensitivity === 'private' || g.sensitivity === 'confidential',
-    checkInRequired: stored?.checkInRequired ?? short,
+    checkInRequired: meta ? meta.checkIn : (stored?.checkInRequired ?? short),
     checkedInAt: stored?.checkedInAt ?? null,
     seriesId: g.seriesMasterId ?? null,
-    bookedAt: stored?.bookedAt ?? null,
-    bookedVia: stored?.bookedVia ?? 'provider',
+    bookedAt: meta ? meta.bookedAt : (stored?.bookedAt ?? null),
+    bookedVia: meta ? meta.via : 'provider',
   };
 }

@@ -3,12 +3,16 @@ import type { Logger } from '../../../shared/logger.js';
 import { newSecret, sha256Hex, verifySha256 } from '../../security/secrets.js';
 import type { PushChannel } from '../../store/repos/push-channels.js';
 import type { Store } from '../../store/store.js';
+import { backoffDelay, type BackoffPolicy } from '../../sync/backoff.js';
 import { ProviderRequestError } from '../../sync/provider-error.js';
+import type { ChannelRenewal } from '../provider.js';
 import type { RequestRunner } from '../../sync/request-runner.js';
 import type { GraphApi } from './graph-types.js';
 import { MICROSOFT } from './graph-sync.js';
 
 const MINUTE = 60_000;
+/** A room whose subscription could not be made (webhook not reachable yet, validation too slow) tries again: 30 s, 1 min, ... up to an hour. */
+const RETRY: BackoffPolicy = { baseMs: 30_000, maxMs: 60 * MINUTE, maxAttempts: Number.POSITIVE_INFINITY };
 /** Graph's longest lifetime for an event subscription. */
 export const MAX_SUBSCRIPTION_MINUTES = 10_080;
 
@@ -45,6 +49,11 @@ export function notificationsOf(body: string): GraphNotification[] | null {
  */
 export class GraphSubscriptions {
   private timer: TimerHandle | null = null;
+  /** Rooms whose last subscribe failed -> how many times in a row. */
+  private readonly failing = new Map<string, number>();
+  /** Subscriptions being created: Graph may notify before the create call answers. clientState -> room. */
+  private readonly creating = new Map<string, string>();
+  private active = false;
 
   constructor(
     private readonly deps: {
@@ -58,6 +67,7 @@ export class GraphSubscriptions {
       rooms: () => ReadonlyArray<{ id: string; mailbox: string }>;
       lifetimeMinutes?: number;
       renewBeforeMs?: number;
+      random?: () => number;
     },
   ) {
     const m = deps.lifetimeMinutes ?? 4_320;
@@ -73,16 +83,22 @@ export class GraphSubscriptions {
   }
 
   async start(): Promise<void> {
+    this.active = true;
     await this.renewDue();
   }
 
   stop(): void {
+    this.active = false;
     this.deps.clock.clearTimeout(this.timer);
     this.timer = null;
   }
 
-  /** Subscribes rooms without one, renews those close to running out, drops those of removed rooms. */
-  async renewDue(): Promise<void> {
+  /**
+   * Subscribes rooms without one, renews those close to running out (every one with `all`),
+   * drops those of removed rooms. A room that fails is tried again with backoff.
+   */
+  async renewDue(all = false): Promise<ChannelRenewal> {
+    const result: ChannelRenewal = { opened: [], failed: [] };
     try {
       const rooms = this.deps.rooms();
       const live = new Set(rooms.map((r) => r.id));
@@ -96,44 +112,56 @@ export class GraphSubscriptions {
       }
       for (const room of rooms) {
         try {
-          await this.ensure(room.id, room.mailbox);
+          const c = await this.ensure(room.id, room.mailbox, all);
+          this.failing.delete(room.id);
+          if (c) result.opened.push({ id: c.id, roomId: c.roomId, provider: c.provider, expiresAt: c.expiresAt });
         } catch (e) {
-          this.deps.log.warn({ room: room.id, err: (e as Error).message }, 'could not subscribe to the room mailbox');
+          this.failing.set(room.id, (this.failing.get(room.id) ?? 0) + 1);
+          this.deps.log.warn({ room: room.id, tries: this.failing.get(room.id), err: (e as Error).message }, 'could not subscribe to the room mailbox; trying again later');
+          result.failed.push({ roomId: room.id, error: (e as Error).message });
         }
       }
     } finally {
       this.arm();
     }
+    return result;
   }
 
   private expiry(): string {
     return new Date(this.deps.clock.now() + (this.deps.lifetimeMinutes ?? 4_320) * MINUTE).toISOString();
   }
 
-  async ensure(roomId: string, mailbox: string): Promise<void> {
+  /** The room's subscription after this: renewed or made (null when it had long enough to run). */
+  async ensure(roomId: string, mailbox: string, force = false): Promise<PushChannel | null> {
     const now = this.deps.clock.now();
     const existing = this.deps.store.pushChannels.list({ roomId, provider: MICROSOFT });
-    if (existing.some((c) => c.expiresAt > now + this.renewBefore)) return;
+    if (!force && existing.some((c) => c.expiresAt > now + this.renewBefore)) return null;
     for (const c of existing) {
-      if (c.expiresAt > now && (await this.renew(c.id))) return;
+      if (c.expiresAt > now && (await this.renew(c.id))) return this.deps.store.pushChannels.get(c.id);
       this.deps.store.pushChannels.remove(c.id);
     }
-    await this.create(roomId, mailbox);
+    return this.create(roomId, mailbox);
   }
 
   async create(roomId: string, mailbox: string): Promise<PushChannel> {
     const clientState = newSecret();
     const resource = `/users/${mailbox}/events`;
-    const sub = await this.deps.runner.run('subscriptions.create', () =>
-      this.deps.api.createSubscription({
-        changeType: 'created,updated,deleted',
-        notificationUrl: this.deps.notificationUrl,
-        lifecycleNotificationUrl: this.deps.lifecycleUrl,
-        resource,
-        expirationDateTime: this.expiry(),
-        clientState,
-      }),
-    );
+    this.creating.set(clientState, roomId);
+    let sub;
+    try {
+      sub = await this.deps.runner.run('subscriptions.create', () =>
+        this.deps.api.createSubscription({
+          changeType: 'created,updated,deleted',
+          notificationUrl: this.deps.notificationUrl,
+          lifecycleNotificationUrl: this.deps.lifecycleUrl,
+          resource,
+          expirationDateTime: this.expiry(),
+          clientState,
+        }),
+      );
+    } finally {
+      this.creating.delete(clientState);
+    }
     const expiresAt = Date.parse(sub.expirationDateTime);
     const c = this.deps.store.pushChannels.add({ id: sub.id, roomId, provider: MICROSOFT, resourceId: resource, tokenHash: sha256Hex(clientState), expiresAt });
     this.deps.log.info({ room: roomId, subscription: sub.id, expiresAt: sub.expirationDateTime }, 'subscribed to the room mailbox');
@@ -200,16 +228,25 @@ export class GraphSubscriptions {
     const subscriptionId = item.subscriptionId ?? '';
     if (!subscriptionId) return { kind: 'refused', why: 'notification without subscriptionId' };
     const c = this.deps.store.pushChannels.get(subscriptionId);
-    if (!c || c.provider !== MICROSOFT) return { kind: 'unknown', subscriptionId };
+    if (!c || c.provider !== MICROSOFT) {
+      // A notification that overtook the answer to its create call: its clientState is one we are waiting for.
+      for (const [state, roomId] of this.creating) if (verifySha256(item.clientState ?? '', sha256Hex(state))) return { kind: 'ok', roomId, subscriptionId, item };
+      return { kind: 'unknown', subscriptionId };
+    }
     if (c.tokenHash === null || !verifySha256(item.clientState ?? '', c.tokenHash)) return { kind: 'refused', why: `wrong clientState for subscription ${subscriptionId}` };
     return { kind: 'ok', roomId: c.roomId, subscriptionId, item };
   }
 
+  /** The next run: the earliest renewal, or sooner when a room is waiting to subscribe again. */
   private arm(): void {
     this.deps.clock.clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.active) return;
     const first = this.list()[0];
-    if (!first) return;
-    const wait = Math.max(60_000, first.expiresAt - this.renewBefore - this.deps.clock.now());
+    let wait = first ? Math.max(60_000, first.expiresAt - this.renewBefore - this.deps.clock.now()) : Infinity;
+    const tries = Math.max(0, ...this.failing.values());
+    if (this.failing.size > 0) wait = Math.min(wait, Math.max(1000, backoffDelay(Math.min(tries - 1, 20), RETRY, this.deps.random ?? Math.random)));
+    if (wait === Infinity) return;
     this.timer = this.deps.clock.setTimeout(() => void this.renewDue(), wait);
   }
 }

@@ -6,7 +6,7 @@ import { parseEvent } from '../../store/repos/events.js';
 import { ProviderRequestError } from '../../sync/provider-error.js';
 import type { RequestRunner } from '../../sync/request-runner.js';
 import type { BookingIds } from './booking-ids.js';
-import { toCalendarEvent } from './graph-mapping.js';
+import { BOOKING_PROPERTY, bookingMetaOf, isBookingId, toCalendarEvent } from './graph-mapping.js';
 import type { GraphApi, GraphDeltaPage, GraphEvent } from './graph-types.js';
 
 export const MICROSOFT = 'microsoft';
@@ -24,7 +24,7 @@ export interface GraphSyncDeps {
   /** Days after today the window reaches. */
   windowDays?: number;
   /** Ids written locally but not yet sent (pending outbox creates): a fresh delta keeps them. */
-  pendingIds: (roomId: string) => ReadonlySet<string>;
+  pendingIds?: (roomId: string) => ReadonlySet<string>;
 }
 
 /** Whether Graph says the delta link is no longer any good: start again. */
@@ -42,10 +42,11 @@ export function isStaleDelta(e: unknown): boolean {
 export class GraphSync {
   constructor(private readonly deps: GraphSyncDeps) {}
 
-  async sync(roomId: string, mailbox: string): Promise<{ changed: boolean; full: boolean }> {
+  async sync(roomId: string, mailbox: string, pending?: ReadonlySet<string>): Promise<{ changed: boolean; full: boolean }> {
     const state = this.deps.store.syncState.get(roomId, MICROSOFT);
-    const windowStart = this.windowStart();
-    if (state?.token && (state.fullSyncAt ?? 0) >= windowStart) {
+    // A window made before today's midnight has slid a day: its far end no longer reaches 15 days on.
+    const today = this.windowStart() + DAY;
+    if (state?.token && (state.fullSyncAt ?? 0) >= today) {
       try {
         return { changed: await this.incremental(roomId, mailbox, state.token), full: false };
       } catch (e) {
@@ -54,7 +55,7 @@ export class GraphSync {
         this.deps.store.syncState.clear(roomId, MICROSOFT);
       }
     }
-    return { changed: await this.fresh(roomId, mailbox), full: true };
+    return { changed: await this.fresh(roomId, mailbox, pending ?? this.deps.pendingIds?.(roomId) ?? new Set()), full: true };
   }
 
   /** Midnight UTC at the start of yesterday. */
@@ -78,10 +79,12 @@ export class GraphSync {
     }
   }
 
-  private async fresh(roomId: string, mailbox: string): Promise<boolean> {
+  private async fresh(roomId: string, mailbox: string, pending: ReadonlySet<string>): Promise<boolean> {
     const from = this.windowStart();
     const to = from + ((this.deps.windowDays ?? 14) + 1) * DAY;
-    const { items, deltaLink } = await this.pages(mailbox, () => this.deps.api.deltaStart(mailbox, new Date(from).toISOString(), new Date(to).toISOString()), 'sync.full');
+    const listed = await this.pages(mailbox, () => this.deps.api.deltaStart(mailbox, new Date(from).toISOString(), new Date(to).toISOString()), 'sync.full');
+    const items = await this.withOurFields(roomId, mailbox, listed.items);
+    const { deltaLink } = listed;
     const { store } = this.deps;
     return store.transaction(() => {
       const kept = new Map<string, CalendarEvent>();
@@ -90,7 +93,7 @@ export class GraphSync {
         const e = this.map(roomId, mailbox, g);
         if (e) kept.set(e.id, e);
       }
-      for (const id of this.deps.pendingIds(roomId)) {
+      for (const id of pending) {
         const local = store.events.get(roomId, id);
         if (local && !kept.has(id)) kept.set(id, local);
       }
@@ -102,7 +105,9 @@ export class GraphSync {
   }
 
   private async incremental(roomId: string, mailbox: string, link: string): Promise<boolean> {
-    const { items, deltaLink } = await this.pages(mailbox, () => this.deps.api.deltaFollow(link), 'sync.delta');
+    const listed = await this.pages(mailbox, () => this.deps.api.deltaFollow(link), 'sync.delta');
+    const items = await this.withOurFields(roomId, mailbox, listed.items);
+    const { deltaLink } = listed;
     const { store } = this.deps;
     return store.transaction(() => {
       let changed = false;
@@ -121,11 +126,34 @@ export class GraphSync {
     });
   }
 
+  /**
+   * Our bookings this store does not know (a server rebuilt on an empty data directory): a delta
+   * cannot return extended properties, so each is read once more with ours expanded.
+   */
+  private async withOurFields(roomId: string, mailbox: string, items: GraphEvent[]): Promise<GraphEvent[]> {
+    const out: GraphEvent[] = [];
+    for (const g of items) {
+      const tx = g.transactionId;
+      const unknown = g.id && !g['@removed'] && isBookingId(tx) && this.deps.ids.graphId(roomId, tx ?? '') === null && !this.deps.store.events.get(roomId, tx ?? '');
+      if (!unknown || !g.id) {
+        out.push(g);
+        continue;
+      }
+      const id = g.id;
+      try {
+        out.push(await this.deps.runner.run('sync.ours', () => this.deps.limit(mailbox, () => this.deps.api.getEvent(mailbox, id, BOOKING_PROPERTY))));
+      } catch (e) {
+        if (!(e instanceof ProviderRequestError && e.status === 404)) throw e;
+      }
+    }
+    return out;
+  }
+
   /** The stored id: ours when the event carries the transactionId of one of our bookings. */
   private localIdOf(roomId: string, g: GraphEvent): string {
     const id = g.id ?? '';
     const tx = g.transactionId;
-    if (tx && (this.deps.ids.graphId(roomId, tx) !== null || this.deps.store.events.get(roomId, tx))) {
+    if (tx && (this.deps.ids.graphId(roomId, tx) !== null || this.deps.store.events.get(roomId, tx) || (isBookingId(tx) && bookingMetaOf(g)))) {
       if (this.deps.ids.graphId(roomId, tx) !== id) this.deps.ids.remember(roomId, tx, id);
       return tx;
     }

@@ -33,6 +33,15 @@ export interface GraphEvent {
   transactionId?: string | null;
   type?: string | null;
   location?: { displayName?: string | null } | null;
+  /** Only when asked for with `$expand`; written on create (they live on the copy written to: the room's). */
+  singleValueExtendedProperties?: Array<{ id: string; value: string }> | null;
+}
+
+/** One mailbox's busy time as getSchedule answers it. */
+export interface GraphScheduleItem {
+  status?: string | null;
+  start?: GraphDateTime | null;
+  end?: GraphDateTime | null;
 }
 
 export interface GraphDeltaPage {
@@ -71,6 +80,12 @@ export interface GraphApi {
   /** A page from a stored `@odata.nextLink` or `@odata.deltaLink`, used whole. */
   deltaFollow(link: string): Promise<GraphDeltaPage>;
   createEvent(mailbox: string, body: GraphEvent): Promise<GraphEvent>;
+  /** One event, with the extended property `expandProperty` when given. */
+  getEvent(mailbox: string, id: string, expandProperty?: string): Promise<GraphEvent>;
+  /** The mailbox's events overlapping `[start, end)` (one page: the slot check before a booking). */
+  calendarView(mailbox: string, startDateTime: string, endDateTime: string): Promise<GraphEvent[]>;
+  /** Busy items of many mailboxes at once, asked as `asMailbox` (`POST /users/{id}/calendar/getSchedule`); null for one Graph could not answer for. */
+  getSchedule(asMailbox: string, mailboxes: readonly string[], startDateTime: string, endDateTime: string): Promise<Map<string, GraphScheduleItem[] | null>>;
   patchEvent(mailbox: string, id: string, patch: GraphEvent): Promise<GraphEvent>;
   /** The organizer cancels: attendees are told, the event leaves the calendar. */
   cancelEvent(mailbox: string, id: string, comment: string): Promise<void>;

@@ -1,4 +1,3 @@
-import type { OutboxItem } from '../../store/repos/outbox.js';
 import { ProviderRequestError } from '../../sync/provider-error.js';
 import type { RequestRunner } from '../../sync/request-runner.js';
 import type { BookingIds } from './booking-ids.js';
@@ -23,12 +22,11 @@ function gone(e: unknown): boolean {
  * transactionId, so Graph answers a repeat with the event the first try made.
  */
 export async function sendGraphWrite(
-  item: OutboxItem,
+  w: GraphWrite,
+  roomId: string,
   deps: { api: GraphApi; runner: RequestRunner; ids: BookingIds; limit: <T>(mailbox: string, fn: () => Promise<T>) => Promise<T> },
 ): Promise<void> {
-  const w = item.payload as GraphWrite;
   const { api, runner, ids, limit } = deps;
-  const roomId = item.roomId ?? '';
   const graphId = (localId: string): string => ids.graphId(roomId, localId) ?? localId;
   switch (w.op) {
     case 'create': {
@@ -43,7 +41,13 @@ export async function sendGraphWrite(
     case 'release':
       try {
         const id = graphId(w.eventId);
-        if (w.how === 'cancel') await runner.run('write.cancel', () => limit(w.mailbox, () => api.cancelEvent(w.mailbox, id, 'Released at the door')));
+        let how = w.how;
+        if (how === 'decline') {
+          // The room never declines a meeting it organizes itself (Graph refuses): it cancels it.
+          const g = await runner.run('write.get', () => limit(w.mailbox, () => api.getEvent(w.mailbox, id)));
+          if (g.organizer?.emailAddress?.address?.toLowerCase() === w.mailbox.toLowerCase()) how = 'cancel';
+        }
+        if (how === 'cancel') await runner.run('write.cancel', () => limit(w.mailbox, () => api.cancelEvent(w.mailbox, id, 'Released at the door')));
         else await runner.run('write.decline', () => limit(w.mailbox, () => api.declineEvent(w.mailbox, id, 'Released: the room was not used')));
       } catch (e) {
         // Gone already: the room is free, which is what was asked.

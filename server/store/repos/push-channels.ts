@@ -69,6 +69,11 @@ export class PushChannelsRepo {
     return this.db.prepare('UPDATE push_channels SET expires_at = ? WHERE id = ?').run(expiresAt, id).changes === 1;
   }
 
+  /** What the provider answered when the subscription was made (it is recorded before, so early messages find it). */
+  setOpened(id: string, resourceId: string | null, expiresAt: number): boolean {
+    return this.db.prepare('UPDATE push_channels SET resource_id = ?, expires_at = ? WHERE id = ?').run(resourceId, expiresAt, id).changes === 1;
+  }
+
   remove(id: string): boolean {
     return this.db.prepare('DELETE FROM push_channels WHERE id = ?').run(id).changes === 1;
   }

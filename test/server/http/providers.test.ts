@@ -150,10 +150,10 @@ test('Google: a refusal from the directory reaches the admin with its reason', a
   t.after(cleanup);
   world.fake.fail({ status: 403, reason: 'forbidden', path: '/resources/calendars' });
   const res = await api(base, 'GET', '/api/v1/resources');
-  assert.equal(res.status, 503);
+  assert.equal(res.status, 409);
   const error = (res.json as { error: { code: string; message: string } }).error;
-  assert.equal(error.code, 'PROVIDER_UNAVAILABLE');
-  assert.match(error.message, /^google resources: .*injected failure/);
+  assert.equal(error.code, 'PROVIDER_REFUSED');
+  assert.match(error.message, /^google resources: refused \(forbidden\): .*injected failure/);
 });
 
 test('Google: a room taken out of the config has its channel stopped at Google at the next start', async (t) => {

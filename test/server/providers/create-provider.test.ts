@@ -11,12 +11,12 @@ test('the config picks the provider; google takes another API root and injected 
   const h = await googleHarness();
   try {
     const deps = { store: h.store, clock: h.clock, log: silentLogger(), defaultTimeZone: 'UTC' };
-    assert.ok(createProvider(parseConfig({}), deps).provider instanceof LocalProvider);
+    assert.ok((await createProvider(parseConfig({}), deps)).provider instanceof LocalProvider);
     const config = parseConfig({
       rooms: ROOMS,
       provider: { kind: 'google', apiRoot: h.root, subject: 'admin@example.com', credentials: { client_email: 'sa@x.iam.gserviceaccount.com', private_key: 'unused' }, pollSecs: 60 },
     });
-    const parts = createProvider(config, { ...deps, googleAuth: injectedAuth(h.fake.token) });
+    const parts = await createProvider(config, { ...deps, googleAuth: injectedAuth(h.fake.token) });
     assert.ok(parts.provider instanceof GoogleProvider);
     assert.equal(parts.webhook, null);
     h.fake.put(ROOMS[0]?.calendar ?? '', { id: 'viaconfig', status: 'confirmed', start: { dateTime: at('10:00') }, end: { dateTime: at('11:00') } });

@@ -13,3 +13,12 @@ test('bookings, extends and cancels crashed at every step of the outbox are neit
   assert.deepEqual(r.disagree, []);
   assert.match(formatCrashWeek(r), /30 crashes injected .* lost 0, doubled 0, store disagrees 0/);
 });
+
+test('the same crash week on Microsoft Graph: neither lost nor doubled', async () => {
+  const r = await runCrashWeek({ rooms: 3, days: 2, bookingsPerDay: 3, tenant: 'microsoft' });
+  assert.equal(r.bookings, 6);
+  assert.deepEqual(r.crashes, { decided: 10, sent: 10, done: 10 });
+  assert.deepEqual(r.lost, []);
+  assert.deepEqual(r.doubled, []);
+  assert.deepEqual(r.disagree, []);
+});

@@ -1,5 +1,6 @@
+import { createPublicKey, verify as verifySignature } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -10,6 +11,15 @@ import type { AddressInfo } from 'node:net';
  * 409 when the id exists; patch honours If-Match (412); watch channels expire and notify with
  * the X-Goog-* headers and no body; freeBusy takes at most 50 calendars. Failures (429 with
  * Retry-After, 403 usageLimits, 5xx) are injected per request.
+ *
+ * Copies, as Google keeps them: an insert makes the calendar's owner the organizer (whatever the
+ * body says) and gives each invited resource its own copy, which carries the shared extended
+ * properties but not the private ones (those stay on the copy they were written to); a change
+ * on the organizer's copy reaches the attendees' copies. On an attendee's copy, a change of
+ * start or end is refused with 403 forbiddenForNonOrganizer. freeBusy counts opaque events,
+ * all-day ones included (midnight to midnight, UTC here), and leaves out transparent ones and
+ * those the calendar declined. With `earlySync`, the "sync" message of a new channel is sent
+ * before the watch call answers, as Google may.
  */
 
 export interface FakeEvent {
@@ -21,8 +31,9 @@ export interface FakeEvent {
   organizer?: { email: string; displayName?: string };
   attendees?: Array<{ email: string; resource?: boolean; responseStatus?: string }>;
   recurringEventId?: string;
-  extendedProperties?: { private?: Record<string, string> };
+  extendedProperties?: { private?: Record<string, string>; shared?: Record<string, string> };
   visibility?: string;
+  transparency?: 'opaque' | 'transparent';
 }
 
 interface Stored {
@@ -68,16 +79,45 @@ export class FakeGoogle {
   token = 'fake-access-token';
   /** Every request in [from, to) (fake time) answers 503, as during a Google outage. */
   outage: { from: number; to: number } | null = null;
+  /** The impersonated account: the owner of `primary`, and the organizer of what it inserts. */
+  self = 'admin@example.com';
+  /** Send a new channel's "sync" message before the watch call answers. */
+  earlySync = false;
+  /** What the receiver answered to each early "sync" message. */
+  readonly earlySyncAnswers: number[] = [];
 
   constructor(
     private readonly now: () => number,
     private readonly tlsCa?: string,
   ) {}
 
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res));
+  /** Service accounts whose signed JWT grants the token endpoint (`POST /token`) accepts: client_email -> public key PEM. */
+  readonly serviceAccounts = new Map<string, string>();
+  /** Token grants answered, with the subject each asked to act as. */
+  readonly grants: Array<{ iss: string; sub: string | null }> = [];
+
+  /** Listens on loopback; over HTTPS with `tls` (a private endpoint behind its own CA). */
+  async start(tls?: { key: string; cert: string }): Promise<string> {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => void this.handle(req, res);
+    this.server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler) : createServer(handler);
     await new Promise<void>((r) => this.server?.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+    return `${tls ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+  }
+
+  /**
+   * The OAuth token endpoint of a service account's key (`token_uri`): a JWT-bearer grant whose
+   * assertion is signed (RS256) by a known account's key answers with the access token.
+   */
+  private grant(raw: string, send: Send, error: Fail): void {
+    const form = new URLSearchParams(raw);
+    if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') return error(400, 'unsupported_grant_type', 'Invalid grant_type');
+    const [h, b, sig] = (form.get('assertion') ?? '').split('.');
+    if (!h || !b || !sig) return error(400, 'invalid_grant', 'Invalid JWT');
+    const claims = JSON.parse(Buffer.from(b, 'base64url').toString('utf8')) as { iss?: string; sub?: string; exp?: number };
+    const pem = this.serviceAccounts.get(claims.iss ?? '');
+    if (!pem || !verifySignature('RSA-SHA256', Buffer.from(`${h}.${b}`), createPublicKey(pem), Buffer.from(sig, 'base64url'))) return error(400, 'invalid_grant', 'Invalid JWT Signature.');
+    this.grants.push({ iss: claims.iss ?? '', sub: claims.sub ?? null });
+    send(200, { access_token: this.token, expires_in: 3600, token_type: 'Bearer' });
   }
 
   async stop(): Promise<void> {
@@ -163,6 +203,7 @@ export class FakeGoogle {
     };
     const error = (status: number, reason: string, message: string, headers: Record<string, string> = {}): void =>
       send(status, { error: { code: status, message, errors: [{ domain: status === 403 ? 'usageLimits' : 'global', reason, message }] } }, headers);
+    if (url.pathname === '/token' && req.method === 'POST') return this.grant(raw, send, error);
     if (req.headers.authorization !== `Bearer ${this.token}`) return error(401, 'authError', 'Invalid Credentials');
     if (this.outage && this.now() >= this.outage.from && this.now() < this.outage.to) return error(503, 'backendError', 'The service is currently unavailable.');
     const injected = this.failures.findIndex((f) => !f.path || url.pathname.includes(f.path));
@@ -193,13 +234,19 @@ export class FakeGoogle {
       const ifMatch = req.headers['if-match'];
       if (ifMatch && ifMatch !== stored.etag) return error(412, 'conditionNotMet', 'Precondition Failed');
       if (req.method === 'PATCH') {
-        this.put(calId, { ...stored.event, ...(body as Partial<FakeEvent>), id: eventId });
+        const patch = body as Partial<FakeEvent>;
+        if (!this.organizes(calId, stored.event) && (patch.start !== undefined || patch.end !== undefined)) {
+          return send(403, { error: { code: 403, message: 'Forbidden', errors: [{ domain: 'calendar', reason: 'forbiddenForNonOrganizer', message: 'Forbidden' }] } });
+        }
+        this.put(calId, { ...stored.event, ...patch, id: eventId });
         const now = this.cal(calId).get(eventId) as Stored;
+        if (this.organizes(calId, now.event)) this.spread(calId, now.event);
         return send(200, { ...now.event, etag: now.etag });
       }
       if (req.method === 'DELETE') {
         if (stored.event.status === 'cancelled') return error(410, 'deleted', 'Resource has been deleted');
         this.remove(calId, eventId);
+        if (this.organizes(calId, stored.event)) this.spread(calId, { ...stored.event, status: 'cancelled' });
         return send(204);
       }
     }
@@ -253,23 +300,51 @@ export class FakeGoogle {
     return send(200, { kind: 'calendar#events', items, nextSyncToken: `sync-${this.seq}` });
   }
 
+  /** Who owns a calendar: `primary` is the impersonated account's. */
+  private owner(calId: string): string {
+    return calId === 'primary' ? this.self : calId;
+  }
+
+  /** Whether the calendar's copy is the organizer's (an event put without an organizer is its calendar's own). */
+  private organizes(calId: string, e: FakeEvent): boolean {
+    return !e.organizer || e.organizer.email.toLowerCase() === this.owner(calId).toLowerCase();
+  }
+
+  /** The organizer's copy changed: each invited resource's copy follows (private properties stay per copy); a resource no longer invited loses its copy. */
+  private spread(calId: string, e: FakeEvent): void {
+    const invited = new Set((e.attendees ?? []).filter((a) => a.resource).map((a) => a.email));
+    for (const [other, cal] of this.calendars) {
+      if (other === calId) continue;
+      const copy = cal.get(e.id);
+      if (!copy && !invited.has(other)) continue;
+      if (!invited.has(other) || e.status === 'cancelled') {
+        if (copy && copy.event.status !== 'cancelled') this.put(other, { ...copy.event, status: 'cancelled' });
+        continue;
+      }
+      const response = copy?.event.attendees?.find((a) => a.email === other)?.responseStatus ?? 'accepted';
+      this.put(other, {
+        ...e,
+        attendees: (e.attendees ?? []).map((x) => (x.email === other ? { ...x, responseStatus: response } : x)),
+        extendedProperties: { ...(e.extendedProperties?.shared ? { shared: e.extendedProperties.shared } : {}), ...(copy?.event.extendedProperties?.private ? { private: copy.event.extendedProperties.private } : {}) },
+      });
+    }
+  }
+
   private insert(calId: string, e: FakeEvent, send: Send, error: Fail): void {
     if (e.id !== undefined && !BASE32HEX.test(e.id)) return error(400, 'invalid', 'Invalid resource id value.');
     const id = e.id ?? `gen${this.seq + 1}abc`;
     if (this.cal(calId).has(id)) return error(409, 'duplicate', 'The requested identifier already exists.');
     if (!e.start || !e.end) return error(400, 'required', 'Missing end time.');
-    this.put(calId, { ...e, id, status: e.status ?? 'confirmed' });
-    // A room invited as a resource gets its own copy with the same id, accepted.
-    for (const a of e.attendees ?? []) {
-      if (a.resource && this.calendars.has(a.email) && a.email !== calId) {
-        this.put(a.email, { ...e, id, status: e.status ?? 'confirmed', attendees: (e.attendees ?? []).map((x) => (x.email === a.email ? { ...x, responseStatus: 'accepted' } : x)) });
-      }
-    }
+    // The calendar's owner organizes what is inserted into it; an organizer in the body is not taken.
+    const event: FakeEvent = { ...e, id, status: e.status ?? 'confirmed', organizer: { email: this.owner(calId) } };
+    this.put(calId, event);
+    // Each room invited as a resource gets its own copy with the same id, accepted, without the private properties.
+    this.spread(calId, event);
     const s = this.cal(calId).get(id) as Stored;
     send(200, { ...s.event, etag: s.etag });
   }
 
-  private watch(calId: string, body: Record<string, unknown>, send: Send, error: Fail): void {
+  private async watch(calId: string, body: Record<string, unknown>, send: Send, error: Fail): Promise<void> {
     const id = String(body.id ?? '');
     const address = String(body.address ?? '');
     if (!id || id.length > 64 || !/^[A-Za-z0-9\-_+/=]+$/.test(id)) return error(400, 'invalid', 'Invalid channel id');
@@ -279,6 +354,10 @@ export class FakeGoogle {
     const ttl = Number(params?.ttl ?? 604800);
     const ch: FakeChannel = { id, calendarId: calId, token: String(body.token ?? ''), address, resourceId: `res-${calId}`, expiration: this.now() + ttl * 1000, messages: 0 };
     this.channels.set(id, ch);
+    if (this.earlySync) {
+      // The channel's first message overtakes the answer to watch; a 404/401 from the receiver leaves Google indifferent.
+      this.earlySyncAnswers.push(await this.post(ch, {}).catch(() => 0));
+    }
     send(200, { kind: 'api#channel', id, resourceId: ch.resourceId, resourceUri: `https://www.googleapis.com/calendar/v3/calendars/${calId}/events`, expiration: String(ch.expiration) });
   }
 
@@ -296,8 +375,9 @@ export class FakeGoogle {
       }
       const busy = [...c.values()]
         .map((s) => s.event)
-        .filter((e) => e.status !== 'cancelled' && e.start.dateTime && e.end.dateTime)
-        .map((e) => ({ s: Date.parse(e.start.dateTime as string), t: Date.parse(e.end.dateTime as string) }))
+        .filter((e) => e.status !== 'cancelled' && e.transparency !== 'transparent')
+        .filter((e) => e.attendees?.find((a) => a.email === id)?.responseStatus !== 'declined')
+        .map((e) => ({ s: startMs(e), t: endMs(e) }))
         .filter((b) => b.t > from && b.s < to)
         .sort((a, b) => a.s - b.s);
       const merged: Array<{ s: number; t: number }> = [];
@@ -317,6 +397,10 @@ type Fail = (status: number, reason: string, message: string, headers?: Record<s
 
 function endMs(e: FakeEvent): number {
   return Date.parse(e.end.dateTime ?? `${e.end.date ?? '1970-01-01'}T00:00:00Z`);
+}
+
+function startMs(e: FakeEvent): number {
+  return Date.parse(e.start.dateTime ?? `${e.start.date ?? '1970-01-01'}T00:00:00Z`);
 }
 
 function postTo(address: string, ca: string | undefined, headers: Record<string, string>): Promise<number> {

@@ -12,6 +12,15 @@ import type { AddressInfo } from 'node:net';
  * the existing event; subscriptions validate both URLs with the validationToken handshake,
  * take at most 10080 minutes, expire, renew with PATCH, and notify with clientState;
  * places/microsoft.graph.room pages with @odata.nextLink. Failures are injected per request.
+ *
+ * Copies, as Graph keeps them: in a copy the mailbox does not organize every attendee's status
+ * reads `none` (the mailbox's own answer is the event's responseStatus); only the organizer may
+ * move start or end (403 ErrorAccessDenied), and the organizer cannot decline its own meeting.
+ * Nothing refuses a clash in a room calendar written directly. Extended properties are kept on
+ * the copy written to and returned only when expanded on a single event (a delta never carries
+ * them). calendarView lists a window; getSchedule answers busy items for many mailboxes, leaving
+ * out what is free. With `earlyNotify`, a new subscription's first change notification is sent
+ * before the create call answers; `refuseValidations` makes the next handshakes fail.
  */
 
 export interface FakeEvent {
@@ -28,6 +37,7 @@ export interface FakeEvent {
   responseStatus?: { response: string };
   seriesMasterId?: string;
   transactionId?: string;
+  singleValueExtendedProperties?: Array<{ id: string; value: string }>;
 }
 
 interface Stored {
@@ -68,6 +78,14 @@ export class FakeGraph {
   token = 'fake-graph-token';
   /** How an expired delta link answers. */
   expiredAs: 'gone' | 'syncStateNotFound' = 'gone';
+  /** Send a change notification on a new subscription before its create call answers. */
+  earlyNotify = false;
+  /** What the receiver answered to each early notification. */
+  readonly earlyAnswers: number[] = [];
+  /** The next this many subscription creates fail validation (the webhook is not reachable yet). */
+  refuseValidations = 0;
+  /** Every request in [from, to) (fake time) answers 503, as during an outage. */
+  outage: { from: number; to: number } | null = null;
 
   constructor(
     private readonly now: () => number,
@@ -151,6 +169,22 @@ export class FakeGraph {
     return (await post(s.lifecycleNotificationUrl, this.tls.cert, JSON.stringify({ value }))).status;
   }
 
+  /** An event as the mailbox's copy shows it: attendees' statuses only in the organizer's copy, no extended properties unless expanded. */
+  private view(mb: string, e: FakeEvent, expand: string | null = null): FakeEvent {
+    const { singleValueExtendedProperties: props, ...rest } = e;
+    const out: FakeEvent = this.organizes(mb, e) ? rest : { ...rest, attendees: (e.attendees ?? []).map((a) => ({ ...a, status: { response: 'none' } })) };
+    const wanted = expand ? /singleValueExtendedProperties\(\$filter=id eq '([^']+)'\)/i.exec(expand)?.[1] : undefined;
+    if (wanted) {
+      const found = (props ?? []).filter((p) => p.id.toLowerCase() === wanted.toLowerCase());
+      if (found.length) out.singleValueExtendedProperties = found;
+    }
+    return out;
+  }
+
+  private organizes(mb: string, e: FakeEvent): boolean {
+    return !e.organizer || e.organizer.emailAddress.address.toLowerCase() === mb;
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.base);
     const chunks: Buffer[] = [];
@@ -164,6 +198,7 @@ export class FakeGraph {
     };
     const error = (status: number, code: string, message: string, headers: Record<string, string> = {}): void => send(status, { error: { code, message } }, headers);
     if (req.headers.authorization !== `Bearer ${this.token}`) return error(401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
+    if (this.outage && this.now() >= this.outage.from && this.now() < this.outage.to) return error(503, 'ServiceUnavailable', 'The service is temporarily unavailable.');
     const injected = this.failures.findIndex((f) => !f.path || url.pathname.includes(f.path));
     if (injected >= 0) {
       const [f] = this.failures.splice(injected, 1) as [Injected];
@@ -184,6 +219,8 @@ export class FakeGraph {
       const mb = p[3].toLowerCase();
       if (!this.mailboxes.has(mb)) return error(404, 'ErrorInvalidUser', `The requested user '${p[3]}' is invalid.`);
       if (p[4] === 'calendarView' && p[5] === 'delta' && req.method === 'GET') return this.delta(mb, url.searchParams, send, error);
+      if (p[4] === 'calendarView' && !p[5] && req.method === 'GET') return this.calendarView(mb, url.searchParams, send, error);
+      if (p[4] === 'calendar' && p[5] === 'getSchedule' && req.method === 'POST') return this.schedule(body, send, error);
       if (p[4] === 'events' && !p[5] && req.method === 'POST') return this.create(mb, body as unknown as FakeEvent, send, error);
       if (p[4] === 'events' && p[5]) {
         const s = this.mailbox(mb).get(p[5]);
@@ -194,12 +231,15 @@ export class FakeGraph {
           return send(202);
         }
         if (p[6] === 'decline' && req.method === 'POST') {
+          if (this.organizes(mb, s.event)) return error(400, 'ErrorInvalidRequest', "Your request can't be completed. You can't respond to a meeting you organized.");
           const attendees = (s.event.attendees ?? []).map((a) => (a.emailAddress.address.toLowerCase() === mb ? { ...a, status: { response: 'declined' } } : a));
           this.put(mb, { ...s.event, attendees, responseStatus: { response: 'declined' } });
           return send(202);
         }
-        if (!p[6] && req.method === 'GET') return send(200, s.event);
+        if (!p[6] && req.method === 'GET') return send(200, this.view(mb, s.event, url.searchParams.get('$expand')));
         if (!p[6] && req.method === 'PATCH') {
+          const patch = body as Partial<FakeEvent>;
+          if (!this.organizes(mb, s.event) && (patch.start !== undefined || patch.end !== undefined)) return error(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
           this.put(mb, { ...s.event, ...(body as Partial<FakeEvent>), id: s.event.id });
           return send(200, this.get(mb, p[5]));
         }
@@ -245,7 +285,7 @@ export class FakeGraph {
       .filter((s) => s.seq > since && s.seq <= upTo)
       .filter((s) => (since < 0 ? !s.removed && inWindow(s.event) : s.removed || inWindow(s.event)))
       .sort((a, b) => a.seq - b.seq);
-    const items = all.slice(offset, offset + this.pageSize).map((s) => (s.removed ? { id: s.event.id, '@removed': { reason: 'deleted' } } : s.event));
+    const items = all.slice(offset, offset + this.pageSize).map((s) => (s.removed ? { id: s.event.id, '@removed': { reason: 'deleted' } } : this.view(mb, s.event)));
     const token = randomBytes(6).toString('hex');
     if (offset + this.pageSize < all.length) {
       this.deltas.set(token, state);
@@ -265,7 +305,36 @@ export class FakeGraph {
     // Times are kept in UTC: the provider writes them so, as the fake's delta answers them.
     if (e.start.timeZone !== 'UTC' || e.end.timeZone !== 'UTC') return error(400, 'ErrorInvalidRequest', 'the fake takes UTC only');
     this.put(mb, { ...e, id, organizer: { emailAddress: { address: mb } }, responseStatus: { response: 'organizer' } });
-    send(201, this.get(mb, id));
+    send(201, this.view(mb, this.get(mb, id) as FakeEvent));
+  }
+
+  private calendarView(mb: string, q: URLSearchParams, send: Send, error: Fail): void {
+    const s = q.get('startDateTime');
+    const e = q.get('endDateTime');
+    if (!s || !e) return error(400, 'ErrorInvalidParameter', 'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.');
+    const from = Date.parse(s);
+    const to = Date.parse(e);
+    const value = this.live(mb)
+      .filter((ev) => !ev.isCancelled && Date.parse(`${ev.end.dateTime}Z`) > from && Date.parse(`${ev.start.dateTime}Z`) < to)
+      .map((ev) => this.view(mb, ev));
+    send(200, { value });
+  }
+
+  private schedule(body: Record<string, unknown>, send: Send, error: Fail): void {
+    const schedules = (body.schedules as string[] | undefined) ?? [];
+    if (schedules.length === 0 || schedules.length > 100) return error(400, 'ErrorInvalidParameter', 'schedules: 1 to 100 addresses');
+    const t = (x: unknown): number => Date.parse(`${String((x as { dateTime?: string } | undefined)?.dateTime ?? '')}Z`);
+    const from = t(body.startTime);
+    const to = t(body.endTime);
+    const value = schedules.map((id) => {
+      if (!this.mailboxes.has(id.toLowerCase())) return { scheduleId: id, error: { message: 'The requested user is invalid.', responseCode: 'ErrorInvalidUser' } };
+      const scheduleItems = this.live(id.toLowerCase())
+        .filter((ev) => !ev.isCancelled && ev.showAs !== 'free' && ev.responseStatus?.response !== 'declined')
+        .filter((ev) => Date.parse(`${ev.end.dateTime}Z`) > from && Date.parse(`${ev.start.dateTime}Z`) < to)
+        .map((ev) => ({ status: ev.showAs ?? 'busy', start: ev.start, end: ev.end }));
+      return { scheduleId: id, scheduleItems };
+    });
+    send(200, { value });
   }
 
   private subscription(method: string, id: string | undefined, action: string | undefined, body: Record<string, unknown>, send: Send, error: Fail): void {
@@ -282,10 +351,13 @@ export class FakeGraph {
       if (!notificationUrl.startsWith('https://') || !lifecycleNotificationUrl.startsWith('https://')) return error(400, 'ValidationError', 'NotificationUrl must be https');
       if (String(body.clientState ?? '').length > 128) return error(400, 'ValidationError', 'clientState is longer than 128 characters');
       // Both endpoints must echo a validation token before the subscription exists.
-      void Promise.all([validate(notificationUrl, this.tls.cert), validate(lifecycleNotificationUrl, this.tls.cert)]).then(([a, b]) => {
-        if (!a || !b) return error(400, 'ValidationError', 'Subscription validation request failed. Response must exactly match validationToken query parameter.');
+      const refused = this.refuseValidations > 0;
+      if (refused) this.refuseValidations--;
+      void Promise.all([validate(notificationUrl, this.tls.cert), validate(lifecycleNotificationUrl, this.tls.cert)]).then(async ([a, b]) => {
+        if (!a || !b || refused) return error(400, 'ValidationError', 'Subscription validation request failed. Response must exactly match validationToken query parameter.');
         const sub: FakeSubscription = { id: `sub-${randomBytes(8).toString('hex')}`, resource, mailbox: m[1]!.toLowerCase(), notificationUrl, lifecycleNotificationUrl, clientState: String(body.clientState ?? ''), expiration: exp };
         this.subscriptions.set(sub.id, sub);
+        if (this.earlyNotify) this.earlyAnswers.push(...(await this.notify(sub.mailbox).catch(() => [0])));
         send(201, { id: sub.id, resource, changeType: body.changeType, expirationDateTime: new Date(exp).toISOString(), notificationUrl });
       }, () => error(400, 'ValidationError', 'Subscription validation request failed.'));
       return;

@@ -22,7 +22,7 @@ test('kind microsoft builds the Graph provider from the config, with its webhook
         webhook: { host: '127.0.0.1', port: 0, key: h.tls.keyPath, cert: h.tls.certPath, publicUrl: 'https://127.0.0.1:1' },
       },
     });
-    const parts = createProvider(config, { store: h.store, clock: h.clock, log: silentLogger(), defaultTimeZone: 'UTC', graphToken: async () => h.fake.token, graphCa: h.tls.cert });
+    const parts = await createProvider(config, { store: h.store, clock: h.clock, log: silentLogger(), defaultTimeZone: 'UTC', graphToken: async () => h.fake.token, graphCa: h.tls.cert });
     assert.ok(parts.provider instanceof MicrosoftProvider);
     assert.ok(parts.webhook);
     h.fake.put(ADA, { id: 'viaconfig', start: wall('10:00'), end: wall('11:00') });
