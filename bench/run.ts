@@ -4,6 +4,7 @@ import { formatServerRss, runServerRssBench } from './server-rss.bench.js';
 import { formatPanelBench, runPanelBench } from './panel.bench.js';
 import { formatProviderBench, runProviderBench } from './providers.bench.js';
 import { formatCrashWeek, runCrashWeek } from './provider-crash.js';
+import { formatBrokerAttack, runBrokerAttack } from './broker-attack.bench.js';
 
 /**
  * `npm run bench [-- NAME...]`: every benchmark (or the named ones), each printed as a table
@@ -12,6 +13,7 @@ import { formatCrashWeek, runCrashWeek } from './provider-crash.js';
 const BENCHES: Record<string, () => Promise<string>> = {
   fanout: async () => `MQTT fan-out: one room state change -> 1,000 subscribed device clients (loopback)\n${formatFanout(await runFanoutBench(1000, 20))}`,
   'server-rss': async () => `Server memory (RSS) by number of rooms, each with a day of meetings\n${formatServerRss(await runServerRssBench([10, 1000]))}`,
+  'broker-attack': async () => `Embedded broker under an unauthenticated memory attack (RSS of the broker process)\n${formatBrokerAttack(await runBrokerAttack())}`,
   panels: async () => formatPanelBench(await runPanelBench()),
   providers: async () => `Google Workspace: a simulated week of calendar edits, push, one outage, lost notifications\n${formatProviderBench(await runProviderBench())}\n${formatCrashWeek(await runCrashWeek())}`,
 };
