@@ -137,6 +137,7 @@ export class DoorplateServer {
         port: config.broker.port,
         tls: config.broker.tls && { port: config.broker.tls.port, keyPath: config.broker.tls.key, certPath: config.broker.tls.cert },
         prefix: config.broker.prefix,
+        limits: config.broker.limits,
         directory: storeDirectory({ devices: this.store.devices, serverPasswordHash: sha256Hex(serverPassword), enrollmentTokenHash: () => enrollment.hash, broker: config.broker }),
         logger: createLogger('server:broker', log),
       });

@@ -7,6 +7,9 @@ import { createLogger, type Logger } from '../../shared/logger.js';
 import { topicOf } from '../../shared/api/topics.js';
 import { describeIdentity, mayPublish, mayReceive, maySubscribe, type Identity } from './acl.js';
 import { Authenticator, type BrokerDirectory } from './authenticator.js';
+import { Admission } from './admission.js';
+import { PacketFramer } from './packet-framer.js';
+import { BrokerLimitsSchema, type BrokerLimits } from '../../shared/config/schema.js';
 
 /**
  * The embedded MQTT broker: aedes on a TCP listener (and optionally a TLS one), with every
@@ -21,6 +24,8 @@ export interface EmbeddedBrokerOptions {
   tls?: { port: number; keyPath: string; certPath: string };
   prefix: string;
   directory: BrokerDirectory;
+  /** Byte, time and connection bounds (broker.limits); the schema's defaults when absent. */
+  limits?: BrokerLimits;
   logger?: Logger;
 }
 
@@ -33,10 +38,15 @@ export interface BrokerStats {
   connectedClients: number;
   byKind: Record<Identity['kind'], number>;
   refused: { connect: number; publish: number; subscribe: number; forward: number };
+  /** Connections closed by the broker's bounds: caps, byte budgets, stuck readers. */
+  dropped: { overCap: number; overBudget: number; slowReader: number };
 }
 
-/** How long a slow client may keep its socket buffer full before it is dropped. */
-const DRAIN_TIMEOUT_MS = 30_000;
+/**
+ * The last resort for a client whose socket stays full: the byte bound below normally drops it
+ * first, without anyone waiting.
+ */
+const DRAIN_TIMEOUT_MS = 5_000;
 /** Device ids are up to 64 characters; MQTT 3.1 clients are held to this length. */
 const MAX_CLIENT_ID_LENGTH = 128;
 
@@ -51,8 +61,12 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
   /** Clients past CONNACK, for counting and for kicking. */
   private readonly connected = new Map<Client, Identity>();
   private readonly refused = { connect: 0, publish: 0, subscribe: 0, forward: 0 };
+  private readonly dropped = { overCap: 0, overBudget: 0, slowReader: 0 };
   /** Every open socket, so stop() also ends those that never completed CONNECT. */
   private readonly sockets = new Set<Socket>();
+  private readonly framers = new WeakMap<object, PacketFramer>();
+  private readonly limits: BrokerLimits;
+  private readonly admission: Admission;
   private boundPort: number | null = null;
   private boundTlsPort: number | null = null;
 
@@ -60,6 +74,8 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     super();
     this.log = opts.logger ?? createLogger('server:broker');
     this.authenticator = new Authenticator(opts.directory);
+    this.limits = opts.limits ?? BrokerLimitsSchema.parse({});
+    this.admission = new Admission(this.limits);
   }
 
   /** The bound TCP port (after start()). */
@@ -79,7 +95,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
   stats(): BrokerStats {
     const byKind: BrokerStats['byKind'] = { server: 0, device: 0, enrolling: 0, inspector: 0 };
     for (const identity of this.connected.values()) byKind[identity.kind] += 1;
-    return { connectedClients: this.connected.size, byKind, refused: { ...this.refused } };
+    return { connectedClients: this.connected.size, byKind, refused: { ...this.refused }, dropped: { ...this.dropped } };
   }
 
   async start(): Promise<void> {
@@ -88,6 +104,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     const aedes = await Aedes.createBroker({
       maxClientsIdLength: MAX_CLIENT_ID_LENGTH,
       drainTimeout: DRAIN_TIMEOUT_MS,
+      connectTimeout: this.limits.connectTimeoutSecs * 1000,
       authenticate: (client, username, password, done) => this.onAuthenticate(client, username, password, done),
       authorizePublish: (client, packet, done) => this.onAuthorizePublish(client, packet, done),
       authorizeSubscribe: (client, sub, done) => this.onAuthorizeSubscribe(client, sub, done),
@@ -101,10 +118,13 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     aedes.on('connectionError', (client, err) => this.log.debug({ clientId: client.id, err: err.message }, 'connection error'));
 
     try {
-      this.tcp = createServer((socket) => this.accept(aedes, socket));
+      // A socket reports "full" only past the outgoing bound plus one packet, so a write to a
+      // client that is merely behind never makes the delivery wait for it (see onAuthorizeForward).
+      const highWaterMark = this.limits.maxQueuedBytes + this.limits.maxPacketBytes;
+      this.tcp = createServer({ highWaterMark }, (socket) => this.accept(aedes, socket));
       this.boundPort = await listen(this.tcp, this.opts.host, this.opts.port, 'MQTT');
       if (tlsOptions && this.opts.tls) {
-        this.tlsServer = createTlsServer(tlsOptions, (socket) => this.accept(aedes, socket));
+        this.tlsServer = createTlsServer({ ...tlsOptions, highWaterMark }, (socket) => this.accept(aedes, socket));
         this.boundTlsPort = await listen(this.tlsServer, this.opts.host, this.opts.tls.port, 'MQTT over TLS');
       }
     } catch (err) {
@@ -170,9 +190,42 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
   }
 
   private accept(aedes: Aedes, socket: Socket): void {
+    const address = socket.remoteAddress ?? '';
+    const admit = this.admission.admit(address);
+    if (!admit.ok) {
+      this.dropped.overCap += 1;
+      this.log.warn({ remoteAddress: address, reason: admit.reason }, 'connection refused');
+      socket.destroy();
+      return;
+    }
     this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
+    socket.once('close', () => {
+      this.sockets.delete(socket);
+      this.admission.release(address);
+    });
+    this.guardReads(socket);
     aedes.handle(socket);
+  }
+
+  /**
+   * Every inbound byte passes the framer before aedes' parser, which would otherwise buffer a
+   * packet of whatever length its header announces. aedes pulls from the socket with read(),
+   * so that is where the bytes are seen: without a copy, and before any is kept.
+   */
+  private guardReads(socket: Socket): void {
+    const framer = new PacketFramer({ preAuthBytes: this.limits.preAuthBytes, maxPacketBytes: this.limits.clientMaxPacketBytes });
+    this.framers.set(socket, framer);
+    const read = socket.read.bind(socket);
+    socket.read = ((size?: number): unknown => {
+      const chunk: unknown = read(size);
+      if (!(chunk instanceof Uint8Array) || socket.destroyed) return chunk;
+      const verdict = framer.feed(chunk);
+      if (verdict.ok) return chunk;
+      this.dropped.overBudget += 1;
+      this.log.warn({ remoteAddress: socket.remoteAddress, reason: verdict.reason }, 'connection dropped');
+      socket.destroy();
+      return null;
+    }) as Socket['read'];
   }
 
   private async readTlsFiles(tls: { keyPath: string; certPath: string }): Promise<{ key: Buffer; cert: Buffer }> {
@@ -198,6 +251,8 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
       .then((decision) => {
         if (decision.ok) {
           this.identities.set(client, decision.identity);
+          const max = decision.identity.kind === 'server' ? this.limits.maxPacketBytes : this.limits.clientMaxPacketBytes;
+          this.framers.get(client.conn)?.authenticate(max);
           this.log.debug({ clientId: client.id, who: describeIdentity(decision.identity), remoteAddress }, 'client authenticated');
           done(null, true);
           return;
@@ -242,6 +297,15 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
   }
 
   private onAuthorizeForward(client: Client, packet: AedesPublishPacket): AedesPublishPacket | null {
+    // A client that stopped reading is dropped here, before its socket is full: a full socket
+    // makes the delivery, and with it the publisher and every other subscriber, wait.
+    const queued = (client.conn as Socket).writableLength;
+    if (queued > this.limits.maxQueuedBytes) {
+      this.dropped.slowReader += 1;
+      this.log.warn({ clientId: client.id, queuedBytes: queued }, 'client dropped: it stopped reading');
+      (client.conn as Socket).destroy();
+      return null;
+    }
     const identity = this.identityOf(client);
     if (identity !== null && mayReceive(identity, packet.topic, this.opts.prefix)) return packet;
     this.refused.forward += 1;

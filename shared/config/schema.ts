@@ -156,6 +156,27 @@ export const InspectorSchema = z.strictObject({
   passwordHash: z.string().startsWith('scrypt$'),
 });
 
+/**
+ * What one connection may cost the embedded broker. Loopback (the server's own connection, the
+ * demo's simulated displays) is exempt from the connection caps unless listed otherwise.
+ */
+export const BrokerLimitsSchema = z.strictObject({
+  /** The CONNECT and anything sent before its CONNACK, in bytes. */
+  preAuthBytes: z.number().int().min(512).max(1_048_576).default(8192),
+  /** Time from the TCP connection to a complete CONNECT. */
+  connectTimeoutSecs: z.number().int().min(1).max(300).default(10),
+  /** The largest packet the server's own connection may send (a full agenda fits). */
+  maxPacketBytes: z.number().int().min(16_384).max(268_435_455).default(1_048_576),
+  /** The largest packet a display, an enrolling display or an inspector may send. */
+  clientMaxPacketBytes: z.number().int().min(1024).max(268_435_455).default(16_384),
+  maxConnections: z.number().int().min(1).max(100_000).default(5000),
+  maxConnectionsPerAddress: z.number().int().min(1).max(100_000).default(16),
+  exemptAddresses: z.array(z.string()).default(['127.0.0.1', '::1', '::ffff:127.0.0.1']),
+  /** Bytes waiting to be sent to one client before it counts as stuck and is dropped. */
+  maxQueuedBytes: z.number().int().min(65_536).max(67_108_864).default(1_048_576),
+});
+export type BrokerLimits = z.infer<typeof BrokerLimitsSchema>;
+
 export const BrokerSchema = z.strictObject({
   prefix: z
     .string()
@@ -172,6 +193,7 @@ export const BrokerSchema = z.strictObject({
   inspectors: z.array(InspectorSchema).default([]),
   /** Read-only anonymous access from 127.0.0.1/::1 (the demo turns it on). */
   anonymousLoopbackInspect: z.boolean().default(false),
+  limits: BrokerLimitsSchema.prefault({}),
 });
 
 export const ServerSchema = z.strictObject({
