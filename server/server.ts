@@ -150,7 +150,8 @@ export class DoorplateServer {
       prefix: config.broker.prefix,
       username: config.broker.url ? (config.broker.username ?? '$server') : '$server',
       password: config.broker.url ? (config.broker.password ?? '') : serverPassword,
-      clientId: `doorplate-server-${process.pid}`,
+      // Unguessable, and the prefix is reserved for the server on the embedded broker.
+      clientId: `doorplate-server-${newSecret().slice(0, 22)}`,
       logger: createLogger('server:mqtt', log),
     });
     await this.bus.start();
@@ -222,6 +223,8 @@ export class DoorplateServer {
       const { secretHash: _hidden, ...visible } = device;
       this.feed.append({ kind: 'device', deviceId: device.id, payload: visible });
     });
+    // Connections keep the identity decided at CONNECT; a device change updates it at once.
+    this.devices.onChange(({ device }) => this.broker?.refreshDevice(device.id));
     this.broker?.on('clientConnected', (identity) => {
       if (identity.kind === 'device') this.devices.secretUsed(identity.deviceId);
     });

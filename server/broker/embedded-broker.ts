@@ -60,6 +60,8 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
   private readonly identities = new WeakMap<Client, Identity>();
   /** Clients past CONNACK, for counting and for kicking. */
   private readonly connected = new Map<Client, Identity>();
+  /** The same clients by client id, to know who holds an id a newcomer asks for. */
+  private readonly byClientId = new Map<string, Client>();
   private readonly refused = { connect: 0, publish: 0, subscribe: 0, forward: 0 };
   private readonly dropped = { overCap: 0, overBudget: 0, slowReader: 0 };
   /** Every open socket, so stop() also ends those that never completed CONNECT. */
@@ -149,6 +151,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     this.sockets.clear();
     await Promise.all(closed);
     this.connected.clear();
+    this.byClientId.clear();
     this.boundPort = null;
     this.boundTlsPort = null;
   }
@@ -176,6 +179,28 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
       );
     }
     return kicked;
+  }
+
+  /**
+   * Reads a device again after it changed (approved, moved, revoked, deleted) and brings its
+   * connections' identities up to date: a revoked or removed device is disconnected at once, a
+   * moved one stops receiving the old room's messages with the next delivery.
+   */
+  refreshDevice(deviceId: string): void {
+    let gone = false;
+    for (const [client, identity] of this.connected) {
+      if ((identity.kind !== 'device' && identity.kind !== 'enrolling') || identity.deviceId !== deviceId) continue;
+      const now = this.authenticator.current(identity);
+      if (now === null) {
+        // Nothing more is delivered to it or taken from it, even before its socket closes.
+        this.identities.delete(client);
+        gone = true;
+        continue;
+      }
+      this.connected.set(client, now);
+      this.identities.set(client, now);
+    }
+    if (gone) this.disconnect(deviceId);
   }
 
   /** Closes a connection by MQTT client id, whoever it is. Returns whether one was found. */
@@ -246,8 +271,9 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     done: (error: AuthenticateError | null, success: boolean | null) => void,
   ): void {
     const remoteAddress = (client.conn as Socket).remoteAddress;
+    const holder = this.byClientId.get(client.id);
     this.authenticator
-      .authenticate({ clientId: client.id, username, password, remoteAddress })
+      .authenticate({ clientId: client.id, username, password, remoteAddress, holder: holder === undefined ? null : (this.connected.get(holder) ?? null) })
       .then((decision) => {
         if (decision.ok) {
           this.identities.set(client, decision.identity);
@@ -270,10 +296,9 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
       });
   }
 
-  /** The identity as of now, or null if the client is unknown or its device was revoked. */
+  /** The identity decided at CONNECT, as kept current by refreshDevice; null for an unknown client. */
   private identityOf(client: Client): Identity | null {
-    const identity = this.identities.get(client);
-    return identity === undefined ? null : this.authenticator.current(identity);
+    return this.identities.get(client) ?? null;
   }
 
   private onAuthorizePublish(client: Client | null, packet: PublishPacket, done: (error?: Error | null) => void): void {
@@ -317,6 +342,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     const identity = this.identities.get(client);
     if (identity === undefined) return;
     this.connected.set(client, identity);
+    this.byClientId.set(client.id, client);
     this.log.info({ clientId: client.id, who: describeIdentity(identity) }, 'client connected');
     this.emit('clientConnected', identity, client.id);
   }
@@ -325,6 +351,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     const identity = this.connected.get(client);
     if (identity === undefined) return;
     this.connected.delete(client);
+    if (this.byClientId.get(client.id) === client) this.byClientId.delete(client.id);
     this.log.info({ clientId: client.id, who: describeIdentity(identity) }, 'client disconnected');
     this.emit('clientDisconnected', identity, client.id);
   }

@@ -90,7 +90,17 @@ export class DeviceService {
     if (!decoded.ok) return this.refuse(id, 'hello', decoded.error);
     const hello = decoded.value;
     const { store } = this.deps;
-    const { device: known, created } = store.getOrCreatePending(id, hello, hello.address);
+    const key = hello.enrolling ? (hello.enrollmentKey ?? null) : null;
+    const before = store.get(id);
+    if (before !== null && hello.enrolling) {
+      // The broker already refuses such logins; this keeps the stored hello if one gets through.
+      if (before.enrollKeyHash !== null && before.enrollKeyHash !== key) return this.refuse(id, 'hello', 'an enrolling hello with another key than the device enrolled with');
+      if (before.status === 'approved' && before.secretConfirmed) {
+        this.refuse(id, 'hello', 'an enrolling hello for a device that already enrolled');
+        return this.deps.bus.publish('deviceEnrollment', { device: id }, { status: 'refused', message: 'this device already enrolled; ask an administrator to reset it' });
+      }
+    }
+    const { device: known, created } = store.getOrCreatePending(id, hello, hello.address, key);
     if (created) {
       this.deps.log.info({ device: id, model: hello.model }, 'new device is pending approval');
       if (this.deps.autoApprove()) {
