@@ -27,12 +27,20 @@ export function serverMetrics(s: DoorplateServer): string {
     },
     { name: 'doorplate_stream_changes', help: 'Changes kept in the log the live stream resumes from.', type: 'gauge', samples: [{ value: s.store.changes.count() }] },
     { name: 'doorplate_device_messages_refused_total', help: 'Device messages refused as malformed.', type: 'counter', samples: [{ value: s.devices.refusedCount() }] },
+    { name: 'doorplate_device_rate_limited_total', help: 'Device requests and enrollments refused by a rate limit.', type: 'counter', samples: [{ value: s.devices.stats().rateLimited }] },
+    { name: 'doorplate_pending_evicted_total', help: 'Pending devices dropped, oldest first, because the pending list was full.', type: 'counter', samples: [{ value: s.devices.stats().pendingEvicted }] },
     { name: 'process_resident_memory_bytes', help: 'Resident memory of the server process.', type: 'gauge', samples: [{ value: process.memoryUsage().rss }] },
   ];
   if (broker) {
     metrics.push(
       { name: 'doorplate_mqtt_clients', help: 'Connected MQTT clients by kind.', type: 'gauge', samples: Object.entries(broker.byKind).map(([kind, value]) => ({ labels: { kind }, value })) },
       { name: 'doorplate_mqtt_refused_total', help: 'Refused MQTT actions.', type: 'counter', samples: Object.entries(broker.refused).map(([action, value]) => ({ labels: { action }, value })) },
+      {
+        name: 'doorplate_mqtt_dropped_total',
+        help: 'Connections the broker closed: over a connection cap, over a byte budget, a client that stopped reading.',
+        type: 'counter',
+        samples: Object.entries(broker.dropped).map(([reason, value]) => ({ labels: { reason }, value })),
+      },
     );
   }
   return renderMetrics(metrics);

@@ -218,6 +218,8 @@ export class DoorplateServer {
       disconnect: (id) => void this.broker?.disconnect(id),
       // Notify messages are not retained: a display that connects later gets those in force.
       configSent: (id, roomId) => this.notify.resendTo(id, roomId),
+      limits: config.server.limits,
+      addressOf: (id) => this.broker?.addressOf(id) ?? null,
     });
     this.devices.onChange(({ device }) => {
       const { secretHash: _hidden, ...visible } = device;

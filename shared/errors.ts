@@ -22,6 +22,7 @@ export const ERRORS = {
   IDEMPOTENCY_MISMATCH: { status: 422, message: 'the idempotency key was used with another request' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'the body is too large' },
   RATE_LIMITED: { status: 429, message: 'too many requests' },
+  CLOCK_SKEW: { status: 400, message: 'the request was pressed in the future; check the device clock' },
   PROVIDER_UNAVAILABLE: { status: 503, message: 'the calendar provider is unavailable' },
   READ_ONLY: { status: 405, message: 'this calendar is read-only' },
   INTERNAL: { status: 500, message: 'internal error' },

@@ -5,7 +5,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AedesPublishPacket, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
 import { createLogger, type Logger } from '../../shared/logger.js';
 import { topicOf } from '../../shared/api/topics.js';
-import { describeIdentity, mayPublish, mayReceive, maySubscribe, type Identity } from './acl.js';
+import { describeIdentity, mayPublish, mayReceive, mayRetain, maySubscribe, type Identity } from './acl.js';
 import { Authenticator, type BrokerDirectory } from './authenticator.js';
 import { Admission } from './admission.js';
 import { PacketFramer } from './packet-framer.js';
@@ -203,6 +203,12 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     if (gone) this.disconnect(deviceId);
   }
 
+  /** The remote address of the connection with this client id (a device's id), or null. */
+  addressOf(clientId: string): string | null {
+    const client = this.byClientId.get(clientId);
+    return client === undefined ? null : ((client.conn as Socket).remoteAddress ?? null);
+  }
+
   /** Closes a connection by MQTT client id, whoever it is. Returns whether one was found. */
   disconnectClientId(clientId: string): boolean {
     for (const client of this.connected.keys()) {
@@ -305,7 +311,13 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     // No client: the broker itself publishes (wills of clients from a previous run).
     if (client === null) return done(null);
     const identity = this.identityOf(client);
-    if (identity !== null && mayPublish(identity, packet.topic, this.opts.prefix)) return done(null);
+    if (identity !== null && mayPublish(identity, packet.topic, this.opts.prefix)) {
+      if (packet.retain && !mayRetain(identity, packet.topic, this.opts.prefix)) {
+        packet.retain = false;
+        this.log.debug({ clientId: client.id, topic: packet.topic }, 'retain flag stripped');
+      }
+      return done(null);
+    }
     this.refused.publish += 1;
     const who = identity === null ? 'a client without a valid identity' : describeIdentity(identity);
     this.log.warn({ clientId: client.id, who, topic: packet.topic }, 'publish refused');

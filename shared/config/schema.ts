@@ -214,6 +214,21 @@ export const ServerSchema = z.strictObject({
       heartbeatSecs: z.number().int().min(1).max(300).default(15),
     })
     .prefault({}),
+  /** What the displays and enrolling devices may ask of the server. */
+  limits: z
+    .strictObject({
+      /** Button requests per display, and per network address, a minute (bursts up to that many). */
+      requestsPerMinutePerDevice: z.number().int().min(1).max(6000).default(20),
+      requestsPerMinutePerAddress: z.number().int().min(1).max(60_000).default(60),
+      /** New pending devices per network address a minute, and enrolling hellos per device. */
+      enrollmentsPerMinutePerAddress: z.number().int().min(1).max(6000).default(10),
+      hellosPerMinutePerDevice: z.number().int().min(1).max(600).default(6),
+      /** Pending devices kept; past it the oldest pending one is dropped for the newcomer. */
+      maxPending: z.number().int().min(1).max(100_000).default(200),
+      /** How far in the future a request's pressedAt may be (device clocks drift). */
+      clockSkewSecs: z.number().int().min(0).max(600).default(30),
+    })
+    .prefault({}),
   /** Notify messages to the displays: at most this many a minute for the whole server. */
   notify: z.strictObject({ perMinute: z.number().int().min(1).max(600).default(10) }).prefault({}),
   /** sha256 of the admin bearer token; without it one is generated and written to dataDir/admin-token. */
