@@ -9,6 +9,7 @@ import { describeIdentity, mayPublish, mayReceive, mayRetain, maySubscribe, type
 import { Authenticator, type BrokerDirectory } from './authenticator.js';
 import { Admission } from './admission.js';
 import { PacketFramer } from './packet-framer.js';
+import { retainedIndexedPersistence } from './retained-index.js';
 import { BrokerLimitsSchema, type BrokerLimits } from '../../shared/config/schema.js';
 
 /**
@@ -104,6 +105,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     if (this.aedes) throw new Error('EmbeddedBroker: already started');
     const tlsOptions = this.opts.tls ? await this.readTlsFiles(this.opts.tls) : null;
     const aedes = await Aedes.createBroker({
+      persistence: retainedIndexedPersistence(),
       maxClientsIdLength: MAX_CLIENT_ID_LENGTH,
       drainTimeout: DRAIN_TIMEOUT_MS,
       connectTimeout: this.limits.connectTimeoutSecs * 1000,
