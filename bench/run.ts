@@ -5,6 +5,7 @@ import { formatPanelBench, runPanelBench } from './panel.bench.js';
 import { formatProviderBench, runProviderBench } from './providers.bench.js';
 import { formatCrashWeek, runCrashWeek } from './provider-crash.js';
 import { formatBrokerAttack, runBrokerAttack } from './broker-attack.bench.js';
+import { formatReconnect, runReconnectBench } from './broker-reconnect.bench.js';
 
 /**
  * `npm run bench [-- NAME...]`: every benchmark (or the named ones), each printed as a table
@@ -14,6 +15,7 @@ const BENCHES: Record<string, () => Promise<string>> = {
   fanout: async () => `MQTT fan-out: one room state change -> 1,000 subscribed device clients (loopback)\n${formatFanout(await runFanoutBench(1000, 20))}`,
   'server-rss': async () => `Server memory (RSS) by number of rooms, each with a day of meetings\n${formatServerRss(await runServerRssBench([10, 1000]))}`,
   'broker-attack': async () => `Embedded broker under an unauthenticated memory attack (RSS of the broker process)\n${formatBrokerAttack(await runBrokerAttack())}`,
+  'broker-reconnect': async () => `Embedded broker: a reconnect storm of 2,000 displays over 1,000 rooms (raw clients, broker in its own process)\n${formatReconnect(await runReconnectBench(2000, 1000))}`,
   panels: async () => formatPanelBench(await runPanelBench()),
   providers: async () => `Google Workspace: a simulated week of calendar edits, push, one outage, lost notifications\n${formatProviderBench(await runProviderBench())}\n${formatCrashWeek(await runCrashWeek())}`,
 };

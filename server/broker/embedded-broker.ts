@@ -25,6 +25,8 @@ export interface EmbeddedBrokerOptions {
   tls?: { port: number; keyPath: string; certPath: string };
   prefix: string;
   directory: BrokerDirectory;
+  /** Retained messages indexed by exact topic (the default); off only to compare in a benchmark. */
+  retainedIndex?: boolean;
   /** Byte, time and connection bounds (broker.limits); the schema's defaults when absent. */
   limits?: BrokerLimits;
   logger?: Logger;
@@ -105,7 +107,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     if (this.aedes) throw new Error('EmbeddedBroker: already started');
     const tlsOptions = this.opts.tls ? await this.readTlsFiles(this.opts.tls) : null;
     const aedes = await Aedes.createBroker({
-      persistence: retainedIndexedPersistence(),
+      ...(this.opts.retainedIndex === false ? {} : { persistence: retainedIndexedPersistence() }),
       maxClientsIdLength: MAX_CLIENT_ID_LENGTH,
       drainTimeout: DRAIN_TIMEOUT_MS,
       connectTimeout: this.limits.connectTimeoutSecs * 1000,
