@@ -112,3 +112,16 @@ test('connections per address and in total are capped; loopback is exempt by def
     await open.broker.stop();
   }
 });
+
+test('a connection that does not finish its CONNECT within the time budget is closed', { timeout: 20_000 }, async () => {
+  const { broker } = await start({ connectTimeoutSecs: 1 });
+  try {
+    const c = await rawClient(broker.port);
+    // The first bytes of a CONNECT, and then nothing.
+    c.socket.write(connectPacket('d1', 'd1', 'secret-d1').subarray(0, 6));
+    await c.closed;
+    assert.equal(c.packets.length, 0);
+  } finally {
+    await broker.stop();
+  }
+});
