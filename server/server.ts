@@ -219,7 +219,7 @@ export class DoorplateServer {
       // Notify messages are not retained: a display that connects later gets those in force.
       configSent: (id, roomId) => this.notify.resendTo(id, roomId),
       limits: config.server.limits,
-      addressOf: (id) => this.broker?.addressOf(id) ?? null,
+      addressOf: (id) => this.broker?.limitedAddressOf(id) ?? null,
     });
     this.devices.onChange(({ device }) => {
       const { secretHash: _hidden, ...visible } = device;

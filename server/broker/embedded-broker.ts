@@ -207,10 +207,15 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     if (gone) this.disconnect(deviceId);
   }
 
-  /** The remote address of the connection with this client id (a device's id), or null. */
-  addressOf(clientId: string): string | null {
+  /**
+   * The remote address to rate-limit the connection with this client id (a device's id) by;
+   * null when it is not connected or comes from an exempt address (loopback by default: the
+   * host itself, the demo's simulated displays), which only the per-device limits apply to.
+   */
+  limitedAddressOf(clientId: string): string | null {
     const client = this.byClientId.get(clientId);
-    return client === undefined ? null : ((client.conn as Socket).remoteAddress ?? null);
+    const address = client === undefined ? undefined : (client.conn as Socket).remoteAddress;
+    return address === undefined || this.limits.exemptAddresses.includes(address) ? null : address;
   }
 
   /** Closes a connection by MQTT client id, whoever it is. Returns whether one was found. */

@@ -40,7 +40,7 @@ export interface DeviceServiceDeps {
   configSent?: (deviceId: string, roomId: string | null) => Promise<unknown>;
   /** Rate limits and the pending bound (server.limits); the schema's defaults when absent. */
   limits?: DeviceLimits;
-  /** The network address a device's connection comes from, as the broker saw it; null if unknown. */
+  /** The network address to rate-limit a device's connection by; null if unknown or exempt. */
   addressOf?: (deviceId: string) => string | null;
 }
 
@@ -141,8 +141,8 @@ export class DeviceService {
     const before = store.get(id);
     if (hello.enrolling && !this.allowed(this.hellosByDevice, id, id, 'enrolling hello')) return;
     if (before === null) {
-      const address = this.deps.addressOf?.(id) ?? 'unknown';
-      if (!this.allowed(this.enrollmentsByAddress, address, id, 'enrollment')) return;
+      const address = this.deps.addressOf?.(id) ?? null;
+      if (address !== null && !this.allowed(this.enrollmentsByAddress, address, id, 'enrollment')) return;
       this.makeRoomForPending();
     }
     if (before !== null && hello.enrolling) {

@@ -81,7 +81,7 @@ test('requests: rate limited per display with an error the panel shows; the expi
 
 test('enrollment: the pending list is bounded, oldest dropped first; new ids per address are rate limited', async (t) => {
   const clock = new FakeClock(at('10:07'));
-  const { server, base, cleanup } = await startTestServer({ clock, config: { server: { limits: { maxPending: 2, enrollmentsPerMinutePerAddress: 3 } } } });
+  const { server, base, cleanup } = await startTestServer({ clock, config: { broker: { limits: { exemptAddresses: [] } }, server: { limits: { maxPending: 2, enrollmentsPerMinutePerAddress: 3 } } } });
   const clients: mqtt.MqttClient[] = [];
   t.after(async () => {
     for (const c of clients) c.end(true);
