@@ -222,7 +222,7 @@ export class DoorplateServer {
       addressOf: (id) => this.broker?.limitedAddressOf(id) ?? null,
     });
     this.devices.onChange(({ device }) => {
-      const { secretHash: _hidden, ...visible } = device;
+      const { secretHash: _hidden, enrollKeyHash: _key, ...visible } = device;
       this.feed.append({ kind: 'device', deviceId: device.id, payload: visible });
     });
     // Connections keep the identity decided at CONNECT; a device change updates it at once.
