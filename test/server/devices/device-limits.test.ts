@@ -128,3 +128,28 @@ test('at start every device is offline until it connects', async (t) => {
   });
   assert.equal(again.server.store.devices.get('door-on')?.online, false);
 });
+
+test('a display moved to another room stops getting the old room at once; a revoked one is disconnected', async (t) => {
+  const { server, cleanup } = await startTestServer();
+  const d = await approvedDevice(server, 'door-m', 'ada');
+  t.after(async () => {
+    d.client.end(true);
+    await cleanup();
+  });
+  const seen: string[] = [];
+  d.client.on('message', (topic, payload) => seen.push(`${topic} ${payload.toString()}`));
+  await d.client.subscribeAsync(['doorplate/notify/rooms/ada', 'doorplate/notify/devices/door-m'], { qos: 1 });
+  const note = (message: string) => ({ name: 'n', message, from: 'admin', expiresAt: null });
+  await server.bus.publish('notifyRoom', { room: 'ada' }, note('before'));
+  await until(() => seen.some((s) => s.includes('"before"')), 'the room notice');
+
+  await server.devices.assign('door-m', 'grace');
+  await server.bus.publish('notifyRoom', { room: 'ada' }, note('after'));
+  await server.bus.publish('notifyDevice', { device: 'door-m' }, note('marker'));
+  await until(() => seen.some((s) => s.includes('"marker"')), 'the marker');
+  assert.equal(seen.some((s) => s.includes('"after"')), false);
+
+  const closed = new Promise<void>((resolve) => d.client.once('close', () => resolve()));
+  await server.devices.revoke('door-m');
+  await closed;
+});
