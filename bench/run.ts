@@ -6,6 +6,8 @@ import { formatPanelBench, runPanelBench } from './panel.bench.js';
 import { formatProviderBench, runProviderBench } from './providers.bench.js';
 import { formatCrashWeek, runCrashWeek } from './provider-crash.js';
 import { formatCaldavWeek, runCaldavWeek } from './caldav-week.js';
+import { formatBrokerAttack, runBrokerAttack } from './broker-attack.bench.js';
+import { formatReconnect as formatBrokerReconnect, runReconnectBench } from './broker-reconnect.bench.js';
 
 /**
  * `npm run bench [-- NAME...]`: every benchmark (or the named ones), each printed as a table
@@ -16,6 +18,8 @@ const BENCHES: Record<string, () => Promise<string>> = {
     `MQTT fan-out: one room state change -> every display of the room; displays in 4 processes, each with its own credentials (loopback)\n${formatSiteFanout([...(await runSiteFanout(1000)), ...(await runSiteFanout(3000))])}`,
   reconnect: async () => `Reconnect storm: 2,000 displays of 1,000 rooms, the server restarted after 3 s down\n${formatReconnect(await runReconnect(2000, 1000))}`,
   'server-rss': async () => `Server memory (RSS) by number of rooms, each with a day of meetings\n${formatServerRss(await runServerRssBench([10, 1000]))}`,
+  'broker-attack': async () => `Embedded broker under an unauthenticated memory attack (RSS of the broker process)\n${formatBrokerAttack(await runBrokerAttack())}`,
+  'broker-reconnect': async () => `Embedded broker: a reconnect storm of 2,000 displays over 1,000 rooms (raw clients, broker in its own process)\n${formatBrokerReconnect(await runReconnectBench(2000, 1000))}`,
   panels: async () => formatPanelBench(await runPanelBench()),
   providers: async () =>
     `Google Workspace: a simulated week of calendar edits, push, one outage, lost notifications\n${formatProviderBench(await runProviderBench())}\n${formatCrashWeek(await runCrashWeek())}\n\n` +

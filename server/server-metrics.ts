@@ -25,6 +25,7 @@ export function serverMetrics(s: DoorplateServer): DoorplateMetrics {
       outbox: () =>
         s.store.outbox.list({ limit: 100_000 }).map((i) => ({ kind: i.kind, state: i.doneAt !== null ? 'done' : i.nextAttemptAt === null ? 'failed' : 'pending' })),
       mail: () => s.mail.metricSource(),
+      deviceLimits: () => s.devices.stats(),
     },
     { clock: s.clock },
   );

@@ -23,6 +23,7 @@ export const ERRORS = {
   IDEMPOTENCY_MISMATCH: { status: 422, message: 'the idempotency key was used with another request' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'the body is too large' },
   RATE_LIMITED: { status: 429, message: 'too many requests' },
+  CLOCK_SKEW: { status: 400, message: 'the request was pressed in the future; check the device clock' },
   PROVIDER_UNAVAILABLE: { status: 503, message: 'the calendar provider is unavailable' },
   /** The calendar answered and said no for good (not the organizer, no access): trying again will not help. */
   PROVIDER_REFUSED: { status: 409, message: 'the calendar refused the change; it cannot be made from here' },

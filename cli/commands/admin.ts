@@ -48,7 +48,13 @@ export async function adminCommand(command: string, argv: string[], out: NodeJS.
       else if (a === 'approve' && b) print(await call('POST', `/api/v1/devices/${encodeURIComponent(b)}/approve`));
       else if (a === 'assign' && b) print(await call('PUT', `/api/v1/devices/${encodeURIComponent(b)}/room`, { room: c ?? null }));
       else if (a === 'revoke' && b) print(await call('DELETE', `/api/v1/devices/${encodeURIComponent(b)}`));
-      else throw new UsageError('devices [list | approve ID | assign ID ROOM | revoke ID]');
+      else if (a === 'delete' && b) {
+        // Revoked first if it is not yet: only a revoked device is removed.
+        const path = `/api/v1/devices/${encodeURIComponent(b)}`;
+        const { status } = (await call('GET', path)) as { status?: string };
+        if (status !== 'revoked') await call('DELETE', path);
+        print(await call('DELETE', path));
+      } else throw new UsageError('devices [list | approve ID | assign ID ROOM | revoke ID | delete ID]');
       return 0;
     case 'book': {
       if (!a) throw new UsageError('book ROOM [--duration MINUTES|untilNext]');

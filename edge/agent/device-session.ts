@@ -1,7 +1,7 @@
 import type { Clock } from '../../shared/clock.js';
 import { encodePayload, filterOf, topicOf, type Hello, type Verb } from '../../shared/api/index.js';
 import type { Logger } from '../../shared/logger.js';
-import type { CredentialsStore } from './credentials.js';
+import type { CredentialsStore, EnrollmentKeyStore } from './credentials.js';
 import { Enrollment } from './enrollment.js';
 import type { SystemInfo } from './system-info.js';
 import type { MqttTransport, TransportError, TransportFactory } from './transport.js';
@@ -145,6 +145,8 @@ export class DeviceSession {
       deviceId: this.options.deviceId,
       url: this.options.url,
       token,
+      // A store that keeps the one-time key lets a restart before approval keep its claim.
+      keys: 'loadEnrollmentKey' in this.deps.credentials ? (this.deps.credentials as CredentialsStore & EnrollmentKeyStore) : undefined,
       hello: () => this.hello(true),
     });
     this.enrollment = enrollment;

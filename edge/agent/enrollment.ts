@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from '../../shared/clock.js';
-import { decodePayload, encodePayload, topicOf, type Hello } from '../../shared/api/index.js';
+import { decodePayload, encodePayload, enrollmentKeyHash, newEnrollmentKey, topicOf, withKey, type Hello } from '../../shared/api/index.js';
+import type { EnrollmentKeyStore } from './credentials.js';
 import type { Logger } from '../../shared/logger.js';
 import type { MqttTransport } from './transport.js';
 
@@ -18,21 +19,35 @@ export interface EnrollmentDeps {
   token: string;
   hello: () => Hello;
   resendMs?: number;
+  /**
+   * Where the one-time enrollment key survives a restart while the device waits for approval;
+   * without it the key lives as long as the process (a restart then needs an administrator to
+   * remove the pending entry).
+   */
+  keys?: EnrollmentKeyStore;
 }
 
 /**
  * A device without a secret asks for one: it connects as `enroll:<id>` with the site's
  * enrollment token, listens on its enrollment reply topic, announces itself with a hello marked
  * `enrolling`, and waits for `approved` (with its secret) or `refused`; `pending` means wait on.
+ *
+ * It makes a one-time key first and sends only the key's hash in its hello; the key goes with
+ * the token when it connects and with the secret it is given, which the server accepts only
+ * together with that key (shared/api/enrollment-key.ts). The outcome's secret already holds it.
  */
 export class Enrollment {
   private resendTimer: TimerHandle | null = null;
   private finish: ((outcome: EnrollmentOutcome) => void) | null = null;
   private done = false;
+  private key: string | null = null;
 
   constructor(private readonly deps: EnrollmentDeps) {}
 
-  run(): Promise<EnrollmentOutcome> {
+  async run(): Promise<EnrollmentOutcome> {
+    const key = await this.oneTimeKey();
+    if (this.done) return { status: 'stopped' };
+    this.key = key;
     const { transport, log, prefix, deviceId } = this.deps;
     const replyTopic = topicOf(prefix, 'deviceEnrollment', { device: deviceId });
     const outcome = new Promise<EnrollmentOutcome>((resolve) => (this.finish = resolve));
@@ -52,7 +67,7 @@ export class Enrollment {
       if (status === 'approved') {
         if (!secret) return log.error({ topic }, 'enrollment: approved without a secret; still waiting');
         log.info({ deviceId }, 'enrollment approved');
-        return this.settle({ status: 'approved', secret });
+        return this.settle({ status: 'approved', secret: withKey(secret, key) });
       }
       if (status === 'refused') {
         log.error({ deviceId, message }, 'enrollment refused by the server; not retrying');
@@ -67,8 +82,26 @@ export class Enrollment {
     });
 
     log.info({ deviceId, url: this.deps.url }, 'no device secret: enrolling');
-    transport.connect({ url: this.deps.url, clientId: deviceId, username: `enroll:${deviceId}`, password: this.deps.token });
+    transport.connect({ url: this.deps.url, clientId: deviceId, username: `enroll:${deviceId}`, password: withKey(this.deps.token, key) });
     return outcome;
+  }
+
+  /** The stored key while one is kept, else a new one (stored when a store is given). */
+  private async oneTimeKey(): Promise<string> {
+    const { keys, log } = this.deps;
+    try {
+      const stored = await keys?.loadEnrollmentKey();
+      if (stored) return stored;
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, 'enrollment: the stored enrollment key is unusable; making a new one');
+    }
+    const key = newEnrollmentKey();
+    try {
+      await keys?.saveEnrollmentKey(key);
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, 'enrollment: could not store the enrollment key; a restart before approval needs an administrator');
+    }
+    return key;
   }
 
   async stop(): Promise<void> {
@@ -88,7 +121,7 @@ export class Enrollment {
     if (this.done || !this.deps.transport.connected) return;
     const topic = topicOf(this.deps.prefix, 'deviceHello', { device: this.deps.deviceId });
     this.deps.transport
-      .publish(topic, encodePayload('deviceHello', { ...this.deps.hello(), enrolling: true }), { qos: 1 })
+      .publish(topic, encodePayload('deviceHello', { ...this.deps.hello(), enrolling: true, ...(this.key ? { enrollmentKey: enrollmentKeyHash(this.key) } : {}) }), { qos: 1 })
       .catch((e: unknown) => this.deps.log.warn({ err: (e as Error).message }, 'enrollment: hello not sent'));
   }
 

@@ -2,18 +2,25 @@
  * Decides who a connecting MQTT client is. Conventions on the wire:
  *
  * - the server itself: username `$server`, password = the server's internal password (the
- *   directory holds its SHA-256); any client id that is not a device id.
- * - a device: username = its device id, password = its per-device secret, and the client id must
- *   equal the device id (so one device cannot take over another's session).
- * - an enrolling device: username `enroll:<deviceId>`, password = the site enrollment token,
- *   client id = the device id. Refused when enrollment is closed or the device is revoked.
+ *   directory holds its SHA-256); any client id that is not a device id. Client ids starting
+ *   with `doorplate-server` are the server's alone.
+ * - a device: username = its device id, password = its per-device secret (followed by
+ *   `|<enrollment key>` when it enrolled with one), and the client id must equal the device id
+ *   (so one device cannot take over another's session).
+ * - an enrolling device: username `enroll:<deviceId>`, password = the site enrollment token
+ *   (followed by `|<enrollment key>`), client id = the device id. Refused when enrollment is
+ *   closed, the device is revoked or already enrolled, or it is bound to another key.
  * - an inspector: username and password from the broker config (scrypt hash).
  * - anonymous (no username): only from 127.0.0.1, ::1 or ::ffff:127.0.0.1, and only when
  *   `anonymousLoopbackInspect` is on; it is a read-only inspector.
  *
  * A username that is a known device id is a device login even if an inspector has the same name.
  * Clients that are not devices may not use a known device id as client id: the broker would
- * otherwise hand them that device's session and disconnect the display.
+ * otherwise hand them that device's session and disconnect the display. Likewise a client id
+ * in use is taken over only by the same principal with its own proof (the device with its
+ * secret, the enrolling device with its key, the server, the same named inspector); anyone
+ * else is refused and the connected client stays.
+ * Client ids are 1-128 printable ASCII characters.
  *
  * CONNACK codes: 2 identifier rejected (client id rules), 4 bad username or password (wrong or
  * unknown credentials), 5 not authorized (revoked or not yet approved device, closed enrollment,
@@ -22,17 +29,28 @@
  * Passwords and secrets never leave this module; reasons name the account, never the secret.
  */
 import { isId } from '../../shared/ids.js';
+import { splitKey } from '../../shared/api/enrollment-key.js';
 import { verifyPassword, verifySha256 } from '../security/secrets.js';
 import type { Identity } from './acl.js';
 
 export interface BrokerDirectory {
   /** sha256 of the server's own internal password. */
   serverPasswordHash(): string;
-  device(id: string): { status: 'pending' | 'approved' | 'revoked'; secretHash: string | null; roomId: string | null } | null;
+  device(id: string): DirectoryDevice | null;
   /** sha256 of the site enrollment token; null = enrollment closed. */
   enrollmentTokenHash(): string | null;
   inspectors(): ReadonlyArray<{ username: string; passwordHash: string; homeAssistant?: { discoveryPrefix: string } }>;
   anonymousLoopbackInspect(): boolean;
+}
+
+export interface DirectoryDevice {
+  status: 'pending' | 'approved' | 'revoked';
+  secretHash: string | null;
+  roomId: string | null;
+  /** It has connected with its secret: enrolling under its id is over. */
+  secretConfirmed?: boolean;
+  /** sha256 of the key it enrolled with; null for a device enrolled without one. */
+  enrollKeyHash?: string | null;
 }
 
 export interface ConnectAttempt {
@@ -40,7 +58,13 @@ export interface ConnectAttempt {
   username: string | undefined;
   password: Buffer | undefined;
   remoteAddress: string | undefined;
+  /** Who is connected with this client id right now, if anyone. */
+  holder?: Identity | null;
 }
+
+/** The client ids the server's own connection uses; nobody else may. */
+export const SERVER_CLIENT_ID_PREFIX = 'doorplate-server';
+const CLIENT_ID = /^[\x21-\x7e]{1,128}$/;
 
 export const CONNACK = { IDENTIFIER_REJECTED: 2, BAD_USERNAME_OR_PASSWORD: 4, NOT_AUTHORIZED: 5 } as const;
 export type RefusalCode = (typeof CONNACK)[keyof typeof CONNACK];
@@ -57,15 +81,48 @@ export function isLoopback(address: string | undefined): boolean {
   return address !== undefined && LOOPBACK.has(address);
 }
 
-function refuse(returnCode: RefusalCode, reason: string): AuthDecision {
+function refuse(returnCode: RefusalCode, reason: string): { ok: false; returnCode: RefusalCode; reason: string } {
   return { ok: false, returnCode, reason };
+}
+
+/** A decision before the client-id rules; `proven`: the login proved who it is beyond the site token. */
+type Decided = { ok: true; identity: Identity; proven: boolean } | { ok: false; returnCode: RefusalCode; reason: string };
+
+/** Whether `newcomer` may replace the connection `holder` has under the same client id. */
+function mayTakeOver(newcomer: Identity, holder: Identity, proven: boolean): boolean {
+  if (!proven) return false;
+  switch (newcomer.kind) {
+    case 'server':
+      return holder.kind === 'server';
+    case 'device':
+      return (holder.kind === 'device' || holder.kind === 'enrolling') && holder.deviceId === newcomer.deviceId;
+    case 'enrolling':
+      return holder.kind === 'enrolling' && holder.deviceId === newcomer.deviceId;
+    case 'inspector':
+      return holder.kind === 'inspector' && holder.username === newcomer.username;
+  }
 }
 
 export class Authenticator {
   constructor(private readonly directory: BrokerDirectory) {}
 
   async authenticate(attempt: ConnectAttempt): Promise<AuthDecision> {
+    const decision = await this.decide(attempt);
+    if (!decision.ok) return decision;
+    const { clientId } = attempt;
+    if (decision.identity.kind !== 'server' && clientId.startsWith(SERVER_CLIENT_ID_PREFIX)) {
+      return refuse(CONNACK.IDENTIFIER_REJECTED, `client id ${clientId} is reserved for the server`);
+    }
+    const holder = attempt.holder ?? null;
+    if (holder !== null && !mayTakeOver(decision.identity, holder, decision.proven)) {
+      return refuse(CONNACK.IDENTIFIER_REJECTED, `client id ${clientId} is in use`);
+    }
+    return { ok: true, identity: decision.identity };
+  }
+
+  private async decide(attempt: ConnectAttempt): Promise<Decided> {
     const { username, password, clientId } = attempt;
+    if (!CLIENT_ID.test(clientId)) return refuse(CONNACK.IDENTIFIER_REJECTED, 'a client id must be 1-128 printable ASCII characters');
     const secret = password === undefined ? undefined : password.toString('utf8');
 
     if (username === undefined || username === '') {
@@ -93,33 +150,52 @@ export class Authenticator {
     return refuse(CONNACK.BAD_USERNAME_OR_PASSWORD, isId(username) ? `unknown device or inspector ${username}` : 'unknown username');
   }
 
-  private device(deviceId: string, secret: string, clientId: string): AuthDecision {
+  private device(deviceId: string, password: string, clientId: string): Decided {
     const record = this.directory.device(deviceId);
     if (record === null) return refuse(CONNACK.BAD_USERNAME_OR_PASSWORD, `unknown device ${deviceId}`);
-    if (record.secretHash === null || !verifySha256(secret, record.secretHash)) {
+    const keyHash = record.enrollKeyHash ?? null;
+    const parts = keyHash === null ? { value: password, key: null } : splitKey(password);
+    if (parts === null || (keyHash !== null && !verifySha256(parts.key ?? '', keyHash))) {
+      return refuse(CONNACK.BAD_USERNAME_OR_PASSWORD, `wrong secret or key for device ${deviceId}`);
+    }
+    if (record.secretHash === null || !verifySha256(parts.value, record.secretHash)) {
       return refuse(CONNACK.BAD_USERNAME_OR_PASSWORD, `wrong secret for device ${deviceId}`);
     }
     if (record.status === 'revoked') return refuse(CONNACK.NOT_AUTHORIZED, `device ${deviceId} is revoked`);
     if (record.status !== 'approved') return refuse(CONNACK.NOT_AUTHORIZED, `device ${deviceId} is not approved`);
     if (clientId !== deviceId) return refuse(CONNACK.IDENTIFIER_REJECTED, `device ${deviceId} must use its id as client id`);
-    return { ok: true, identity: { kind: 'device', deviceId, roomId: record.roomId } };
+    return { ok: true, identity: { kind: 'device', deviceId, roomId: record.roomId }, proven: true };
   }
 
-  private enrolling(deviceId: string, token: string, clientId: string): AuthDecision {
+  private enrolling(deviceId: string, password: string, clientId: string): Decided {
     if (!isId(deviceId)) return refuse(CONNACK.BAD_USERNAME_OR_PASSWORD, 'enrollment with a malformed device id');
     const tokenHash = this.directory.enrollmentTokenHash();
     if (tokenHash === null) return refuse(CONNACK.NOT_AUTHORIZED, `enrollment is closed (device ${deviceId})`);
-    if (!verifySha256(token, tokenHash)) return refuse(CONNACK.BAD_USERNAME_OR_PASSWORD, `wrong enrollment token (device ${deviceId})`);
-    if (this.directory.device(deviceId)?.status === 'revoked') return refuse(CONNACK.NOT_AUTHORIZED, `device ${deviceId} is revoked`);
+    // The token alone, or the token and the device's key.
+    let key: string | null = null;
+    if (!verifySha256(password, tokenHash)) {
+      const parts = splitKey(password);
+      if (parts === null || !verifySha256(parts.value, tokenHash)) return refuse(CONNACK.BAD_USERNAME_OR_PASSWORD, `wrong enrollment token (device ${deviceId})`);
+      key = parts.key;
+    }
+    const record = this.directory.device(deviceId);
+    if (record?.status === 'revoked') return refuse(CONNACK.NOT_AUTHORIZED, `device ${deviceId} is revoked`);
+    if (record?.status === 'approved' && record.secretConfirmed === true) {
+      return refuse(CONNACK.NOT_AUTHORIZED, `device ${deviceId} already enrolled; an administrator must revoke it first`);
+    }
+    const keyHash = record?.enrollKeyHash ?? null;
+    if (keyHash !== null && (key === null || !verifySha256(key, keyHash))) {
+      return refuse(CONNACK.NOT_AUTHORIZED, `enrolling device ${deviceId} does not hold the key it enrolled with`);
+    }
     if (clientId !== deviceId) return refuse(CONNACK.IDENTIFIER_REJECTED, `enrolling device ${deviceId} must use its id as client id`);
-    return { ok: true, identity: { kind: 'enrolling', deviceId } };
+    return { ok: true, identity: { kind: 'enrolling', deviceId }, proven: keyHash !== null };
   }
 
-  private notADeviceId(clientId: string, identity: Identity): AuthDecision {
+  private notADeviceId(clientId: string, identity: Identity): Decided {
     if (isId(clientId) && this.directory.device(clientId) !== null) {
       return refuse(CONNACK.IDENTIFIER_REJECTED, `client id ${clientId} belongs to a device`);
     }
-    return { ok: true, identity };
+    return { ok: true, identity, proven: identity.kind === 'server' || (identity.kind === 'inspector' && identity.username !== ANONYMOUS_INSPECTOR) };
   }
 
   /**

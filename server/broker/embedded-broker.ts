@@ -5,8 +5,12 @@ import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AedesPublishPacket, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
 import { createLogger, type Logger } from '../../shared/logger.js';
 import { topicOf } from '../../shared/api/topics.js';
-import { describeIdentity, mayPublish, mayReceive, maySubscribe, type Identity } from './acl.js';
+import { describeIdentity, mayPublish, mayReceive, mayRetain, maySubscribe, type Identity } from './acl.js';
 import { Authenticator, type BrokerDirectory } from './authenticator.js';
+import { Admission } from './admission.js';
+import { PacketFramer } from './packet-framer.js';
+import { retainedIndexedPersistence } from './retained-index.js';
+import { BrokerLimitsSchema, type BrokerLimits } from '../../shared/config/schema.js';
 
 /**
  * The embedded MQTT broker: aedes on a TCP listener (and optionally a TLS one), with every
@@ -21,6 +25,10 @@ export interface EmbeddedBrokerOptions {
   tls?: { port: number; keyPath: string; certPath: string };
   prefix: string;
   directory: BrokerDirectory;
+  /** Retained messages indexed by exact topic (the default); off only to compare in a benchmark. */
+  retainedIndex?: boolean;
+  /** Byte, time and connection bounds (broker.limits); the schema's defaults when absent. */
+  limits?: BrokerLimits;
   logger?: Logger;
 }
 
@@ -33,10 +41,15 @@ export interface BrokerStats {
   connectedClients: number;
   byKind: Record<Identity['kind'], number>;
   refused: { connect: number; publish: number; subscribe: number; forward: number };
+  /** Connections closed by the broker's bounds: caps, byte budgets, stuck readers. */
+  dropped: { overCap: number; overBudget: number; slowReader: number };
 }
 
-/** How long a slow client may keep its socket buffer full before it is dropped. */
-const DRAIN_TIMEOUT_MS = 30_000;
+/**
+ * The last resort for a client whose socket stays full: the byte bound below normally drops it
+ * first, without anyone waiting.
+ */
+const DRAIN_TIMEOUT_MS = 5_000;
 /** Device ids are up to 64 characters; MQTT 3.1 clients are held to this length. */
 const MAX_CLIENT_ID_LENGTH = 128;
 
@@ -50,9 +63,15 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
   private readonly identities = new WeakMap<Client, Identity>();
   /** Clients past CONNACK, for counting and for kicking. */
   private readonly connected = new Map<Client, Identity>();
+  /** The same clients by client id, to know who holds an id a newcomer asks for. */
+  private readonly byClientId = new Map<string, Client>();
   private readonly refused = { connect: 0, publish: 0, subscribe: 0, forward: 0 };
+  private readonly dropped = { overCap: 0, overBudget: 0, slowReader: 0 };
   /** Every open socket, so stop() also ends those that never completed CONNECT. */
   private readonly sockets = new Set<Socket>();
+  private readonly framers = new WeakMap<object, PacketFramer>();
+  private readonly limits: BrokerLimits;
+  private readonly admission: Admission;
   private boundPort: number | null = null;
   private boundTlsPort: number | null = null;
 
@@ -60,6 +79,8 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     super();
     this.log = opts.logger ?? createLogger('server:broker');
     this.authenticator = new Authenticator(opts.directory);
+    this.limits = opts.limits ?? BrokerLimitsSchema.parse({});
+    this.admission = new Admission(this.limits);
   }
 
   /** The bound TCP port (after start()). */
@@ -79,15 +100,17 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
   stats(): BrokerStats {
     const byKind: BrokerStats['byKind'] = { server: 0, device: 0, enrolling: 0, inspector: 0 };
     for (const identity of this.connected.values()) byKind[identity.kind] += 1;
-    return { connectedClients: this.connected.size, byKind, refused: { ...this.refused } };
+    return { connectedClients: this.connected.size, byKind, refused: { ...this.refused }, dropped: { ...this.dropped } };
   }
 
   async start(): Promise<void> {
     if (this.aedes) throw new Error('EmbeddedBroker: already started');
     const tlsOptions = this.opts.tls ? await this.readTlsFiles(this.opts.tls) : null;
     const aedes = await Aedes.createBroker({
+      ...(this.opts.retainedIndex === false ? {} : { persistence: retainedIndexedPersistence() }),
       maxClientsIdLength: MAX_CLIENT_ID_LENGTH,
       drainTimeout: DRAIN_TIMEOUT_MS,
+      connectTimeout: this.limits.connectTimeoutSecs * 1000,
       authenticate: (client, username, password, done) => this.onAuthenticate(client, username, password, done),
       authorizePublish: (client, packet, done) => this.onAuthorizePublish(client, packet, done),
       authorizeSubscribe: (client, sub, done) => this.onAuthorizeSubscribe(client, sub, done),
@@ -101,10 +124,13 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     aedes.on('connectionError', (client, err) => this.log.debug({ clientId: client.id, err: err.message }, 'connection error'));
 
     try {
-      this.tcp = createServer((socket) => this.accept(aedes, socket));
+      // A socket reports "full" only past the outgoing bound plus one packet, so a write to a
+      // client that is merely behind never makes the delivery wait for it (see onAuthorizeForward).
+      const highWaterMark = this.limits.maxQueuedBytes + this.limits.maxPacketBytes;
+      this.tcp = createServer({ highWaterMark }, (socket) => this.accept(aedes, socket));
       this.boundPort = await listen(this.tcp, this.opts.host, this.opts.port, 'MQTT');
       if (tlsOptions && this.opts.tls) {
-        this.tlsServer = createTlsServer(tlsOptions, (socket) => this.accept(aedes, socket));
+        this.tlsServer = createTlsServer({ ...tlsOptions, highWaterMark }, (socket) => this.accept(aedes, socket));
         this.boundTlsPort = await listen(this.tlsServer, this.opts.host, this.opts.tls.port, 'MQTT over TLS');
       }
     } catch (err) {
@@ -129,6 +155,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     this.sockets.clear();
     await Promise.all(closed);
     this.connected.clear();
+    this.byClientId.clear();
     this.boundPort = null;
     this.boundTlsPort = null;
   }
@@ -158,6 +185,39 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     return kicked;
   }
 
+  /**
+   * Reads a device again after it changed (approved, moved, revoked, deleted) and brings its
+   * connections' identities up to date: a revoked or removed device is disconnected at once, a
+   * moved one stops receiving the old room's messages with the next delivery.
+   */
+  refreshDevice(deviceId: string): void {
+    let gone = false;
+    for (const [client, identity] of this.connected) {
+      if ((identity.kind !== 'device' && identity.kind !== 'enrolling') || identity.deviceId !== deviceId) continue;
+      const now = this.authenticator.current(identity);
+      if (now === null) {
+        // Nothing more is delivered to it or taken from it, even before its socket closes.
+        this.identities.delete(client);
+        gone = true;
+        continue;
+      }
+      this.connected.set(client, now);
+      this.identities.set(client, now);
+    }
+    if (gone) this.disconnect(deviceId);
+  }
+
+  /**
+   * The remote address to rate-limit the connection with this client id (a device's id) by;
+   * null when it is not connected or comes from an exempt address (loopback by default: the
+   * host itself, the demo's simulated displays), which only the per-device limits apply to.
+   */
+  limitedAddressOf(clientId: string): string | null {
+    const client = this.byClientId.get(clientId);
+    const address = client === undefined ? undefined : (client.conn as Socket).remoteAddress;
+    return address === undefined || this.limits.exemptAddresses.includes(address) ? null : address;
+  }
+
   /** Closes a connection by MQTT client id, whoever it is. Returns whether one was found. */
   disconnectClientId(clientId: string): boolean {
     for (const client of this.connected.keys()) {
@@ -170,9 +230,42 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
   }
 
   private accept(aedes: Aedes, socket: Socket): void {
+    const address = socket.remoteAddress ?? '';
+    const admit = this.admission.admit(address);
+    if (!admit.ok) {
+      this.dropped.overCap += 1;
+      this.log.warn({ remoteAddress: address, reason: admit.reason }, 'connection refused');
+      socket.destroy();
+      return;
+    }
     this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
+    socket.once('close', () => {
+      this.sockets.delete(socket);
+      this.admission.release(address);
+    });
+    this.guardReads(socket);
     aedes.handle(socket);
+  }
+
+  /**
+   * Every inbound byte passes the framer before aedes' parser, which would otherwise buffer a
+   * packet of whatever length its header announces. aedes pulls from the socket with read(),
+   * so that is where the bytes are seen: without a copy, and before any is kept.
+   */
+  private guardReads(socket: Socket): void {
+    const framer = new PacketFramer({ preAuthBytes: this.limits.preAuthBytes, maxPacketBytes: this.limits.clientMaxPacketBytes });
+    this.framers.set(socket, framer);
+    const read = socket.read.bind(socket);
+    socket.read = ((size?: number): unknown => {
+      const chunk: unknown = read(size);
+      if (!(chunk instanceof Uint8Array) || socket.destroyed) return chunk;
+      const verdict = framer.feed(chunk);
+      if (verdict.ok) return chunk;
+      this.dropped.overBudget += 1;
+      this.log.warn({ remoteAddress: socket.remoteAddress, reason: verdict.reason }, 'connection dropped');
+      socket.destroy();
+      return null;
+    }) as Socket['read'];
   }
 
   private async readTlsFiles(tls: { keyPath: string; certPath: string }): Promise<{ key: Buffer; cert: Buffer }> {
@@ -193,11 +286,14 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     done: (error: AuthenticateError | null, success: boolean | null) => void,
   ): void {
     const remoteAddress = (client.conn as Socket).remoteAddress;
+    const holder = this.byClientId.get(client.id);
     this.authenticator
-      .authenticate({ clientId: client.id, username, password, remoteAddress })
+      .authenticate({ clientId: client.id, username, password, remoteAddress, holder: holder === undefined ? null : (this.connected.get(holder) ?? null) })
       .then((decision) => {
         if (decision.ok) {
           this.identities.set(client, decision.identity);
+          const max = decision.identity.kind === 'server' ? this.limits.maxPacketBytes : this.limits.clientMaxPacketBytes;
+          this.framers.get(client.conn)?.authenticate(max);
           this.log.debug({ clientId: client.id, who: describeIdentity(decision.identity), remoteAddress }, 'client authenticated');
           done(null, true);
           return;
@@ -215,17 +311,22 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
       });
   }
 
-  /** The identity as of now, or null if the client is unknown or its device was revoked. */
+  /** The identity decided at CONNECT, as kept current by refreshDevice; null for an unknown client. */
   private identityOf(client: Client): Identity | null {
-    const identity = this.identities.get(client);
-    return identity === undefined ? null : this.authenticator.current(identity);
+    return this.identities.get(client) ?? null;
   }
 
   private onAuthorizePublish(client: Client | null, packet: PublishPacket, done: (error?: Error | null) => void): void {
     // No client: the broker itself publishes (wills of clients from a previous run).
     if (client === null) return done(null);
     const identity = this.identityOf(client);
-    if (identity !== null && mayPublish(identity, packet.topic, this.opts.prefix)) return done(null);
+    if (identity !== null && mayPublish(identity, packet.topic, this.opts.prefix)) {
+      if (packet.retain && !mayRetain(identity, packet.topic, this.opts.prefix)) {
+        packet.retain = false;
+        this.log.debug({ clientId: client.id, topic: packet.topic }, 'retain flag stripped');
+      }
+      return done(null);
+    }
     this.refused.publish += 1;
     const who = identity === null ? 'a client without a valid identity' : describeIdentity(identity);
     this.log.warn({ clientId: client.id, who, topic: packet.topic }, 'publish refused');
@@ -242,6 +343,15 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
   }
 
   private onAuthorizeForward(client: Client, packet: AedesPublishPacket): AedesPublishPacket | null {
+    // A client that stopped reading is dropped here, before its socket is full: a full socket
+    // makes the delivery, and with it the publisher and every other subscriber, wait.
+    const queued = (client.conn as Socket).writableLength;
+    if (queued > this.limits.maxQueuedBytes) {
+      this.dropped.slowReader += 1;
+      this.log.warn({ clientId: client.id, queuedBytes: queued }, 'client dropped: it stopped reading');
+      (client.conn as Socket).destroy();
+      return null;
+    }
     const identity = this.identityOf(client);
     if (identity !== null && mayReceive(identity, packet.topic, this.opts.prefix)) return packet;
     this.refused.forward += 1;
@@ -253,6 +363,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     const identity = this.identities.get(client);
     if (identity === undefined) return;
     this.connected.set(client, identity);
+    this.byClientId.set(client.id, client);
     this.log.info({ clientId: client.id, who: describeIdentity(identity) }, 'client connected');
     this.emit('clientConnected', identity, client.id);
   }
@@ -261,6 +372,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     const identity = this.connected.get(client);
     if (identity === undefined) return;
     this.connected.delete(client);
+    if (this.byClientId.get(client.id) === client) this.byClientId.delete(client.id);
     this.log.info({ clientId: client.id, who: describeIdentity(identity) }, 'client disconnected');
     this.emit('clientDisconnected', identity, client.id);
   }

@@ -2,7 +2,10 @@ import type { BrokerDirectory } from './authenticator.js';
 import type { Config } from '../../shared/config/schema.js';
 import type { DevicesRepo } from '../store/repos/devices.js';
 
-/** The broker's view of who exists, read from the store at each decision (rooms move, devices get revoked). */
+/**
+ * The broker's view of who exists, read from the store at each CONNECT; the broker keeps each
+ * connection's identity and is told of device changes (EmbeddedBroker.refreshDevice).
+ */
 export function storeDirectory(opts: {
   devices: Pick<DevicesRepo, 'get'>;
   serverPasswordHash: string;
@@ -15,7 +18,7 @@ export function storeDirectory(opts: {
     serverPasswordHash: () => opts.serverPasswordHash,
     device: (id) => {
       const d = opts.devices.get(id);
-      return d ? { status: d.status, secretHash: d.secretHash, roomId: d.roomId } : null;
+      return d ? { status: d.status, secretHash: d.secretHash, roomId: d.roomId, secretConfirmed: d.secretConfirmed, enrollKeyHash: d.enrollKeyHash } : null;
     },
     enrollmentTokenHash: opts.enrollmentTokenHash,
     inspectors: () =>

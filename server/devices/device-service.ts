@@ -8,6 +8,11 @@ import type { ServerBus } from '../bus.js';
 import type { RoomDirectory } from '../rooms/room-directory.js';
 import type { BookingService } from '../bookings/booking-service.js';
 import type { DeviceRecord, DeviceStore } from './device-store.js';
+import { KeyedBuckets } from './rate-limits.js';
+import { checkRequestWindow } from './request-window.js';
+import type { Config } from '../../shared/config/schema.js';
+
+export type DeviceLimits = Config['server']['limits'];
 
 export interface SecretIssuer {
   newSecret(): string;
@@ -33,7 +38,29 @@ export interface DeviceServiceDeps {
    * topics, the notices in force.
    */
   configSent?: (deviceId: string, roomId: string | null) => Promise<unknown>;
+  /** Rate limits and the pending bound (server.limits); the schema's defaults when absent. */
+  limits?: DeviceLimits;
+  /** The network address to rate-limit a device's connection by; null if unknown or exempt. */
+  addressOf?: (deviceId: string) => string | null;
 }
+
+export interface DeviceServiceStats {
+  /** Messages refused as malformed or unauthorised. */
+  refused: number;
+  /** Requests and hellos refused by a rate limit. */
+  rateLimited: number;
+  /** Pending devices dropped, oldest first, to keep the pending list bounded. */
+  pendingEvicted: number;
+}
+
+const DEFAULT_LIMITS: DeviceLimits = {
+  requestsPerMinutePerDevice: 20,
+  requestsPerMinutePerAddress: 60,
+  enrollmentsPerMinutePerAddress: 10,
+  hellosPerMinutePerDevice: 6,
+  maxPending: 200,
+  clockSkewSecs: 30,
+};
 
 /**
  * The fleet: enrollment (hello -> pending -> approved -> per-device secret), room assignment,
@@ -42,8 +69,25 @@ export interface DeviceServiceDeps {
 export class DeviceService {
   private readonly listeners: Array<(change: DeviceChange) => void> = [];
   private refused = 0;
+  private rateLimited = 0;
+  private pendingEvicted = 0;
+  private readonly limits: DeviceLimits;
+  private readonly requestsByDevice: KeyedBuckets;
+  private readonly requestsByAddress: KeyedBuckets;
+  private readonly enrollmentsByAddress: KeyedBuckets;
+  private readonly hellosByDevice: KeyedBuckets;
 
-  constructor(private readonly deps: DeviceServiceDeps) {}
+  constructor(private readonly deps: DeviceServiceDeps) {
+    this.limits = deps.limits ?? DEFAULT_LIMITS;
+    this.requestsByDevice = new KeyedBuckets(deps.clock, this.limits.requestsPerMinutePerDevice);
+    this.requestsByAddress = new KeyedBuckets(deps.clock, this.limits.requestsPerMinutePerAddress);
+    this.enrollmentsByAddress = new KeyedBuckets(deps.clock, this.limits.enrollmentsPerMinutePerAddress);
+    this.hellosByDevice = new KeyedBuckets(deps.clock, this.limits.hellosPerMinutePerDevice);
+  }
+
+  stats(): DeviceServiceStats {
+    return { refused: this.refused, rateLimited: this.rateLimited, pendingEvicted: this.pendingEvicted };
+  }
 
   onChange(l: (change: DeviceChange) => void): void {
     this.listeners.push(l);
@@ -56,6 +100,9 @@ export class DeviceService {
 
   async start(): Promise<void> {
     const { bus } = this.deps;
+    // Nothing is connected yet: each display is online again when it says so.
+    const wasOnline = this.deps.store.markAllOffline();
+    if (wasOnline > 0) this.deps.log.info({ devices: wasOnline }, 'devices marked offline until they connect');
     await bus.subscribe('deviceHello', {}, (p, raw) => void this.guard('hello', p.device, () => this.onHello(p.device ?? '', raw)));
     await bus.subscribe('deviceAvailability', {}, (p, raw) => void this.guard('availability', p.device, () => this.onAvailability(p.device ?? '', raw)));
     await bus.subscribe('deviceRequest', {}, (p, raw) => void this.guard('request', p.device, () => this.onRequest(p.device ?? '', (p.verb ?? '') as Verb, raw)));
@@ -90,7 +137,23 @@ export class DeviceService {
     if (!decoded.ok) return this.refuse(id, 'hello', decoded.error);
     const hello = decoded.value;
     const { store } = this.deps;
-    const { device: known, created } = store.getOrCreatePending(id, hello, hello.address);
+    const key = hello.enrolling ? (hello.enrollmentKey ?? null) : null;
+    const before = store.get(id);
+    if (hello.enrolling && !this.allowed(this.hellosByDevice, id, id, 'enrolling hello')) return;
+    if (before === null) {
+      const address = this.deps.addressOf?.(id) ?? null;
+      if (address !== null && !this.allowed(this.enrollmentsByAddress, address, id, 'enrollment')) return;
+      this.makeRoomForPending();
+    }
+    if (before !== null && hello.enrolling) {
+      // The broker already refuses such logins; this keeps the stored hello if one gets through.
+      if (before.enrollKeyHash !== null && before.enrollKeyHash !== key) return this.refuse(id, 'hello', 'an enrolling hello with another key than the device enrolled with');
+      if (before.status === 'approved' && before.secretConfirmed) {
+        this.refuse(id, 'hello', 'an enrolling hello for a device that already enrolled');
+        return this.deps.bus.publish('deviceEnrollment', { device: id }, { status: 'refused', message: 'this device already enrolled; ask an administrator to reset it' });
+      }
+    }
+    const { device: known, created } = store.getOrCreatePending(id, hello, hello.address, key);
     if (created) {
       this.deps.log.info({ device: id, model: hello.model }, 'new device is pending approval');
       if (this.deps.autoApprove()) {
@@ -142,14 +205,14 @@ export class DeviceService {
     const answer = (r: Omit<DeviceResponse, 'transaction'>): Promise<void> =>
       this.deps.bus.publish('deviceResponse', { device: id, verb }, { transaction: req.transaction, ...r });
     try {
+      const limited = this.rateLimit(id);
+      if (limited !== null) throw limited;
       const device = this.deps.store.get(id);
       if (!device || device.status !== 'approved') throw new DoorplateError('NOT_APPROVED');
       if (!device.roomId) throw new DoorplateError('NOT_ASSIGNED');
-      const now = this.deps.clock.now();
-      // A press queued while offline must not act long after the person left.
-      if (Date.parse(req.expiresAt) <= now) throw new DoorplateError('REQUEST_EXPIRED', `the request expired at ${req.expiresAt}`);
       const room = this.deps.rooms.get(device.roomId);
       if (!room) throw new DoorplateError('ROOM_NOT_FOUND');
+      checkRequestWindow(req, this.deps.clock.now(), room.requestTtlSecs, this.limits.clockSkewSecs);
       const scope = `device:${id}`;
       const key = req.transaction;
       const { bookings } = this.deps;
@@ -179,6 +242,57 @@ export class DeviceService {
       this.deps.log.info({ device: id, verb, code: e.code }, `request refused: ${e.message}`);
       await answer({ status: 'error', error: { code: e.code, message: e.message } });
     }
+  }
+
+  /** The refusal for a request over its device's or its address's rate, or null. */
+  private rateLimit(id: string): DoorplateError | null {
+    const address = this.deps.addressOf?.(id) ?? null;
+    for (const [buckets, key] of [
+      [this.requestsByDevice, id],
+      ...(address === null ? [] : [[this.requestsByAddress, address] as const]),
+    ] as const) {
+      const take = buckets.take(key);
+      if (!take.ok) {
+        this.rateLimited++;
+        const secs = Math.ceil(take.retryAfterMs / 1000);
+        return new DoorplateError('RATE_LIMITED', `too many requests from ${key === id ? 'this display' : 'its network address'}; try again in ${secs} s`, { retryAfterSecs: secs });
+      }
+    }
+    return null;
+  }
+
+  private allowed(buckets: KeyedBuckets, key: string, device: string, what: string): boolean {
+    const take = buckets.take(key);
+    if (take.ok) return true;
+    this.rateLimited++;
+    this.deps.log.warn({ device, key, retryAfterMs: take.retryAfterMs }, `${what} refused: over its rate limit`);
+    return false;
+  }
+
+  /** Keeps the pending list under its bound: the oldest pending devices go first. */
+  private makeRoomForPending(): void {
+    const { store } = this.deps;
+    const excess = store.countPending() - this.limits.maxPending + 1;
+    if (excess <= 0) return;
+    for (const old of store.pending().slice(0, excess)) {
+      store.delete(old.id);
+      this.deps.disconnect(old.id);
+      this.pendingEvicted++;
+      this.deps.log.warn({ device: old.id, maxPending: this.limits.maxPending }, 'oldest pending device dropped: the pending list is full');
+    }
+  }
+
+  /**
+   * Removes a revoked device for good (its record, its config). Anything else must be revoked
+   * first, so a display in use is never removed by one call.
+   */
+  async remove(id: string): Promise<void> {
+    const d = this.need(id);
+    if (d.status !== 'revoked') throw new DoorplateError('CONFLICT', `device ${JSON.stringify(id)} is ${d.status}; revoke it before deleting it`);
+    this.deps.store.delete(id);
+    this.deps.disconnect(id);
+    await this.deps.bus.clearRetained('deviceConfig', { device: id });
+    this.deps.log.info({ device: id }, 'device deleted');
   }
 
   private async issueSecret(id: string): Promise<void> {

@@ -5,11 +5,23 @@ export type DeviceRecord = Device;
 /** What the fleet logic needs from the store. */
 export type DeviceStore = Pick<
   DevicesRepo,
-  'get' | 'list' | 'getOrCreatePending' | 'approve' | 'assignRoom' | 'revoke' | 'setSecretHash' | 'confirmSecret' | 'markSeen' | 'delete'
+  | 'get'
+  | 'list'
+  | 'getOrCreatePending'
+  | 'approve'
+  | 'assignRoom'
+  | 'revoke'
+  | 'setSecretHash'
+  | 'confirmSecret'
+  | 'markSeen'
+  | 'markAllOffline'
+  | 'delete'
+  | 'pending'
+  | 'countPending'
 >;
 
 /** The public view of a device: never its secret's hash. */
-export function publicDevice(d: DeviceRecord): Omit<DeviceRecord, 'secretHash'> & { hasSecret: boolean } {
-  const { secretHash, ...rest } = d;
+export function publicDevice(d: DeviceRecord): Omit<DeviceRecord, 'secretHash' | 'enrollKeyHash'> & { hasSecret: boolean } {
+  const { secretHash, enrollKeyHash: _key, ...rest } = d;
   return { ...rest, hasSecret: secretHash !== null };
 }

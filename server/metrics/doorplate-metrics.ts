@@ -122,6 +122,22 @@ export class DoorplateMetrics {
     mirrored('doorplate_mail_failed_total', 'Failed mail send attempts since start.', () => src.mail?.()?.attempts().failed ?? 0);
     mirrored('doorplate_mail_dead_total', 'Mails given up on since start (permanent refusal or out of attempts).', () => src.mail?.()?.attempts().dead ?? 0);
 
+    mirrored('doorplate_pending_evicted_total', 'Pending devices dropped, oldest first, because the pending list was full.', () => src.deviceLimits?.().pendingEvicted ?? 0);
+    const droppedSeen = new Map<string, number>();
+    new Counter<'reason'>({
+      name: 'doorplate_mqtt_dropped_total',
+      help: 'Connections the embedded broker closed: over a connection cap, over a byte budget, a client that stopped reading.',
+      labelNames: ['reason'],
+      registers,
+      collect() {
+        for (const [reason, n] of Object.entries(src.broker()?.dropped ?? {})) {
+          const before = droppedSeen.get(reason) ?? 0;
+          this.labels(reason).inc(Math.max(0, n - before));
+          droppedSeen.set(reason, Math.max(n, before));
+        }
+      },
+    });
+
     mirrored('doorplate_retained_publishes_total', 'Room states and agendas published (retained).', src.retainedPublishes);
     mirrored('doorplate_meetings_released_total', 'No-shows released at the close of their check-in window.', src.meetingsReleased);
     mirrored('doorplate_notices_sent_total', 'Notify messages accepted and sent.', src.noticesSent);
@@ -130,6 +146,7 @@ export class DoorplateMetrics {
     this.publishes = new Counter({ name: 'doorplate_mqtt_publishes_total', help: 'MQTT messages the server published, by contract topic.', labelNames: ['topic'], registers });
     const brokerSeen = new Map<string, number>();
     let devicesSeen = 0;
+    let limitedSeen = 0;
     const refusals = new Counter<'source' | 'reason'>({
       name: 'doorplate_refusals_total',
       help: 'Refused actions by source (mqtt, device, home_assistant, http) and reason.',
@@ -141,6 +158,9 @@ export class DoorplateMetrics {
           this.labels('mqtt', action).inc(Math.max(0, n - before));
           brokerSeen.set(action, Math.max(n, before));
         }
+        const limited = src.deviceLimits?.().rateLimited ?? 0;
+        this.labels('device', 'rate_limited').inc(Math.max(0, limited - limitedSeen));
+        limitedSeen = Math.max(limitedSeen, limited);
         const malformed = src.deviceMessagesRefused();
         this.labels('device', 'malformed').inc(Math.max(0, malformed - devicesSeen));
         devicesSeen = Math.max(devicesSeen, malformed);

@@ -8,7 +8,7 @@ export interface MetricSources {
   rooms: () => ReadonlyArray<{ id: string; status: RoomStatus | undefined }>;
   devices: () => ReadonlyArray<{ status: string; online: boolean }>;
   /** Connected clients by kind and refusals by action; null on an external broker. */
-  broker: () => { byKind: Record<string, number>; refused: Record<string, number> } | null;
+  broker: () => { byKind: Record<string, number>; refused: Record<string, number>; dropped?: Record<string, number> } | null;
   retainedPublishes: () => number;
   deviceMessagesRefused: () => number;
   meetingsReleased: () => number;
@@ -20,4 +20,6 @@ export interface MetricSources {
   outbox: () => ReadonlyArray<{ kind: string; state: 'pending' | 'done' | 'failed' }>;
   /** The mail outbox and its counters; null before the mail part runs. */
   mail?: () => MailMetricSource | null;
+  /** Device requests and enrollments refused by a rate limit; pending devices dropped when the list was full. */
+  deviceLimits?: () => { rateLimited: number; pendingEvicted: number };
 }

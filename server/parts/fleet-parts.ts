@@ -71,9 +71,13 @@ export function fleetPart({ config, clock, log, slots, events }: PartDeps): Part
           disconnect: (id) => void broker?.disconnect(id),
           // Notify messages are not retained: a display that connects later gets those in force.
           configSent: (id, roomId) => notify.resendTo(id, roomId),
+          limits: config.server.limits,
+          addressOf: (id) => broker?.limitedAddressOf(id) ?? null,
         }),
       );
       devices.onChange(({ device }) => events.emit('device.changed', { device }));
+      // Connections keep the identity decided at CONNECT; a device change updates it at once.
+      events.on(owner, 'device.changed', ({ device }) => broker?.refreshDevice(device.id));
       events.on(owner, 'device.connected', ({ deviceId }) => devices.secretUsed(deviceId));
       events.on(owner, 'mqtt.connected', () => devices.republishConfigs());
       await devices.start();

@@ -27,6 +27,7 @@ export function brokerPart({ config, log, slots, events }: PartDeps): Part {
           port: config.broker.port,
           tls: config.broker.tls && { port: config.broker.tls.port, keyPath: config.broker.tls.key, certPath: config.broker.tls.cert },
           prefix: config.broker.prefix,
+          limits: config.broker.limits,
           directory: storeDirectory({ devices: store.devices, serverPasswordHash: sha256Hex(password), enrollmentTokenHash: () => tokens.enrollmentHash, broker: config.broker, discoveryPrefix: config.homeAssistant.discoveryPrefix }),
           logger: createLogger('server:broker', log),
         });
@@ -61,7 +62,8 @@ export function mqttPart({ config, log, slots, events }: PartDeps): Part {
         new ServerClient({
           ...login,
           prefix: config.broker.prefix,
-          clientId: `doorplate-server-${process.pid}`,
+          // Unguessable, and the prefix is reserved for the server on the embedded broker.
+          clientId: `doorplate-server-${newSecret().slice(0, 22)}`,
           logger: createLogger('server:mqtt', log),
         }),
       );

@@ -59,7 +59,7 @@ export function changesPart({ config, clock, log, slots, events }: PartDeps): Pa
       const feed = slots.set('feed', new ChangeFeed(store.changes, clock, streamLog));
       events.on('changes', 'room.published', ({ roomId, ...what }) => void feed.append({ kind: 'room', roomId, payload: what }));
       events.on('changes', 'device.changed', ({ device }) => {
-        const { secretHash: _hidden, ...visible } = device;
+        const { secretHash: _hidden, enrollKeyHash: _key, ...visible } = device;
         feed.append({ kind: 'device', deviceId: device.id, payload: visible });
       });
       const { stream } = config.server;

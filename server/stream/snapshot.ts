@@ -23,7 +23,7 @@ export interface RoomEntry {
   agenda: Agenda | null;
 }
 
-export type DeviceEntry = Omit<Device, 'secretHash'>;
+export type DeviceEntry = Omit<Device, 'secretHash' | 'enrollKeyHash'>;
 
 export interface StreamSnapshot {
   rooms: RoomEntry[];
@@ -49,6 +49,6 @@ export function roomEntry(room: RoomInfo, src: Pick<SnapshotSources, 'roomView' 
 export function buildSnapshot(src: SnapshotSources): StreamSnapshot {
   return {
     rooms: src.rooms.list().map((r) => roomEntry(r, src)),
-    devices: src.devices.list().map(({ secretHash: _hidden, ...visible }) => visible),
+    devices: src.devices.list().map(({ secretHash: _hidden, enrollKeyHash: _key, ...visible }) => visible),
   };
 }

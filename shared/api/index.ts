@@ -1,2 +1,3 @@
 export * from './payloads.js';
 export * from './topics.js';
+export * from './enrollment-key.js';

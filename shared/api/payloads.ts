@@ -37,6 +37,11 @@ export const HelloSchema = z.object({
   uptimeSec: z.number().nonnegative(),
   /** True when the device holds no per-device secret yet and asks to enroll. */
   enrolling: z.boolean(),
+  /** sha256 (hex) of the one-time key the enrolling device made (see enrollment-key.ts). */
+  enrollmentKey: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be a lowercase sha256 hex digest')
+    .optional(),
 });
 export type Hello = z.infer<typeof HelloSchema>;
 

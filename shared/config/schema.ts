@@ -226,6 +226,27 @@ export const InspectorSchema = z.strictObject({
   role: z.enum(['inspector', 'homeassistant']).default('inspector'),
 });
 
+/**
+ * What one connection may cost the embedded broker. Loopback (the server's own connection, the
+ * demo's simulated displays) is exempt from the connection caps unless listed otherwise.
+ */
+export const BrokerLimitsSchema = z.strictObject({
+  /** The CONNECT and anything sent before its CONNACK, in bytes. */
+  preAuthBytes: z.number().int().min(512).max(1_048_576).default(8192),
+  /** Time from the TCP connection to a complete CONNECT. */
+  connectTimeoutSecs: z.number().int().min(1).max(300).default(10),
+  /** The largest packet the server's own connection may send (a full agenda fits). */
+  maxPacketBytes: z.number().int().min(16_384).max(268_435_455).default(1_048_576),
+  /** The largest packet a display, an enrolling display or an inspector may send. */
+  clientMaxPacketBytes: z.number().int().min(1024).max(268_435_455).default(16_384),
+  maxConnections: z.number().int().min(1).max(100_000).default(5000),
+  maxConnectionsPerAddress: z.number().int().min(1).max(100_000).default(16),
+  exemptAddresses: z.array(z.string()).default(['127.0.0.1', '::1', '::ffff:127.0.0.1']),
+  /** Bytes waiting to be sent to one client before it counts as stuck and is dropped. */
+  maxQueuedBytes: z.number().int().min(65_536).max(67_108_864).default(1_048_576),
+});
+export type BrokerLimits = DeepReadonly<z.infer<typeof BrokerLimitsSchema>>;
+
 export const BrokerSchema = z.strictObject({
   prefix: z
     .string()
@@ -242,6 +263,7 @@ export const BrokerSchema = z.strictObject({
   inspectors: z.array(InspectorSchema).default([]),
   /** Read-only anonymous access from 127.0.0.1/::1 (the demo turns it on). */
   anonymousLoopbackInspect: z.boolean().default(false),
+  limits: BrokerLimitsSchema.prefault({}),
 });
 
 /** Home Assistant over MQTT discovery: on the site's broker, or on Home Assistant's own broker (`url`). */
@@ -275,6 +297,21 @@ export const ServerSchema = z.strictObject({
       maxChanges: z.number().int().min(100).max(1_000_000).default(10_000),
       maxAgeHours: z.number().min(1).max(24 * 30).default(24),
       heartbeatSecs: z.number().int().min(1).max(300).default(15),
+    })
+    .prefault({}),
+  /** What the displays and enrolling devices may ask of the server. */
+  limits: z
+    .strictObject({
+      /** Button requests per display, and per network address, a minute (bursts up to that many). */
+      requestsPerMinutePerDevice: z.number().int().min(1).max(6000).default(20),
+      requestsPerMinutePerAddress: z.number().int().min(1).max(60_000).default(60),
+      /** New pending devices per network address a minute, and enrolling hellos per device. */
+      enrollmentsPerMinutePerAddress: z.number().int().min(1).max(6000).default(10),
+      hellosPerMinutePerDevice: z.number().int().min(1).max(600).default(6),
+      /** Pending devices kept; past it the oldest pending one is dropped for the newcomer. */
+      maxPending: z.number().int().min(1).max(100_000).default(200),
+      /** How far in the future a request's pressedAt may be (device clocks drift). */
+      clockSkewSecs: z.number().int().min(0).max(600).default(30),
     })
     .prefault({}),
   /** Notify messages to the displays: at most this many a minute for the whole server. */

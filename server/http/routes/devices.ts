@@ -26,9 +26,11 @@ export function deviceRoutes(app: HttpApp, ctx: HttpContext): void {
     const { room } = parse(RoomBody, req.body, 'body');
     return publicDevice(await ctx.devices.assign(id, room));
   });
+  // The first DELETE revokes; a DELETE of a revoked device removes it for good.
   app.delete('/devices/:id', async (req, reply) => {
     const { id } = parse(Params, req.params, 'params');
-    await ctx.devices.revoke(id);
+    if (ctx.deviceStore.get(id)?.status === 'revoked') await ctx.devices.remove(id);
+    else await ctx.devices.revoke(id);
     return reply.status(204).send();
   });
 }

@@ -4,8 +4,9 @@ import { notices } from './002-notices.js';
 import { seriesReleases } from './003-series-releases.js';
 import { idempotencyReservations } from './004-idempotency-reservations.js';
 import { mail } from './005-mail.js';
+import { enrollmentKeys } from './006-enrollment-keys.js';
 
 export type { Migration };
 
 /** Every migration in version order; a new one is appended here and never inserted. */
-export const MIGRATIONS: readonly Migration[] = [initial, notices, seriesReleases, idempotencyReservations, mail];
+export const MIGRATIONS: readonly Migration[] = [initial, notices, seriesReleases, idempotencyReservations, mail, enrollmentKeys];

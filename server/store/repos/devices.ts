@@ -1,6 +1,7 @@
 import type { Clock } from '../../../shared/clock.js';
 import { DoorplateError } from '../../../shared/errors.js';
 import type { Database } from '../database.js';
+import type { Statement } from 'better-sqlite3';
 import { bit, fromJson, toJson } from './json.js';
 
 export type DeviceStatus = 'pending' | 'approved' | 'revoked';
@@ -13,6 +14,8 @@ export interface Device {
   secretHash: string | null;
   /** The device has connected with its secret at least once, so the enrollment reply can stop. */
   secretConfirmed: boolean;
+  /** sha256 hex of the one-time key the device enrolled with; its secret works only with that key. */
+  enrollKeyHash: string | null;
   /** The last hello payload as the device sent it (validated by the caller). */
   hello: unknown;
   address: string | null;
@@ -29,6 +32,7 @@ interface DeviceRow {
   room_id: string | null;
   secret_hash: string | null;
   secret_confirmed: number;
+  enroll_key_hash: string | null;
   hello: string | null;
   address: string | null;
   last_seen_at: number | null;
@@ -45,6 +49,7 @@ function toDevice(r: DeviceRow): Device {
     roomId: r.room_id,
     secretHash: r.secret_hash,
     secretConfirmed: r.secret_confirmed === 1,
+    enrollKeyHash: r.enroll_key_hash,
     hello: r.hello === null ? null : fromJson(r.hello),
     address: r.address,
     lastSeenAt: r.last_seen_at,
@@ -57,80 +62,103 @@ function toDevice(r: DeviceRow): Device {
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
+/**
+ * The devices table. Each statement is prepared once, on first use: the broker asks about
+ * devices on every connect, so a statement compiled per call would cost more than the query.
+ */
 export class DevicesRepo {
+  private readonly statements = new Map<string, Statement>();
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
   ) {}
 
+  private sql(text: string): Statement {
+    let st = this.statements.get(text);
+    if (st === undefined) {
+      st = this.db.prepare(text);
+      this.statements.set(text, st);
+    }
+    return st;
+  }
+
+  /** Each filter is its own statement, so every one of them can use its index. */
   list(filter: { status?: DeviceStatus; roomId?: string } = {}): Device[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM devices
-         WHERE (@status IS NULL OR status = @status) AND (@roomId IS NULL OR room_id = @roomId)
-         ORDER BY id`,
-      )
-      .all({ status: filter.status ?? null, roomId: filter.roomId ?? null }) as DeviceRow[];
+    const { status, roomId } = filter;
+    let rows: DeviceRow[];
+    if (status !== undefined && roomId !== undefined) rows = this.sql('SELECT * FROM devices WHERE room_id = ? AND status = ? ORDER BY id').all(roomId, status) as DeviceRow[];
+    else if (roomId !== undefined) rows = this.sql('SELECT * FROM devices WHERE room_id = ? ORDER BY id').all(roomId) as DeviceRow[];
+    else if (status !== undefined) rows = this.sql('SELECT * FROM devices WHERE status = ? ORDER BY id').all(status) as DeviceRow[];
+    else rows = this.sql('SELECT * FROM devices ORDER BY id').all() as DeviceRow[];
     return rows.map(toDevice);
   }
 
   get(id: string): Device | null {
-    const row = this.db.prepare('SELECT * FROM devices WHERE id = ?').get(id) as DeviceRow | undefined;
+    const row = this.sql('SELECT * FROM devices WHERE id = ?').get(id) as DeviceRow | undefined;
     return row ? toDevice(row) : null;
   }
 
   /**
-   * Records a hello: a new device becomes pending; a known one keeps its status (a revoked
-   * device stays revoked however often it says hello) and gets its hello and address refreshed.
+   * Records a hello: a new device becomes pending, bound to `enrollKeyHash` when it sent one; a
+   * known one keeps its status (a revoked device stays revoked however often it says hello) and
+   * gets its hello and address refreshed. A known device without a key takes the first one sent.
    */
-  getOrCreatePending(id: string, hello: unknown, address: string | null): { device: Device; created: boolean } {
+  getOrCreatePending(id: string, hello: unknown, address: string | null, enrollKeyHash: string | null = null): { device: Device; created: boolean } {
+    if (enrollKeyHash !== null && !SHA256_HEX.test(enrollKeyHash)) throw new DoorplateError('VALIDATION', `devices.${id}.enrollKeyHash: must be a lowercase sha256 hex digest`);
     const now = this.clock.now();
     const helloJson = toJson(hello, `devices.${id}.hello`);
     return this.db.transaction(() => {
       const created =
-        this.db
-          .prepare(
-            `INSERT INTO devices (id, status, hello, address, last_seen_at, created_at)
-             VALUES (?, 'pending', ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-          )
-          .run(id, helloJson, address, now, now).changes === 1;
+        this.sql(
+          `INSERT INTO devices (id, status, hello, address, last_seen_at, created_at, enroll_key_hash)
+           VALUES (?, 'pending', ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+        ).run(id, helloJson, address, now, now, enrollKeyHash).changes === 1;
       if (!created) {
-        this.db.prepare('UPDATE devices SET hello = ?, address = ?, last_seen_at = ? WHERE id = ?').run(helloJson, address, now, id);
+        this.sql('UPDATE devices SET hello = ?, address = ?, last_seen_at = ?, enroll_key_hash = COALESCE(enroll_key_hash, ?) WHERE id = ?').run(helloJson, address, now, enrollKeyHash, id);
       }
       return { device: this.require(id), created };
     })();
   }
 
+  /** Pending devices, oldest first. */
+  pending(): Device[] {
+    return (this.sql(`SELECT * FROM devices WHERE status = 'pending' ORDER BY created_at, id`).all() as DeviceRow[]).map(toDevice);
+  }
+
+  countPending(): number {
+    return (this.sql(`SELECT count(*) AS n FROM devices WHERE status = 'pending'`).get() as { n: number }).n;
+  }
+
   /** Approves a pending device, or re-admits a revoked one (which must then enroll for a new secret). */
   approve(id: string): Device {
     this.require(id);
-    this.db
-      .prepare(
-        `UPDATE devices SET status = 'approved', approved_at = COALESCE(approved_at, ?), revoked_at = NULL
-         WHERE id = ? AND status <> 'approved'`,
-      )
-      .run(this.clock.now(), id);
+    this.sql(
+      `UPDATE devices SET status = 'approved', approved_at = COALESCE(approved_at, ?), revoked_at = NULL
+       WHERE id = ? AND status <> 'approved'`,
+    ).run(this.clock.now(), id);
     return this.require(id);
   }
 
   assignRoom(id: string, roomId: string | null): Device {
     this.require(id);
-    if (roomId !== null && !this.db.prepare('SELECT 1 FROM rooms WHERE id = ?').get(roomId)) {
+    if (roomId !== null && !this.sql('SELECT 1 FROM rooms WHERE id = ?').get(roomId)) {
       throw new DoorplateError('ROOM_NOT_FOUND', `no room ${JSON.stringify(roomId)}`);
     }
-    this.db.prepare('UPDATE devices SET room_id = ? WHERE id = ?').run(roomId, id);
+    this.sql('UPDATE devices SET room_id = ? WHERE id = ?').run(roomId, id);
     return this.require(id);
   }
 
-  /** Revoking forgets the secret, so the device cannot connect again even if it is re-approved later. */
+  /**
+   * Revoking forgets the secret and the enrollment key, so the device cannot connect again even
+   * if it is re-approved later: it enrolls afresh, with a new key.
+   */
   revoke(id: string): Device {
     this.require(id);
-    this.db
-      .prepare(
-        `UPDATE devices SET status = 'revoked', revoked_at = ?, secret_hash = NULL, secret_confirmed = 0, online = 0
-         WHERE id = ?`,
-      )
-      .run(this.clock.now(), id);
+    this.sql(
+      `UPDATE devices SET status = 'revoked', revoked_at = ?, secret_hash = NULL, secret_confirmed = 0, online = 0, enroll_key_hash = NULL
+       WHERE id = ?`,
+    ).run(this.clock.now(), id);
     return this.require(id);
   }
 
@@ -138,24 +166,29 @@ export class DevicesRepo {
   setSecretHash(id: string, hash: string): Device {
     if (!SHA256_HEX.test(hash)) throw new DoorplateError('VALIDATION', `devices.${id}.secretHash: must be a lowercase sha256 hex digest`);
     this.require(id);
-    this.db.prepare('UPDATE devices SET secret_hash = ?, secret_confirmed = 0 WHERE id = ?').run(hash, id);
+    this.sql('UPDATE devices SET secret_hash = ?, secret_confirmed = 0 WHERE id = ?').run(hash, id);
     return this.require(id);
   }
 
   confirmSecret(id: string): Device {
     const d = this.require(id);
     if (d.secretHash === null) throw new DoorplateError('BAD_REQUEST', `device ${JSON.stringify(id)} has no secret to confirm`);
-    this.db.prepare('UPDATE devices SET secret_confirmed = 1 WHERE id = ?').run(id);
+    this.sql('UPDATE devices SET secret_confirmed = 1 WHERE id = ?').run(id);
     return this.require(id);
   }
 
   /** Returns false for an unknown device (a stale will from a deleted one), which is not an error. */
   markSeen(id: string, online: boolean, at: number): boolean {
-    return this.db.prepare('UPDATE devices SET online = ?, last_seen_at = MAX(COALESCE(last_seen_at, 0), ?) WHERE id = ?').run(bit(online), at, id).changes === 1;
+    return this.sql('UPDATE devices SET online = ?, last_seen_at = MAX(COALESCE(last_seen_at, 0), ?) WHERE id = ?').run(bit(online), at, id).changes === 1;
+  }
+
+  /** Every device offline: at server start nothing is connected yet. Returns how many were online. */
+  markAllOffline(): number {
+    return this.sql('UPDATE devices SET online = 0 WHERE online = 1').run().changes;
   }
 
   delete(id: string): boolean {
-    return this.db.prepare('DELETE FROM devices WHERE id = ?').run(id).changes === 1;
+    return this.sql('DELETE FROM devices WHERE id = ?').run(id).changes === 1;
   }
 
   private require(id: string): Device {

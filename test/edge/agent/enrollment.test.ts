@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HelloSchema } from '../../../shared/api/index.js';
+import { HelloSchema, enrollmentKeyHash, splitKey } from '../../../shared/api/index.js';
 import { FileCredentialsStore } from '../../../edge/agent/credentials.js';
 import { HELLO_RESEND_MS } from '../../../edge/agent/enrollment.js';
 import { ENROLL_TOKEN, makeAgent, MemoryCredentials, startBroker, startServerClient, tmpDir, waitFor } from './harness.js';
@@ -48,7 +48,10 @@ test('enrollment: pending, then approved; the secret is stored 0600 and used to 
   assert.equal(info.mode & 0o777, 0o600);
   const saved = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
   assert.equal(saved.deviceId, 'dev-9');
-  assert.equal(saved.secret, NEW_SECRET);
+  // The secret is kept with the one-time key whose hash the enrolling hello carried.
+  const parts = splitKey(String(saved.secret));
+  assert.equal(parts?.value, NEW_SECRET);
+  assert.equal(enrollmentKeyHash(parts?.key ?? ''), first.enrollmentKey);
   assert.equal(saved.enrolledAt, '2026-03-02T08:03:00.000Z');
   assert.ok(!rig.log.some((l) => JSON.stringify(l).includes(NEW_SECRET)), 'the secret never reaches a log line');
 
@@ -98,7 +101,7 @@ test('a refused stored secret falls back to enrollment when a token is configure
   accounts.set('dev-7', NEW_SECRET);
   await server.client.publishAsync('doorplate/devices/dev-7/enrollment', JSON.stringify({ status: 'approved', secret: NEW_SECRET }));
   await waitFor(() => rig.agent.phase === 'online', 'online');
-  assert.equal(credentials.current?.secret, NEW_SECRET);
+  assert.equal(splitKey(credentials.current?.secret ?? '')?.value, NEW_SECRET);
 });
 
 test('a refused stored secret without a token keeps retrying with backoff and logs it', async (t) => {

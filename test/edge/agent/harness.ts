@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { connect as mqttConnect, type MqttClient } from 'mqtt';
+import { splitKey } from '../../../shared/api/enrollment-key.js';
 import type { Aedes as AedesBroker, AuthenticateError } from 'aedes';
 import { FakeClock } from '../../../shared/clock.js';
 import type { StatusScreen } from '../../../edge/render/status-screen.js';
@@ -63,7 +64,9 @@ export async function startBroker(port = 0, accounts = new Map<string, string>()
   const connects: string[] = [];
   const aedes = await Aedes.createBroker({
     authenticate: (_client, username, password, done) => {
-      if (username !== undefined && accounts.get(username) === password?.toString('utf8')) return done(null, true);
+      // The contract's passwords may carry the device's enrollment key after the secret or token.
+      const given = password?.toString('utf8') ?? '';
+      if (username !== undefined && accounts.get(username) === (splitKey(given)?.value ?? given)) return done(null, true);
       const err = new Error('bad credentials') as AuthenticateError;
       // eslint-disable-next-line @typescript-eslint/no-explicit-any -- AuthErrorCode is a const enum that isolated builds cannot read
       err.returnCode = 4 as any;

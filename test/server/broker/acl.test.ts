@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isValidFilter, mayPublish, mayReceive, maySubscribe, type Identity } from '../../../server/broker/acl.js';
+import { isValidFilter, mayPublish, mayReceive, mayRetain, maySubscribe, type Identity } from '../../../server/broker/acl.js';
 
 const P = 'doorplate';
 const server: Identity = { kind: 'server' };
@@ -161,6 +161,20 @@ const RECEIVE: Row[] = [
   ['inspector', inspector, 'other/thing', false],
 ];
 
+/** Which allowed publishes may keep their retain flag (the broker strips it from the others). */
+const RETAIN: Row[] = [
+  ['server', server, 'doorplate/rooms/r1/state', true],
+  ['server', server, 'doorplate/devices/d1/config', true],
+  ['server', server, 'doorplate/server/availability', true],
+  ['device', d1, 'doorplate/devices/d1/availability', true],
+  ['device', d1, 'doorplate/devices/d1/hello', false],
+  ['device', d1, 'doorplate/devices/d1/request/book', false],
+  ['device', d1, 'doorplate/devices/d2/availability', false],
+  ['enrolling', enrolling, 'doorplate/devices/d9/availability', true],
+  ['enrolling', enrolling, 'doorplate/devices/d9/hello', false],
+  ['inspector', inspector, 'doorplate/rooms/r1/state', false],
+];
+
 function runTable(kind: string, rows: Row[], fn: (i: Identity, t: string, p: string) => boolean): void {
   for (const [who, identity, topic, allowed] of rows) {
     test(`${kind}: ${who} ${allowed ? 'may' : 'may not'} use ${JSON.stringify(topic)}`, () => {
@@ -172,6 +186,7 @@ function runTable(kind: string, rows: Row[], fn: (i: Identity, t: string, p: str
 runTable('publish', PUBLISH, mayPublish);
 runTable('subscribe', SUBSCRIBE, maySubscribe);
 runTable('receive', RECEIVE, mayReceive);
+runTable('retain', RETAIN, mayRetain);
 
 test('a multi-level prefix is honoured', () => {
   const prefix = 'site1/doorplate';

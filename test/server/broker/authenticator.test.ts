@@ -3,9 +3,13 @@ import assert from 'node:assert/strict';
 import { Authenticator, type AuthDecision, type ConnectAttempt } from '../../../server/broker/authenticator.js';
 import { hashPassword, sha256Hex } from '../../../server/security/secrets.js';
 import { MemoryDirectory } from './helpers.js';
+import type { Identity } from '../../../server/broker/acl.js';
+import { enrollmentKeyHash, withKey } from '../../../shared/api/enrollment-key.js';
 
 const SERVER_PW = 'server-password-0123456789';
 const TOKEN = 'enrollment-token-0123456789';
+const KEY = 'k'.repeat(43);
+const OTHER_KEY = 'o'.repeat(43);
 
 async function directory(): Promise<MemoryDirectory> {
   const dir = new MemoryDirectory(SERVER_PW);
@@ -14,6 +18,9 @@ async function directory(): Promise<MemoryDirectory> {
   dir.addDevice('gone', 'secret-gone', 'r1', 'revoked');
   dir.devices.set('new', { status: 'pending', secretHash: null, roomId: null });
   dir.devices.set('waiting', { status: 'pending', secretHash: sha256Hex('secret-w'), roomId: null });
+  dir.devices.set('bound', { status: 'pending', secretHash: null, roomId: null, enrollKeyHash: enrollmentKeyHash(KEY) });
+  dir.devices.set('keyed', { status: 'approved', secretHash: sha256Hex('secret-k'), roomId: 'r1', secretConfirmed: true, enrollKeyHash: enrollmentKeyHash(KEY) });
+  dir.devices.set('issued', { status: 'approved', secretHash: sha256Hex('secret-i'), roomId: null, secretConfirmed: false, enrollKeyHash: enrollmentKeyHash(KEY) });
   dir.enrollmentHash = sha256Hex(TOKEN);
   dir.inspectorList = [{ username: 'ops', passwordHash: await hashPassword('ops-pw', { N: 1024, r: 8, p: 1 }) }];
   return dir;
@@ -21,6 +28,11 @@ async function directory(): Promise<MemoryDirectory> {
 
 function attempt(clientId: string, username?: string, password?: string, remoteAddress = '10.0.0.5'): ConnectAttempt {
   return { clientId, username, password: password === undefined ? undefined : Buffer.from(password), remoteAddress };
+}
+
+/** The same attempt while `holder` is connected with that client id. */
+function over(holder: Identity, a: ConnectAttempt): ConnectAttempt {
+  return { ...a, holder };
 }
 
 type Expect = { identity: unknown } | { code: number };
@@ -52,6 +64,32 @@ const ROWS: [string, ConnectAttempt, Expect][] = [
   ['unknown user', attempt('x', 'mallory', 'pw'), { code: 4 }],
   ['anonymous, off', attempt('anon', undefined, undefined, '127.0.0.1'), { code: 5 }],
   ['password without username', attempt('anon', '', 'pw', '127.0.0.1'), { code: 4 }],
+  // Client ids: bounded, printable ASCII; the server's ids are its own.
+  ['client id of 129 characters', attempt('x'.repeat(129), 'ops', 'ops-pw'), { code: 2 }],
+  ['client id with a replacement character (invalid UTF-8 on the wire)', attempt('ops\ufffd', 'ops', 'ops-pw'), { code: 2 }],
+  ['client id with a space', attempt('ops laptop', 'ops', 'ops-pw'), { code: 2 }],
+  ['inspector with a server client id', attempt('doorplate-server-1234', 'ops', 'ops-pw'), { code: 2 }],
+  ['enrolling as a device id that looks like the server', attempt('doorplate-server-1', 'enroll:doorplate-server-1', TOKEN), { code: 2 }],
+  // Enrollment keys.
+  ['enrolling, bound device, its key', attempt('bound', 'enroll:bound', withKey(TOKEN, KEY)), { identity: { kind: 'enrolling', deviceId: 'bound' } }],
+  ['enrolling, bound device, another key', attempt('bound', 'enroll:bound', withKey(TOKEN, OTHER_KEY)), { code: 5 }],
+  ['enrolling, bound device, the token alone', attempt('bound', 'enroll:bound', TOKEN), { code: 5 }],
+  ['enrolling, new device, with a key', attempt('d9', 'enroll:d9', withKey(TOKEN, KEY)), { identity: { kind: 'enrolling', deviceId: 'd9' } }],
+  ['enrolling, an enrolled device', attempt('keyed', 'enroll:keyed', withKey(TOKEN, KEY)), { code: 5 }],
+  ['enrolling, approved device whose secret was never used, its key', attempt('issued', 'enroll:issued', withKey(TOKEN, KEY)), { identity: { kind: 'enrolling', deviceId: 'issued' } }],
+  ['device with its secret and key', attempt('keyed', 'keyed', withKey('secret-k', KEY)), { identity: { kind: 'device', deviceId: 'keyed', roomId: 'r1' } }],
+  ['device with its secret, no key', attempt('keyed', 'keyed', 'secret-k'), { code: 4 }],
+  ['device with its secret, another key', attempt('keyed', 'keyed', withKey('secret-k', OTHER_KEY)), { code: 4 }],
+  // Taking over a client id in use.
+  ['enrolling over the connected display', over({ kind: 'device', deviceId: 'd1', roomId: 'r1' }, attempt('d1', 'enroll:d1', TOKEN)), { code: 2 }],
+  ['enrolling without a key over a pending display', over({ kind: 'enrolling', deviceId: 'new' }, attempt('new', 'enroll:new', TOKEN)), { code: 2 }],
+  ['enrolling with its key over its own stale connection', over({ kind: 'enrolling', deviceId: 'bound' }, attempt('bound', 'enroll:bound', withKey(TOKEN, KEY))), { identity: { kind: 'enrolling', deviceId: 'bound' } }],
+  ['display with its secret over its own stale connection', over({ kind: 'device', deviceId: 'd1', roomId: 'r1' }, attempt('d1', 'd1', 'secret-1')), { identity: { kind: 'device', deviceId: 'd1', roomId: 'r1' } }],
+  ['inspector over the server', over({ kind: 'server' }, attempt('srv', 'ops', 'ops-pw')), { code: 2 }],
+  ['server over the server', over({ kind: 'server' }, attempt('srv', '$server', SERVER_PW)), { identity: { kind: 'server' } }],
+  ['server over an inspector', over({ kind: 'inspector', username: 'ops' }, attempt('ops-laptop', '$server', SERVER_PW)), { code: 2 }],
+  ['inspector over the same inspector', over({ kind: 'inspector', username: 'ops' }, attempt('ops-laptop', 'ops', 'ops-pw')), { identity: { kind: 'inspector', username: 'ops' } }],
+  ['inspector over another inspector', over({ kind: 'inspector', username: 'dev' }, attempt('ops-laptop', 'ops', 'ops-pw')), { code: 2 }],
 ];
 
 function summary(d: AuthDecision): Expect {

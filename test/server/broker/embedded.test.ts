@@ -125,6 +125,7 @@ test('a device moved to another room stops receiving the old room, even though i
     await inbox.waitFor('doorplate/rooms/r1/state', 'before the move');
 
     r.dir.addDevice('d1', 'secret-d1', 'r2');
+    r.broker.refreshDevice('d1');
     await raw.publishAsync('doorplate/rooms/r1/state', 'after the move', { qos: 1 });
     await r.server.publish('notifyDevice', { device: 'd1' }, { name: 'n', message: 'second', from: 'admin', expiresAt: null });
     await inbox.waitFor('doorplate/notify/devices/d1', JSON.stringify({ name: 'n', message: 'second', from: 'admin', expiresAt: null }));

@@ -6,6 +6,8 @@ export interface DeviceRecord {
   status: 'pending' | 'approved' | 'revoked';
   secretHash: string | null;
   roomId: string | null;
+  secretConfirmed?: boolean;
+  enrollKeyHash?: string | null;
 }
 
 /** A directory held in memory; tests change it while clients stay connected. */
