@@ -10,6 +10,8 @@ export interface PanelStrings {
   busyUntil: string;
   freeAllDay: string;
   checkInBy: string;
+  /** The check-in window of the next meeting, open while another still holds the room. */
+  checkInNextBy: string;
   pressToCheckIn: string;
   next: string;
   nothingNext: string;
@@ -30,6 +32,7 @@ const en: PanelStrings = {
   busyUntil: 'Busy until {t}',
   freeAllDay: 'Free all day',
   checkInBy: 'Check in by {t}',
+  checkInNextBy: 'Next ({start}): check in by {t}',
   pressToCheckIn: 'Press the check-in button',
   next: 'Next',
   nothingNext: 'Nothing else booked',
@@ -50,6 +53,7 @@ const de: PanelStrings = {
   busyUntil: 'Belegt bis {t}',
   freeAllDay: 'Den ganzen Tag frei',
   checkInBy: 'Einchecken bis {t}',
+  checkInNextBy: 'Nächster Termin ({start}): einchecken bis {t}',
   pressToCheckIn: 'Zum Einchecken Taste drücken',
   next: 'Als Nächstes',
   nothingNext: 'Nichts weiter gebucht',
@@ -70,6 +74,7 @@ const fr: PanelStrings = {
   busyUntil: "Occupée jusqu'à {t}",
   freeAllDay: 'Libre toute la journée',
   checkInBy: 'Confirmez avant {t}',
+  checkInNextBy: 'Suivante ({start}) : confirmez avant {t}',
   pressToCheckIn: 'Appuyez sur le bouton pour confirmer',
   next: 'Ensuite',
   nothingNext: 'Aucune autre réservation',
@@ -90,6 +95,7 @@ const es: PanelStrings = {
   busyUntil: 'Ocupada hasta las {t}',
   freeAllDay: 'Libre todo el día',
   checkInBy: 'Confirme antes de las {t}',
+  checkInNextBy: 'Siguiente ({start}): confirme antes de las {t}',
   pressToCheckIn: 'Pulse el botón para confirmar',
   next: 'A continuación',
   nothingNext: 'Nada más reservado',

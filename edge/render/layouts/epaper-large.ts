@@ -22,6 +22,7 @@ export const epaperLarge: Layout = {
   height: H,
   colors: ['bw', 'bwr'],
   textBoxes: (t: LayoutTarget) => ({ room: scaleBox(ROOM, { width: W, height: H }, t), title: scaleBox(TITLE, { width: W, height: H }, t) }),
+  dateSpace: (c: PanelContent, m: TextMeasurer) => dateSpace(c, m),
   render(c: PanelContent, target: LayoutTarget, m: TextMeasurer): string {
     const { ink, paper, accent } = epaperInk(target.colors);
     const out: string[] = [];
@@ -29,11 +30,11 @@ export const epaperLarge: Layout = {
     const bottom = hasFooter ? FOOTER_Y - 8 : H - M;
 
     // Header: room name, clock and date.
-    const clock = m.fitSize(c.clock, CLOCK_W, 34, 22, 'bold');
-    const room = m.fitSize(c.room, Math.min(ROOM.w, W - 2 * M - m.width(clock.text, clock.size, 'bold') - 24), 40, 24, 'bold');
+    const { clock, room } = header(c, m);
     out.push(text(M, 56, room.text, { size: room.size, weight: 'bold', fill: ink }));
     out.push(text(W - M, 46, clock.text, { size: clock.size, weight: 'bold', fill: ink, anchor: 'end' }));
-    out.push(text(W - M, 72, m.ellipsize(c.date, CLOCK_W, 18), { size: 18, fill: ink, anchor: 'end' }));
+    const date = dateSpace(c, m);
+    if (date) out.push(text(W - M, 72, m.fitForms(c.dateForms, date.width, date.size, date.size).text, { size: date.size, fill: ink, anchor: 'end' }));
     out.push(rect(0, 86, W, 4, ink));
     out.push(rect(SPLIT, 106, 3, bottom - 106, ink));
 
@@ -86,6 +87,22 @@ export const epaperLarge: Layout = {
     return svgDocument(target.width, target.height, W, H, paper, out.join(''));
   },
 };
+
+function header(c: PanelContent, m: TextMeasurer): { clock: { text: string; size: number }; room: { text: string; size: number } } {
+  const clock = m.fitForms(c.clockForms, CLOCK_W, 34, 22, 'bold');
+  const room = m.fitSize(c.room, Math.min(ROOM.w, W - 2 * M - m.width(clock.text, clock.size, 'bold') - 24), 40, 24, 'bold');
+  return { clock, room };
+}
+
+/**
+ * The date sits under the clock, right-aligned, and may reach left as far as the room name
+ * leaves free (the two lines share the band's height).
+ */
+function dateSpace(c: PanelContent, m: TextMeasurer): { width: number; size: number } | null {
+  if (c.dateForms.length === 0) return null;
+  const { room } = header(c, m);
+  return { width: Math.max(CLOCK_W, W - 2 * M - m.width(room.text, room.size, 'bold') - 24), size: 18 };
+}
 
 function footer(c: PanelContent, m: TextMeasurer, ink: string, paper: string): string {
   const out: string[] = [line(0, FOOTER_Y, W, FOOTER_Y, ink, 2)];

@@ -22,7 +22,7 @@ export const epaperMedium: Layout = {
     const out: string[] = [];
     const inner = W - 2 * M;
 
-    const clock = m.fitSize(c.clock, CLOCK_W, 24, 14, 'bold');
+    const clock = m.fitForms(c.clockForms, CLOCK_W, 24, 14, 'bold');
     const room = m.fitSize(c.room, Math.min(ROOM.w, inner - m.width(clock.text, clock.size, 'bold') - 14), 26, 16, 'bold');
     out.push(text(M, 34, room.text, { size: room.size, weight: 'bold', fill: ink }));
     out.push(text(W - M, 33, clock.text, { size: clock.size, weight: 'bold', fill: ink, anchor: 'end' }));

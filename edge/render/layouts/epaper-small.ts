@@ -26,8 +26,9 @@ export const epaperSmall: Layout = {
     const out: string[] = [];
     const inner = W - 2 * M;
 
-    let clockLeft = W - M - m.width(c.clock, 14, 'bold');
-    out.push(text(W - M, 16, c.clock, { size: 14, weight: 'bold', fill: ink, anchor: 'end' }));
+    const clock = m.fitForms(c.clockForms, CLOCK_W * 2, 14, 14, 'bold').text;
+    let clockLeft = W - M - m.width(clock, 14, 'bold');
+    out.push(text(W - M, 16, clock, { size: 14, weight: 'bold', fill: ink, anchor: 'end' }));
     if (c.offline) {
       clockLeft -= 20;
       out.push(offlineIcon(clockLeft, 3, 16, ink, paper));

@@ -40,6 +40,7 @@ export const screen: Layout = {
     const g = geometry(t);
     return { room: g.room, title: g.title };
   },
+  dateSpace: (c: PanelContent, _m: TextMeasurer, t: LayoutTarget) => dateSpace(c, t),
   render(c: PanelContent, t: LayoutTarget, m: TextMeasurer): string {
     const C = SCREEN_COLOURS;
     const g = geometry(t);
@@ -83,9 +84,10 @@ export const screen: Layout = {
     // Agenda side: clock, date, marks, and the later meetings as cards.
     const sx = split + margin;
     const sw = W - split - 2 * margin;
-    const clock = m.fitSize(c.clock, sw, 84 * u, 40 * u, 'bold');
+    const clock = m.fitForms(c.clockForms, sw, 84 * u, 40 * u, 'bold');
     out.push(text(sx, 116 * u, clock.text, { size: clock.size, weight: 'bold', fill: C.ink }));
-    out.push(text(sx, 160 * u, m.ellipsize(c.date, sw, 28 * u), { size: 28 * u, fill: C.muted }));
+    const date = dateSpace(c, t);
+    if (date) out.push(text(sx, 160 * u, m.fitForms(c.dateForms, date.width, date.size, date.size).text, { size: date.size, fill: C.muted }));
     let tagY = 196 * u;
     const tag = (label: string, icon: 'offline' | 'pending' | null): void => {
       const size = 22 * u;
@@ -122,3 +124,10 @@ export const screen: Layout = {
     return svgDocument(W, H, W, H, C.paper, out.join(''));
   },
 };
+
+/** The date line under the clock on the agenda side. */
+function dateSpace(c: PanelContent, t: LayoutTarget): { width: number; size: number } | null {
+  if (c.dateForms.length === 0) return null;
+  const g = geometry(t);
+  return { width: t.width - g.split - 2 * g.margin, size: 28 * g.u };
+}

@@ -17,6 +17,11 @@ export interface Layout {
   readonly height: number;
   readonly colors: readonly PanelColors[];
   render(content: PanelContent, target: LayoutTarget, m: TextMeasurer): string;
+  /**
+   * The width (design pixels) and type size the date line gets for this content; null when the
+   * layout prints no date line. The layout prints the longest of `dateForms` that fits it.
+   */
+  dateSpace?(content: PanelContent, m: TextMeasurer, target: LayoutTarget): { width: number; size: number } | null;
   /** Where the room name and the current meeting's title may draw, in the target's pixels. */
   textBoxes(target: LayoutTarget): { room: Box; title: Box };
 }
