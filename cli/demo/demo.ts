@@ -10,6 +10,7 @@ import { systemTimeZone } from '../../server/rooms/room-directory.js';
 import { newSecret } from '../../server/security/secrets.js';
 import { sha256Hex } from '../../server/security/secrets.js';
 import { SimDevice } from './sim-device.js';
+import { DemoAttendance } from './attendance.js';
 import { demoRoutes } from './demo-routes.js';
 
 export interface DemoOptions {
@@ -25,9 +26,13 @@ export interface DemoOptions {
 /** Panel models the simulated devices cycle through, so the demo shows each kind of panel. */
 export const DEMO_MODELS = ['epd7in5_V2', 'epd7in5b_V2', 'hdmi-800x480', 'epd4in2_V2', 'epd2in13_V4', 'hdmi-1280x720'] as const;
 
+/** The demo calendar's seed: the same day of meetings (and arrivals) at every start. */
+const DEMO_SEED = 2026;
+
 export interface Demo {
   server: DoorplateServer;
   devices: SimDevice[];
+  attendance: DemoAttendance;
   adminToken: string;
   url: string;
   mqttUrl: string;
@@ -65,16 +70,19 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   );
   const devices: SimDevice[] = [];
   const simIds = new Map(rooms.map((r) => [`sim-${r.id}`.slice(0, 64), r.id]));
+  const schedule = demoSchedule(rooms, DateTime.fromMillis(clock.now(), { zone: timeZone }), DEMO_SEED);
   const server = new DoorplateServer({
     config,
     clock,
     logger: createLogger('server', log),
     adminToken,
     enrollmentToken,
-    seed: demoSchedule(rooms, DateTime.fromMillis(clock.now(), { zone: timeZone }), 2026),
+    seed: schedule,
     extraRoutes: (app, ctx) => demoRoutes(app, () => devices, ctx.tokens),
   });
   await server.start();
+  const attendance = new DemoAttendance({ clock, schedule, seed: DEMO_SEED, door: server.bookings, log: log.child({ part: 'attendance' }) });
+  attendance.start();
 
   // The demo plays the administrator: its own simulated devices are approved and placed.
   server.devices.onChange(({ device }) => {
@@ -110,10 +118,12 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   return {
     server,
     devices,
+    attendance,
     adminToken,
     url: `http://${shownHost}:${server.httpPort}`,
     mqttUrl: `mqtt://${shownHost}:${server.mqttPort}`,
     async stop() {
+      attendance.stop();
       await Promise.all(devices.map((d) => d.stop().catch(() => undefined)));
       await server.stop();
     },
