@@ -17,7 +17,8 @@ const USAGE = `doorplate: meeting-room door displays
   doorplate hash-password              reads a password on stdin, prints its scrypt hash
   doorplate rooms [ROOM] | devices [list|approve ID|assign ID ROOM|revoke ID] | book ROOM [--duration M]
   doorplate resources | subscriptions [list|stop ID|stop-all|renew [--all]]   the provider's rooms and push channels
-            (admin commands: --url, --token or DOORPLATE_URL, DOORPLATE_TOKEN, DATA/admin-token)
+            (admin commands: --url, --token or DOORPLATE_URL, DOORPLATE_TOKEN, DATA/admin-token;
+             they print aligned tables, --json prints the API's JSON for scripts)
 `;
 
 async function main(argv: string[]): Promise<number> {

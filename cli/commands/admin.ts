@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, UsageError } from '../args.js';
+import { devicesTable, meetingTable, resourcesTable, roomsTable, subscriptionsTable } from './admin-views.js';
 
 /**
  * Admin commands call the REST API like any other client: `--url` (or DOORPLATE_URL) and the
@@ -36,30 +37,36 @@ export async function adminCommand(command: string, argv: string[], out: NodeJS.
     if (!res.ok) throw new Error(`${res.status} ${json.error?.code ?? ''}: ${json.error?.message ?? res.statusText}`);
     return json;
   };
-  const print = (v: unknown): void => void out.write(`${JSON.stringify(v, null, 2)}\n`);
+  // People get aligned tables; `--json` (and answers without a table) print the JSON itself.
+  const now = Date.now();
+  const print = (v: unknown, asTable?: (v: unknown) => string): void =>
+    void out.write(asTable && !values.json ? asTable(v) : `${JSON.stringify(v, null, 2)}\n`);
+  const deviceTable = (v: unknown): string => devicesTable(v, now);
   const [a, b, c] = positionals;
   switch (command) {
     case 'rooms':
-      print(a ? await call('GET', `/api/v1/rooms/${encodeURIComponent(a)}`) : await call('GET', '/api/v1/rooms'));
+      print(a ? await call('GET', `/api/v1/rooms/${encodeURIComponent(a)}`) : await call('GET', '/api/v1/rooms'), (v) => roomsTable(v, now));
       return 0;
     case 'devices':
-      if (!a || a === 'list') print(await call('GET', '/api/v1/devices'));
-      else if (a === 'approve' && b) print(await call('POST', `/api/v1/devices/${encodeURIComponent(b)}/approve`));
-      else if (a === 'assign' && b) print(await call('PUT', `/api/v1/devices/${encodeURIComponent(b)}/room`, { room: c ?? null }));
-      else if (a === 'revoke' && b) print(await call('DELETE', `/api/v1/devices/${encodeURIComponent(b)}`));
-      else throw new UsageError('devices [list | approve ID | assign ID ROOM | revoke ID]');
+      if (!a || a === 'list') print(await call('GET', '/api/v1/devices'), deviceTable);
+      else if (a === 'approve' && b) print(await call('POST', `/api/v1/devices/${encodeURIComponent(b)}/approve`), deviceTable);
+      else if (a === 'assign' && b) print(await call('PUT', `/api/v1/devices/${encodeURIComponent(b)}/room`, { room: c ?? null }), deviceTable);
+      else if (a === 'revoke' && b) {
+        await call('DELETE', `/api/v1/devices/${encodeURIComponent(b)}`);
+        print(values.json ? null : { revoked: b }, () => `revoked ${b}\n`);
+      } else throw new UsageError('devices [list | approve ID | assign ID ROOM | revoke ID]');
       return 0;
     case 'book': {
       if (!a) throw new UsageError('book ROOM [--duration MINUTES|untilNext]');
       const d = values.duration;
-      print(await call('POST', '/api/v1/meetings', { room: a, ...(d ? { durationMins: d === 'untilNext' ? d : Number(d) } : {}) }));
+      print(await call('POST', '/api/v1/meetings', { room: a, ...(d ? { durationMins: d === 'untilNext' ? d : Number(d) } : {}) }), (v) => meetingTable(v, now));
       return 0;
     }
     case 'resources':
-      print(await call('GET', '/api/v1/resources'));
+      print(await call('GET', '/api/v1/resources'), resourcesTable);
       return 0;
     case 'subscriptions':
-      if (!a || a === 'list') print(await call('GET', '/api/v1/subscriptions'));
+      if (!a || a === 'list') print(await call('GET', '/api/v1/subscriptions'), (v) => subscriptionsTable(v, now));
       else if (a === 'stop' && b) {
         await call('DELETE', `/api/v1/subscriptions/${encodeURIComponent(b)}`);
         print({ stopped: 1 });
