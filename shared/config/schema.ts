@@ -68,6 +68,10 @@ export const RoomConfigSchema = z.strictObject({
   calendar: z.string().max(2048).optional(),
   /** Seats, shown in room lists and resource listings. */
   capacity: z.number().int().min(1).max(10000).optional(),
+  /** Where the room is (a floor, a wing): a busy room's panel lists free rooms of its own group first. */
+  group: z.string().min(1).max(64).optional(),
+  /** Position along the group (walking order); nearer numbers are listed first. Default: the room's place in this list. */
+  order: z.number().int().min(-1_000_000).max(1_000_000).optional(),
   timeZone: TimeZone.optional(),
   locale: z.string().max(16).optional(),
   privacy: PrivacyMode.optional(),
