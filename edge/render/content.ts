@@ -23,6 +23,9 @@ export interface PanelContent {
   upcoming: MeetingLine[];
   nextLabel: string;
   nothingNext: string;
+  /** Other rooms free now, nearest first (only while this one is not free; the server lists them). */
+  freeRooms: FreeRoomLine[];
+  freeNowLabel: string;
   /** The time of day, or the date when the panel cannot keep a clock right (then `clockForms` holds shorter dates). */
   clock: string;
   /** `clock` and, when it is a date, its shorter forms, longest first: layouts print the first that fits. */
@@ -39,6 +42,12 @@ export interface PanelContent {
   notice: string | null;
   /** "Booking…" while a request is unanswered, else null. */
   pending: string | null;
+}
+
+export interface FreeRoomLine {
+  name: string;
+  /** "until 11:00", "all day". */
+  until: string;
 }
 
 export interface MeetingLine {
@@ -91,6 +100,11 @@ export function buildContent(view: PanelView): PanelContent {
     upcoming,
     nextLabel: s.next,
     nothingNext: s.nothingNext,
+    freeRooms:
+      status === 'free'
+        ? []
+        : (st.freeRooms ?? []).map((r) => ({ name: r.name, until: r.freeUntil === null ? s.freeRoomAllDay : fill(s.freeRoomUntil, { t: time(r.freeUntil) }) })),
+    freeNowLabel: s.freeNow,
     // Without a clock that stays right, its place shows the day, which changes only at midnight (a boundary the agent redraws at).
     clock: clockForms[0] ?? '',
     clockForms,

@@ -14,6 +14,10 @@ export interface PanelStrings {
   checkInNextBy: string;
   pressToCheckIn: string;
   next: string;
+  /** Heading of the other rooms free now, on a busy panel. */
+  freeNow: string;
+  freeRoomUntil: string;
+  freeRoomAllDay: string;
   nothingNext: string;
   allDay: string;
   tomorrow: string;
@@ -35,6 +39,9 @@ const en: PanelStrings = {
   checkInNextBy: 'Next ({start}): check in by {t}',
   pressToCheckIn: 'Press the check-in button',
   next: 'Next',
+  freeNow: 'Free now',
+  freeRoomUntil: 'until {t}',
+  freeRoomAllDay: 'all day',
   nothingNext: 'Nothing else booked',
   allDay: 'All day',
   tomorrow: 'Tomorrow',
@@ -56,6 +63,9 @@ const de: PanelStrings = {
   checkInNextBy: 'Nächster Termin ({start}): einchecken bis {t}',
   pressToCheckIn: 'Zum Einchecken Taste drücken',
   next: 'Als Nächstes',
+  freeNow: 'Jetzt frei',
+  freeRoomUntil: 'bis {t}',
+  freeRoomAllDay: 'ganztägig',
   nothingNext: 'Nichts weiter gebucht',
   allDay: 'Ganztägig',
   tomorrow: 'Morgen',
@@ -77,6 +87,9 @@ const fr: PanelStrings = {
   checkInNextBy: 'Suivante ({start}) : confirmez avant {t}',
   pressToCheckIn: 'Appuyez sur le bouton pour confirmer',
   next: 'Ensuite',
+  freeNow: 'Libres maintenant',
+  freeRoomUntil: "jusqu'à {t}",
+  freeRoomAllDay: 'toute la journée',
   nothingNext: 'Aucune autre réservation',
   allDay: 'Toute la journée',
   tomorrow: 'Demain',
@@ -98,6 +111,9 @@ const es: PanelStrings = {
   checkInNextBy: 'Siguiente ({start}): confirme antes de las {t}',
   pressToCheckIn: 'Pulse el botón para confirmar',
   next: 'A continuación',
+  freeNow: 'Libres ahora',
+  freeRoomUntil: 'hasta las {t}',
+  freeRoomAllDay: 'todo el día',
   nothingNext: 'Nada más reservado',
   allDay: 'Todo el día',
   tomorrow: 'Mañana',

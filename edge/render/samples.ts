@@ -7,7 +7,7 @@ import type { PanelView } from './view.js';
  * Named example views: the gallery draws them, the tests render them, and `doorplate preview`
  * uses them when no state file is given. All times are on one fixed morning in the room's zone.
  */
-export const SCENARIOS = ['free-all-day', 'free-until', 'busy', 'busy-long-text', 'awaiting-checkin', 'private-meeting', 'offline', 'notice'] as const;
+export const SCENARIOS = ['free-all-day', 'free-until', 'busy', 'busy-free-rooms', 'busy-long-text', 'awaiting-checkin', 'private-meeting', 'offline', 'notice'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const LONG_TITLE =
@@ -86,6 +86,15 @@ export function sampleView(scenario: Scenario, opts: SampleOptions = {}): PanelV
     }
     case 'busy':
       return busy(standup, later);
+    case 'busy-free-rooms': {
+      const v = busy(standup, later);
+      const freeRooms = [
+        { room: 'room-2', name: 'Borealis', freeUntil: at(11, 30) },
+        { room: 'room-3', name: 'Cassiopeia', freeUntil: null },
+        { room: 'room-4', name: 'Draco', freeUntil: at(14, 0) },
+      ];
+      return { ...v, state: { ...v.state, freeRooms } };
+    }
     case 'busy-long-text':
       return { ...busy({ ...standup, title: LONG_TITLE, organizer: 'Maximiliane Wolkenstein-Hohenberg' }, later), roomName: LONG_ROOM };
     case 'awaiting-checkin': {

@@ -1,7 +1,7 @@
 import type { PanelContent } from '../content.js';
 import type { TextMeasurer } from '../metrics.js';
 import { frame, line, offlineIcon, pendingMark, rect, svgDocument, text, type Box } from '../svg.js';
-import { centredBaseline, epaperInk, scaleBox, type Layout, type LayoutTarget } from './types.js';
+import { centredBaseline, epaperInk, freeRoomRow, scaleBox, type Layout, type LayoutTarget } from './types.js';
 
 const W = 800;
 const H = 480;
@@ -71,13 +71,24 @@ export const epaperLarge: Layout = {
       out.push(text(M + 16, top + 53, m.ellipsize(c.checkIn.prompt, LEFT_W - 32, 18), { size: 18, fill: paper }));
     }
 
+    // Other rooms free now (busy only), at the foot of the right column.
+    let listBottom = bottom;
+    if (c.freeRooms.length > 0) {
+      const row = 30;
+      const top = bottom - 36 - row * c.freeRooms.length;
+      out.push(line(RIGHT_X, top, W - M, top, ink, 2));
+      out.push(text(RIGHT_X, top + 28, m.ellipsize(c.freeNowLabel.toUpperCase(), RIGHT_W, 20, 'bold'), { size: 20, weight: 'bold', fill: ink }));
+      c.freeRooms.forEach((r, i) => out.push(...freeRoomRow(r, RIGHT_X, top + 28 + row * (i + 1), RIGHT_W, 18, m, ink)));
+      listBottom = top - 12;
+    }
+
     // Later meetings, as many as fit.
     out.push(text(RIGHT_X, 132, c.nextLabel.toUpperCase(), { size: 20, weight: 'bold', fill: ink }));
     let ny = 174;
     const item = 66;
     if (c.upcoming.length === 0) out.push(text(RIGHT_X, ny, m.ellipsize(c.nothingNext, RIGHT_W, 20), { size: 20, fill: ink }));
     for (const e of c.upcoming) {
-      if (ny + 26 > bottom) break;
+      if (ny + 26 > listBottom) break;
       out.push(text(RIGHT_X, ny, m.ellipsize(e.time, RIGHT_W, 20, 'bold'), { size: 20, weight: 'bold', fill: ink }));
       out.push(text(RIGHT_X, ny + 26, m.ellipsize(e.title, RIGHT_W, 20), { size: 20, fill: ink }));
       ny += item;

@@ -1,7 +1,7 @@
 import type { PanelContent } from '../content.js';
 import type { TextMeasurer } from '../metrics.js';
 import { frame, line, offlineIcon, pendingMark, rect, svgDocument, text, type Box } from '../svg.js';
-import { centredBaseline, epaperInk, scaleBox, type Layout, type LayoutTarget } from './types.js';
+import { centredBaseline, epaperInk, freeRoomRow, scaleBox, type Layout, type LayoutTarget } from './types.js';
 
 const W = 400;
 const H = 300;
@@ -66,8 +66,19 @@ export const epaperMedium: Layout = {
       y += 6;
       out.push(line(M, y, W - M, y, ink, 1));
       y += 22;
-      if (c.upcoming.length === 0 && y <= limit) out.push(text(M, y, m.ellipsize(`${c.nextLabel}: ${c.nothingNext}`, inner, 16), { size: 16, fill: ink }));
-      for (const e of c.upcoming) {
+      // A busy room: the rooms free now matter more at the door than what comes later here.
+      for (const r of c.freeRooms) {
+        if (y > limit) break;
+        if (r === c.freeRooms[0]) {
+          out.push(text(M, y, m.ellipsize(c.freeNowLabel, inner, 16, 'bold'), { size: 16, weight: 'bold', fill: ink }));
+          y += 22;
+          if (y > limit) break;
+        }
+        out.push(...freeRoomRow(r, M, y, inner, 16, m, ink));
+        y += 22;
+      }
+      if (c.freeRooms.length === 0 && c.upcoming.length === 0 && y <= limit) out.push(text(M, y, m.ellipsize(`${c.nextLabel}: ${c.nothingNext}`, inner, 16), { size: 16, fill: ink }));
+      for (const e of c.freeRooms.length > 0 ? [] : c.upcoming) {
         if (y > limit) break;
         const when = m.ellipsize(e.startShort, 110, 16, 'bold');
         const ww = m.width(when, 16, 'bold');

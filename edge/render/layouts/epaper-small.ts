@@ -58,7 +58,7 @@ export const epaperSmall: Layout = {
     if (c.meeting) out.push(text(M, 97, m.ellipsize(c.meeting.title, TITLE.w, 13), { size: 13, fill: ink }));
     const extra = c.checkIn
       ? c.checkIn.by
-      : c.notice ?? c.stale ?? (c.upcoming[0] ? `${c.nextLabel}: ${c.upcoming[0].startShort} ${c.upcoming[0].title}` : c.meeting ? c.meeting.time : null);
+      : c.notice ?? c.stale ?? (c.freeRooms[0] ? `${c.freeNowLabel}: ${c.freeRooms[0].name} ${c.freeRooms[0].until}` : null) ?? (c.upcoming[0] ? `${c.nextLabel}: ${c.upcoming[0].startShort} ${c.upcoming[0].title}` : c.meeting ? c.meeting.time : null);
     if (extra !== null) {
       const inverse = c.checkIn !== null || (c.notice !== null && c.notice === extra);
       if (inverse) out.push(rect(0, 103, W, 19, ink));

@@ -1,7 +1,7 @@
 import type { PanelContent } from '../content.js';
 import type { TextMeasurer } from '../metrics.js';
 import { offlineIcon, pendingMark, rect, svgDocument, text, type Box } from '../svg.js';
-import type { Layout, LayoutTarget } from './types.js';
+import { freeRoomRow, type Layout, type LayoutTarget } from './types.js';
 
 /** Status colours: deep enough that white type on them stays readable across a corridor. */
 export const SCREEN_COLOURS = {
@@ -108,8 +108,20 @@ export const screen: Layout = {
     ny += 18 * u;
     const cardH = 84 * u;
     if (c.upcoming.length === 0) out.push(text(sx, ny + 40 * u, m.ellipsize(c.nothingNext, sw, 28 * u), { size: 28 * u, fill: C.ink }));
+    // Other rooms free now (busy only): a card at the foot of the agenda side.
+    let cardsBottom = bottom - 24 * u;
+    if (c.freeRooms.length > 0) {
+      const row = 40 * u;
+      const h = 56 * u + row * c.freeRooms.length;
+      const top = bottom - 24 * u - h;
+      out.push(rect(sx, top, sw, h, C.paper, 10 * u));
+      out.push(rect(sx, top, 8 * u, h, SCREEN_COLOURS.free, 4 * u));
+      out.push(text(sx + 24 * u, top + 38 * u, m.ellipsize(c.freeNowLabel.toUpperCase(), sw - 40 * u, 22 * u, 'bold'), { size: 22 * u, weight: 'bold', fill: SCREEN_COLOURS.free }));
+      c.freeRooms.forEach((r, i) => out.push(...freeRoomRow(r, sx + 24 * u, top + 38 * u + row * (i + 1), sw - 48 * u, 24 * u, m, C.ink)));
+      cardsBottom = top - 12 * u;
+    }
     for (const e of c.upcoming) {
-      if (ny + cardH > bottom - 24 * u) break;
+      if (ny + cardH > cardsBottom) break;
       out.push(rect(sx, ny, sw, cardH - 12 * u, C.paper, 10 * u));
       out.push(rect(sx, ny, 8 * u, cardH - 12 * u, C.ink, 4 * u));
       out.push(text(sx + 24 * u, ny + 30 * u, m.ellipsize(e.time, sw - 40 * u, 24 * u, 'bold'), { size: 24 * u, weight: 'bold', fill: C.ink }));
