@@ -216,6 +216,7 @@ export class DoorplateServer {
       disconnect: (id) => void this.broker?.disconnect(id),
       // Notify messages are not retained: a display that connects later gets those in force.
       configSent: (id, roomId) => this.notify.resendTo(id, roomId),
+      freeRooms: (roomId) => this.publisher.snapshot(roomId)?.state.freeRooms,
     });
     this.devices.onChange(({ device }) => {
       const { secretHash: _hidden, ...visible } = device;

@@ -5,8 +5,10 @@ import type { DeviceResponse, Verb } from '../../shared/api/payloads.js';
 import { DoorplateError } from '../../shared/errors.js';
 import { applyPrivacy } from '../../shared/model/privacy.js';
 import type { ServerBus } from '../bus.js';
-import type { RoomDirectory } from '../rooms/room-directory.js';
+import type { RoomDirectory, RoomInfo } from '../rooms/room-directory.js';
 import type { BookingService } from '../bookings/booking-service.js';
+import type { FreeRoom } from '../../shared/model/room-state.js';
+import { bookElsewhere } from './book-elsewhere.js';
 import type { DeviceRecord, DeviceStore } from './device-store.js';
 
 export interface SecretIssuer {
@@ -33,6 +35,8 @@ export interface DeviceServiceDeps {
    * topics, the notices in force.
    */
   configSent?: (deviceId: string, roomId: string | null) => Promise<unknown>;
+  /** The rooms free now a room's panel lists (for a hold of book at a busy room, when its rules allow). */
+  freeRooms?: (roomId: string) => readonly FreeRoom[] | undefined;
 }
 
 /**
@@ -158,7 +162,14 @@ export class DeviceService {
       switch (verb) {
         case 'book':
           // "Until the next meeting" (a hold of the book button) is capped by the room's rules there.
-          event = (await bookings.bookNow(room.id, { durationMins: req.untilNext ? 'untilNext' : req.durationMins, via: 'panel', scope, key, deviceId: id })).event;
+          try {
+            event = (await bookings.bookNow(room.id, { durationMins: req.untilNext ? 'untilNext' : req.durationMins, via: 'panel', scope, key, deviceId: id })).event;
+          } catch (e) {
+            const elsewhere = req.untilNext && e instanceof DoorplateError && e.code === 'ROOM_BUSY' && this.deps.freeRooms ? await this.bookElsewhere(room, id, scope, key) : null;
+            if (!elsewhere) throw e;
+            await answer({ status: 'ok', data: { meeting: applyPrivacy(elsewhere.event, room.privacy), room: elsewhere.room.room, roomName: elsewhere.room.name } });
+            return;
+          }
           break;
         case 'extend':
           event = await bookings.extend(room.id, { mins: req.durationMins, scope, key, deviceId: id });
@@ -179,6 +190,11 @@ export class DeviceService {
       this.deps.log.info({ device: id, verb, code: e.code }, `request refused: ${e.message}`);
       await answer({ status: 'error', error: { code: e.code, message: e.message } });
     }
+  }
+
+  private bookElsewhere(room: RoomInfo, deviceId: string, scope: string, key: string): ReturnType<typeof bookElsewhere> {
+    const freeRooms = this.deps.freeRooms ?? (() => undefined);
+    return bookElsewhere({ bookings: this.deps.bookings, bus: this.deps.bus, freeRooms, now: () => this.deps.clock.now() }, room, { deviceId, scope, key });
   }
 
   private async issueSecret(id: string): Promise<void> {

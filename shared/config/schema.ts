@@ -28,6 +28,11 @@ export const BookingPolicySchema = z.strictObject({
   granularityMins: z.number().int().min(1).max(60).default(15),
   /** What "extend" offers, in minutes; a press at a display takes the first unless it names one. */
   extendStepsMins: z.array(z.number().int().min(5).max(240)).min(1).max(4).default([15, 30]),
+  /**
+   * A hold of the book button at a room that is not free books the nearest room its panel
+   * lists as free now (until that room's next meeting) instead of being refused.
+   */
+  holdBooksFreeRoom: z.boolean().default(false),
 });
 
 /** Releasing no-shows: decided on the server when a meeting's check-in window closes. */
@@ -52,6 +57,7 @@ export const BookingOverrideSchema = z.strictObject({
   minMins: Booking.minMins.unwrap().optional(),
   granularityMins: Booking.granularityMins.unwrap().optional(),
   extendStepsMins: Booking.extendStepsMins.unwrap().optional(),
+  holdBooksFreeRoom: Booking.holdBooksFreeRoom.unwrap().optional(),
 });
 const Release = AutoReleaseSchema.shape;
 export const AutoReleaseOverrideSchema = z.strictObject({
