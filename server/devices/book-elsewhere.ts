@@ -1,3 +1,4 @@
+import { DoorplateError } from '../../shared/errors.js';
 import type { FreeRoom } from '../../shared/model/room-state.js';
 import type { CalendarEvent } from '../../shared/model/event.js';
 import type { BookingService } from '../bookings/booking-service.js';
@@ -32,17 +33,25 @@ export async function bookElsewhere(
   deps: ElsewhereDeps,
   room: RoomInfo,
   press: { deviceId: string; scope: string; key: string | undefined },
-): Promise<{ event: CalendarEvent; room: FreeRoom } | null> {
+): Promise<{ event: CalendarEvent; room: FreeRoom } | { event: null; room: null } | null> {
   if (!room.booking.holdBooksFreeRoom) return null;
   const target = deps.freeRooms(room.id)?.[0];
   if (!target) return null;
   // Another room's rules apply there (not this display's overrides); the key is the press's own.
-  const { event } = await deps.bookings.bookNow(target.room, {
-    durationMins: 'untilNext',
-    via: 'panel',
-    scope: press.scope,
-    ...(press.key ? { key: `${press.key}:elsewhere` } : {}),
-  });
+  let event: CalendarEvent;
+  try {
+    ({ event } = await deps.bookings.bookNow(target.room, {
+      durationMins: 'untilNext',
+      via: 'panel',
+      scope: press.scope,
+      ...(press.key ? { key: `${press.key}:elsewhere` } : {}),
+    }));
+  } catch (e) {
+    // A retry of a press that already booked a room: that room is no longer free, so the list
+    // now names another, and the key refuses the other room. The press was done: say so.
+    if (e instanceof DoorplateError && e.code === 'IDEMPOTENCY_MISMATCH') return { event: null, room: null };
+    throw e;
+  }
   const w = WORDS[room.locale.toLowerCase().split(/[-_]/)[0] ?? 'en'] ?? WORDS.en!;
   await deps.bus.publish(
     'notifyDevice',

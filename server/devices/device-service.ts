@@ -167,7 +167,8 @@ export class DeviceService {
           } catch (e) {
             const elsewhere = req.untilNext && e instanceof DoorplateError && e.code === 'ROOM_BUSY' && this.deps.freeRooms ? await this.bookElsewhere(room, id, scope, key) : null;
             if (!elsewhere) throw e;
-            await answer({ status: 'ok', data: { meeting: applyPrivacy(elsewhere.event, room.privacy), room: elsewhere.room.room, roomName: elsewhere.room.name } });
+            const data = elsewhere.event === null ? {} : { meeting: applyPrivacy(elsewhere.event, room.privacy), room: elsewhere.room.room, roomName: elsewhere.room.name };
+            await answer({ status: 'ok', data });
             return;
           }
           break;
