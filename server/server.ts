@@ -38,6 +38,9 @@ import { notifyRoutes } from './http/routes/notify.js';
 import { kioskRoutes } from './http/routes/kiosk.js';
 import { adminTokenRoutes } from './http/routes/admin-token.js';
 import { providerRoutes } from './http/routes/providers.js';
+import { phoneLinkRoutes } from './http/routes/phone-links.js';
+import { RoomLinks } from './qr/room-links.js';
+import { linkSecret } from './qr/link-secret.js';
 import type { CalendarEvent } from '../shared/model/event.js';
 
 export interface ServerOptions {
@@ -173,7 +176,9 @@ export class DoorplateServer {
       this.stops.push(() => webhook.stop());
     }
 
-    this.publisher = new StatePublisher({ clock: this.clock, rooms: this.rooms, events: this.store.events, bus: this.bus, log: createLogger('server:state', log) });
+    const qr = config.server.qr;
+    const links = qr ? new RoomLinks({ secret: linkSecret(this.store.settings), publicUrl: qr.publicUrl, graceMs: qr.graceMins * 60_000 }) : undefined;
+    this.publisher = new StatePublisher({ clock: this.clock, rooms: this.rooms, events: this.store.events, bus: this.bus, log: createLogger('server:state', log), ...(links ? { links } : {}) });
     this.provider.onRoomChanged((roomId) => void this.publisher.refresh(roomId));
     // The displays keep the last known state, marked stale, while the provider is unreachable.
     providerParts.onStale((roomId, stale) => void this.publisher.setStale(roomId, stale));
@@ -282,6 +287,7 @@ export class DoorplateServer {
     kioskRoutes(this.http, { clock: this.clock, feed: this.feed, hub: this.streams, published, notices: this.store.notices, rooms: this.rooms });
     adminTokenRoutes(this.http, { tokens: ctx.tokens, rotate: () => this.rotateAdminToken() });
     providerRoutes(this.http, { tokens: ctx.tokens, provider: this.provider });
+    if (links) phoneLinkRoutes(this.http, { clock: this.clock, rooms: this.rooms, bookings: this.bookings, links, status: (id) => this.publisher.snapshot(id)?.state.status });
     this.opts.extraRoutes?.(this.http, ctx);
     await this.http.listen({ host: config.server.http.host, port: config.server.http.port });
     this.stops.push(() => this.http.close());

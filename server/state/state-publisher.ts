@@ -32,7 +32,15 @@ export class StatePublisher {
   private publishes = 0;
 
   constructor(
-    private readonly deps: { clock: Clock; rooms: RoomDirectory; events: EventSource; bus: ServerBus; log: Logger },
+    private readonly deps: {
+      clock: Clock;
+      rooms: RoomDirectory;
+      events: EventSource;
+      bus: ServerBus;
+      log: Logger;
+      /** Signed phone links (QR codes on the panels), when they are on. */
+      links?: { linkFor(state: RoomState, now: number): NonNullable<RoomState['qr']> };
+    },
   ) {}
 
   onUpdate(listener: RoomUpdateListener): void {
@@ -118,7 +126,8 @@ export class StatePublisher {
     const info = this.deps.rooms.get(roomId);
     if (!policy || !info || !this.running) return undefined;
     const events = this.deps.events.listForRoom(roomId);
-    const state: RoomState = { ...computeRoomState(events, now, policy), stale: this.stale.has(roomId) };
+    const computed: RoomState = { ...computeRoomState(events, now, policy), stale: this.stale.has(roomId) };
+    const state: RoomState = this.deps.links ? { ...computed, qr: this.deps.links.linkFor(computed, now) } : computed;
     this.arm(roomId, state.nextChangeAt);
     return { info, state, agenda: buildAgenda(events, now, policy) };
   }

@@ -205,6 +205,22 @@ export const ServerSchema = z.strictObject({
     .prefault({}),
   /** Notify messages to the displays: at most this many a minute for the whole server. */
   notify: z.strictObject({ perMinute: z.number().int().min(1).max(600).default(10) }).prefault({}),
+  /**
+   * QR codes on the panels: a short signed link (bound to the room and the action, expiring)
+   * to a small page on this server for a phone on the site's network. Off without `publicUrl`.
+   */
+  qr: z
+    .strictObject({
+      /** This server's address as phones reach it (http://rooms.example.com:8080). */
+      publicUrl: z
+        .string()
+        .url()
+        .max(200)
+        .refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// address'),
+      /** A link stays valid this long after the panel stops showing it. */
+      graceMins: z.number().int().min(1).max(240).default(15),
+    })
+    .optional(),
   /** sha256 of the admin bearer token; without it one is generated and written to dataDir/admin-token. */
   adminTokenHash: Sha256Hex.optional(),
   enrollment: z

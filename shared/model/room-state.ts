@@ -45,6 +45,14 @@ export const RoomStateSchema = z.object({
    * from states a display computes itself (it knows only its own room).
    */
   freeRooms: z.array(FreeRoomSchema).max(FREE_ROOMS_MAX).optional(),
+  /** Set by the server when QR links are on: a signed link for a phone to act on this room. */
+  qr: z
+    .object({
+      url: z.string().url().max(300),
+      action: z.enum(['book', 'checkin', 'end']),
+      expiresAt: Instant,
+    })
+    .optional(),
 });
 export type RoomState = z.infer<typeof RoomStateSchema>;
 
