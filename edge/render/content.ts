@@ -26,6 +26,8 @@ export interface PanelContent {
   /** Other rooms free now, nearest first (only while this one is not free; the server lists them). */
   freeRooms: FreeRoomLine[];
   freeNowLabel: string;
+  /** The server's signed link for a phone (drawn as a QR code) and its caption, else null. */
+  qr: { url: string; caption: string } | null;
   /** The time of day, or the date when the panel cannot keep a clock right (then `clockForms` holds shorter dates). */
   clock: string;
   /** `clock` and, when it is a date, its shorter forms, longest first: layouts print the first that fits. */
@@ -105,6 +107,8 @@ export function buildContent(view: PanelView): PanelContent {
         ? []
         : (st.freeRooms ?? []).map((r) => ({ name: r.name, until: r.freeUntil === null ? s.freeRoomAllDay : fill(s.freeRoomUntil, { t: time(r.freeUntil) }) })),
     freeNowLabel: s.freeNow,
+    // Offline the link could not be acted on; an expired one would only disappoint.
+    qr: st.qr && !view.offline && Date.parse(st.qr.expiresAt) > view.now ? { url: st.qr.url, caption: s.scan[st.qr.action] } : null,
     // Without a clock that stays right, its place shows the day, which changes only at midnight (a boundary the agent redraws at).
     clock: clockForms[0] ?? '',
     clockForms,

@@ -16,6 +16,8 @@ export interface PanelStrings {
   next: string;
   /** Heading of the other rooms free now, on a busy panel. */
   freeNow: string;
+  /** Under a panel's QR code, by what the link does. */
+  scan: { book: string; checkin: string; end: string };
   freeRoomUntil: string;
   freeRoomAllDay: string;
   nothingNext: string;
@@ -40,6 +42,7 @@ const en: PanelStrings = {
   pressToCheckIn: 'Press the check-in button',
   next: 'Next',
   freeNow: 'Free now',
+  scan: { book: 'Scan to book from your phone', checkin: 'Scan to check in from your phone', end: 'Scan to end early from your phone' },
   freeRoomUntil: 'until {t}',
   freeRoomAllDay: 'all day',
   nothingNext: 'Nothing else booked',
@@ -64,6 +67,7 @@ const de: PanelStrings = {
   pressToCheckIn: 'Zum Einchecken Taste drücken',
   next: 'Als Nächstes',
   freeNow: 'Jetzt frei',
+  scan: { book: 'Scannen und per Handy buchen', checkin: 'Scannen und per Handy einchecken', end: 'Scannen und per Handy vorzeitig beenden' },
   freeRoomUntil: 'bis {t}',
   freeRoomAllDay: 'ganztägig',
   nothingNext: 'Nichts weiter gebucht',
@@ -88,6 +92,7 @@ const fr: PanelStrings = {
   pressToCheckIn: 'Appuyez sur le bouton pour confirmer',
   next: 'Ensuite',
   freeNow: 'Libres maintenant',
+  scan: { book: 'Scannez pour réserver', checkin: 'Scannez pour confirmer', end: 'Scannez pour libérer la salle' },
   freeRoomUntil: "jusqu'à {t}",
   freeRoomAllDay: 'toute la journée',
   nothingNext: 'Aucune autre réservation',
@@ -112,6 +117,7 @@ const es: PanelStrings = {
   pressToCheckIn: 'Pulse el botón para confirmar',
   next: 'A continuación',
   freeNow: 'Libres ahora',
+  scan: { book: 'Escanee para reservar', checkin: 'Escanee para confirmar', end: 'Escanee para terminar antes' },
   freeRoomUntil: 'hasta las {t}',
   freeRoomAllDay: 'todo el día',
   nothingNext: 'Nada más reservado',

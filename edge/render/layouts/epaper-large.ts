@@ -1,6 +1,7 @@
 import type { PanelContent } from '../content.js';
 import type { TextMeasurer } from '../metrics.js';
 import { frame, line, offlineIcon, pendingMark, rect, svgDocument, text, type Box } from '../svg.js';
+import { moduleSize, qrMatrix, qrSvg, QUIET } from '../qr.js';
 import { centredBaseline, epaperInk, freeRoomRow, scaleBox, type Layout, type LayoutTarget } from './types.js';
 
 const W = 800;
@@ -52,23 +53,40 @@ export const epaperLarge: Layout = {
     }
     out.push(text(M, 258, m.ellipsize(c.until, LEFT_W, 30, 'bold'), { size: 30, weight: 'bold', fill: ink }));
 
+    // The phone link's code in the left column's bottom-right corner; the text beside it narrows.
+    let textW = LEFT_W;
+    if (c.qr) {
+      const code = qrMatrix(c.qr.url);
+      const px = moduleSize(code, 126, 3);
+      if (px > 0) {
+        const side = (code.size + 2 * QUIET) * px;
+        const qx = SPLIT - 16 - side;
+        out.push(qrSvg(code, qx, bottom - side, px, ink, paper));
+        textW = LEFT_W - side - 12;
+        const lines = m.wrap(c.qr.caption, textW, 16, 2);
+        lines.forEach((l, i) => out.push(text(M, bottom - 8 - (lines.length - 1 - i) * 20, l, { size: 16, fill: ink })));
+      }
+    }
+
     // The meeting on now: title (two lines, one while the check-in box needs the room), time, organizer.
     let y = 300;
     if (c.meeting) {
-      const lines = m.wrap(c.meeting.title, TITLE.w, 28, c.checkIn ? 1 : 2);
+      // With a code, one title line: it sits above the code's top, so it keeps the full width.
+      const lines = m.wrap(c.meeting.title, TITLE.w, 28, c.checkIn || c.qr ? 1 : 2);
       for (const l of lines) {
         out.push(text(M, y, l, { size: 28, fill: ink }));
         y += 34;
       }
       const meta = c.meeting.organizer ? `${c.meeting.time}  ·  ${c.meeting.organizer}` : c.meeting.time;
-      out.push(text(M, y, m.ellipsize(meta, LEFT_W, 22), { size: 22, fill: ink }));
+      out.push(text(M, y, m.ellipsize(meta, textW, 22), { size: 22, fill: ink }));
       y += 14;
     }
     if (c.checkIn) {
-      const top = Math.min(y + 4, bottom - 66);
-      out.push(rect(M, top, LEFT_W, 64, ink, 8));
-      out.push(text(M + 16, top + 28, m.ellipsize(c.checkIn.by, LEFT_W - 32, 22, 'bold'), { size: 22, weight: 'bold', fill: paper }));
-      out.push(text(M + 16, top + 53, m.ellipsize(c.checkIn.prompt, LEFT_W - 32, 18), { size: 18, fill: paper }));
+      // With a code beside it the box stays above the caption.
+      const top = Math.min(y + 4, bottom - 66 - (textW < LEFT_W ? 46 : 0));
+      out.push(rect(M, top, textW, 64, ink, 8));
+      out.push(text(M + 16, top + 28, m.ellipsize(c.checkIn.by, textW - 32, 22, 'bold'), { size: 22, weight: 'bold', fill: paper }));
+      out.push(text(M + 16, top + 53, m.ellipsize(c.checkIn.prompt, textW - 32, 18), { size: 18, fill: paper }));
     }
 
     // Other rooms free now (busy only), at the foot of the right column.

@@ -2,6 +2,7 @@ import type { PanelContent } from '../content.js';
 import type { TextMeasurer } from '../metrics.js';
 import { offlineIcon, pendingMark, rect, svgDocument, text, type Box } from '../svg.js';
 import { freeRoomRow, type Layout, type LayoutTarget } from './types.js';
+import { moduleSize, qrMatrix, qrSvg, QUIET } from '../qr.js';
 
 /** Status colours: deep enough that white type on them stays readable across a corridor. */
 export const SCREEN_COLOURS = {
@@ -63,22 +64,37 @@ export const screen: Layout = {
     out.push(text(margin, 320 * u, m.ellipsize(c.until, inner, 44 * u, 'bold'), { size: 44 * u, weight: 'bold', fill: C.paper }));
     out.push(rect(margin, 356 * u, 72 * u, 6 * u, C.paper, 3 * u));
 
+    // The phone link's code at the foot of the status side, on white; the text beside it narrows.
+    let textW = inner;
+    if (c.qr) {
+      const code = qrMatrix(c.qr.url);
+      const px = moduleSize(code, Math.floor(200 * u), 8);
+      if (px > 0) {
+        const side = (code.size + 2 * QUIET) * px;
+        out.push(qrSvg(code, split - margin - side, bottom - 24 * u - side, px, C.ink, C.paper));
+        textW = inner - side - 24 * u;
+        const lines = m.wrap(c.qr.caption, textW, 24 * u, 2);
+        lines.forEach((l, i) => out.push(text(margin, bottom - 30 * u - (lines.length - 1 - i) * 30 * u, l, { size: 24 * u, fill: C.paper })));
+      }
+    }
+
     let y = 420 * u;
     if (c.meeting) {
-      for (const l of m.wrap(c.meeting.title, g.title.w, 38 * u, c.checkIn ? 1 : 2)) {
+      // With a code, one title line above its top, at the full width.
+      for (const l of m.wrap(c.meeting.title, g.title.w, 38 * u, c.checkIn || c.qr ? 1 : 2)) {
         out.push(text(margin, y, l, { size: 38 * u, fill: C.paper }));
         y += 48 * u;
       }
       const meta = c.meeting.organizer ? `${c.meeting.time}  ·  ${c.meeting.organizer}` : c.meeting.time;
-      out.push(text(margin, y, m.ellipsize(meta, inner, 28 * u), { size: 28 * u, fill: C.paper }));
+      out.push(text(margin, y, m.ellipsize(meta, textW, 28 * u), { size: 28 * u, fill: C.paper }));
       y += 24 * u;
     }
     if (c.checkIn) {
       const h = 76 * u;
-      const top = Math.min(y, bottom - h - 28 * u);
-      out.push(rect(margin, top, inner, h, C.paper, 14 * u));
-      out.push(text(margin + 24 * u, top + 33 * u, m.ellipsize(c.checkIn.by, inner - 48 * u, 28 * u, 'bold'), { size: 28 * u, weight: 'bold', fill: colour }));
-      out.push(text(margin + 24 * u, top + 62 * u, m.ellipsize(c.checkIn.prompt, inner - 48 * u, 22 * u), { size: 22 * u, fill: C.ink }));
+      const top = Math.min(y, bottom - h - 28 * u - (textW < inner ? 64 * u : 0));
+      out.push(rect(margin, top, textW, h, C.paper, 14 * u));
+      out.push(text(margin + 24 * u, top + 33 * u, m.ellipsize(c.checkIn.by, textW - 48 * u, 28 * u, 'bold'), { size: 28 * u, weight: 'bold', fill: colour }));
+      out.push(text(margin + 24 * u, top + 62 * u, m.ellipsize(c.checkIn.prompt, textW - 48 * u, 22 * u), { size: 22 * u, fill: C.ink }));
     }
 
     // Agenda side: clock, date, marks, and the later meetings as cards.
