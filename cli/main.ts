@@ -17,6 +17,7 @@ const USAGE = `doorplate: meeting-room door displays
   doorplate hash-password              reads a password on stdin, prints its scrypt hash
   doorplate rooms [ROOM] | devices [list|approve ID|assign ID ROOM|revoke ID] | book ROOM [--duration M]
   doorplate resources | subscriptions [list|stop ID|stop-all|renew [--all]]   the provider's rooms and push channels
+  doorplate report usage --from YYYY-MM-DD --to YYYY-MM-DD [--csv]   booked against used, per room and day
             (admin commands: --url, --token or DOORPLATE_URL, DOORPLATE_TOKEN, DATA/admin-token;
              they print aligned tables, --json prints the API's JSON for scripts)
 `;
@@ -53,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
     case 'book':
     case 'resources':
     case 'subscriptions':
+    case 'report':
       return (await import('./commands/admin.js')).adminCommand(command, rest, out);
     case undefined:
     case 'help':

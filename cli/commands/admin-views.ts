@@ -78,3 +78,15 @@ export function subscriptionsTable(answer: unknown, now: number): string {
     { header: 'expires', cell: (s) => when(str(s.expiresAt), now) },
   ]);
 }
+
+/** `report usage`: one line per room and day. */
+export function usageTable(answer: unknown): string {
+  return table(list(answer, 'rows'), [
+    { header: 'room', cell: (r) => str(r.room) },
+    { header: 'day', cell: (r) => str(r.day) },
+    { header: 'booked h', cell: (r) => str(r.bookedHours), align: 'right' },
+    { header: 'checked-in h', cell: (r) => str(r.checkedInHours), align: 'right' },
+    { header: 'released', cell: (r) => str(r.releasedNoShows), align: 'right' },
+    { header: 'at door', cell: (r) => str(r.adHocBookings), align: 'right' },
+  ]);
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, UsageError } from '../args.js';
-import { devicesTable, meetingTable, resourcesTable, roomsTable, subscriptionsTable } from './admin-views.js';
+import { devicesTable, meetingTable, resourcesTable, roomsTable, subscriptionsTable, usageTable } from './admin-views.js';
 
 /**
  * Admin commands call the REST API like any other client: `--url` (or DOORPLATE_URL) and the
@@ -15,6 +15,9 @@ export async function adminCommand(command: string, argv: string[], out: NodeJS.
     duration: { type: 'string' },
     json: { type: 'boolean' },
     all: { type: 'boolean' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    csv: { type: 'boolean' },
   });
   const base = (values.url ?? env.DOORPLATE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
   let token = values.token ?? env.DOORPLATE_TOKEN;
@@ -36,6 +39,14 @@ export async function adminCommand(command: string, argv: string[], out: NodeJS.
     const json = (await res.json()) as { error?: { code: string; message: string } };
     if (!res.ok) throw new Error(`${res.status} ${json.error?.code ?? ''}: ${json.error?.message ?? res.statusText}`);
     return json;
+  };
+  const callText = async (path: string): Promise<string> => {
+    const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!res.ok) {
+      const json = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } };
+      throw new Error(`${res.status} ${json.error?.code ?? ''}: ${json.error?.message ?? res.statusText}`);
+    }
+    return res.text();
   };
   // People get aligned tables; `--json` (and answers without a table) print the JSON itself.
   const now = Date.now();
@@ -74,6 +85,16 @@ export async function adminCommand(command: string, argv: string[], out: NodeJS.
       else if (a === 'renew') print(await call('POST', `/api/v1/subscriptions/renew${values.all ? '?all=true' : ''}`));
       else throw new UsageError('subscriptions [list | stop ID | stop-all | renew [--all]]');
       return 0;
+    case 'report': {
+      if (a !== 'usage' || !values.from || !values.to) throw new UsageError('report usage --from YYYY-MM-DD --to YYYY-MM-DD [--csv | --json]');
+      const q = `from=${encodeURIComponent(values.from)}&to=${encodeURIComponent(values.to)}`;
+      if (values.csv) {
+        out.write(await callText(`/api/v1/reports/usage?${q}&format=csv`));
+        return 0;
+      }
+      print(await call('GET', `/api/v1/reports/usage?${q}`), usageTable);
+      return 0;
+    }
     default:
       throw new UsageError(`unknown admin command ${command}`);
   }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { table, when } from '../../cli/table.js';
-import { devicesTable, roomsTable } from '../../cli/commands/admin-views.js';
+import { devicesTable, roomsTable, usageTable } from '../../cli/commands/admin-views.js';
 
 test('columns are as wide as their widest cell; empty cells read "-"; numbers may align right', () => {
   const out = table(
@@ -81,4 +81,20 @@ test('devices: device, status, online, room, panel, last seen', () => {
   const col = (lines[0] ?? '').indexOf('ONLINE');
   assert.equal(lines[1]?.slice(col, col + 3), 'yes');
   assert.equal(lines[2]?.slice(col, col + 2), 'no');
+});
+
+test('report usage: one aligned line per room and day, numbers right-aligned', () => {
+  const out = usageTable({ rows: [
+    { room: 'ada', day: '2026-03-02', bookedHours: 2, checkedInHours: 0.97, releasedNoShows: 1, adHocBookings: 1 },
+    { room: 'grace', day: '2026-03-02', bookedHours: 10.5, checkedInHours: 0, releasedNoShows: 0, adHocBookings: 12 },
+  ] });
+  assert.equal(
+    out,
+    [
+      'ROOM   DAY         BOOKED H  CHECKED-IN H  RELEASED  AT DOOR',
+      'ada    2026-03-02         2          0.97         1        1',
+      'grace  2026-03-02      10.5             0         0       12',
+      '',
+    ].join('\n'),
+  );
 });
