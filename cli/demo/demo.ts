@@ -64,7 +64,13 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
       site: { name: 'doorplate demo', timeZone },
       rooms,
       broker: { host, port: opts.mqttPort, anonymousLoopbackInspect: true },
-      server: { dataDir, http: { host, port: opts.httpPort }, enrollment: { tokenHash: sha256Hex(enrollmentToken) } },
+      server: {
+        dataDir,
+        http: { host, port: opts.httpPort },
+        enrollment: { tokenHash: sha256Hex(enrollmentToken) },
+        // Phone links need the address phones use; with a chosen port the demo knows it.
+        ...(opts.httpPort > 0 ? { qr: { publicUrl: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${opts.httpPort}` } } : {}),
+      },
     },
     'demo',
   );

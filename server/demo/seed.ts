@@ -38,7 +38,8 @@ export function demoRooms(n = 3): RoomConfig[] {
   for (let i = 0; i < n; i++) {
     const known = PIONEERS[i];
     const name = known ? known[0] : `Room ${i + 1}`;
-    rooms.push({ id: slug(name), name, capacity: known ? known[1] : 4 + (i % 5) * 2 });
+    // Four rooms to a floor, in walking order, so a busy room lists its neighbours first.
+    rooms.push({ id: slug(name), name, capacity: known ? known[1] : 4 + (i % 5) * 2, group: `floor-${Math.floor(i / 4) + 1}`, order: i });
   }
   return rooms;
 }

@@ -40,7 +40,7 @@ ${sections}
 /** One room's days as grouped bars; the scale's top is the next whole hour above the largest day (at least 4). */
 export function usageChart(rows: readonly UsageRow[], title: string): string {
   const W = 900;
-  const H = 260;
+  const H = 240;
   const left = 40;
   const top = 16;
   const plotH = 170;
