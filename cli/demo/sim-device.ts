@@ -11,6 +11,8 @@ import { renderStatus, renderView } from '../../edge/render/renderer.js';
 import { panelGeometry } from '../../edge/render/preview.js';
 import { epdModel } from '../../edge/hal/epd/models/index.js';
 import type { Action } from '../../edge/hal/types.js';
+import { PresenceSensor } from '../../edge/hal/presence.js';
+import { mergeActions, PresenceCheckIn } from '../../edge/agent/presence-checkin.js';
 
 /** The buttons of a simulated device and the BCM pins they sit on, as on a real HAT. */
 export const SIM_BUTTONS: ReadonlyArray<{ name: Action; pin: number }> = [
@@ -35,7 +37,11 @@ export class SimDevice {
   private readonly policy: RefreshPolicy;
   private releases = new Set<ReturnType<typeof setTimeout>>();
 
-  constructor(opts: { config: Config; model: string; roomId: string; clock: Clock; logger: Logger }) {
+  /** The presence input (a PIR), when the device was given `presencePin`. */
+  readonly presence: PresenceSensor | null = null;
+  private readonly presenceCheckIn: PresenceCheckIn | null = null;
+
+  constructor(opts: { config: Config; model: string; roomId: string; clock: Clock; logger: Logger; presencePin?: number }) {
     const { config, model, clock } = opts;
     const g = panelGeometry(model);
     this.roomId = opts.roomId;
@@ -49,12 +55,16 @@ export class SimDevice {
       clock,
       { logger: opts.logger },
     );
+    if (opts.presencePin !== undefined) {
+      this.presence = new PresenceSensor(this.gpio.input(opts.presencePin), clock);
+      this.presenceCheckIn = new PresenceCheckIn(this.presence, clock, () => this.edge.agent.roomState?.state ?? null);
+    }
     const light = new LedStatusLight({ red: this.gpio.output(RED_PIN), green: this.gpio.output(GREEN_PIN) }, clock);
     this.edge = createEdge(config, {
       panel: this.panel,
       sink: this.policy,
       light,
-      actions: this.buttons,
+      actions: this.presenceCheckIn ? mergeActions(this.buttons, this.presenceCheckIn) : this.buttons,
       render: (view) => renderView(view, { width: g.width, height: g.height, colors: g.colors }),
       renderStatus: (screen) => renderStatus(screen, { width: g.width, height: g.height, colors: g.colors }),
       clock,
@@ -71,6 +81,7 @@ export class SimDevice {
   async start(): Promise<void> {
     this.policy.start();
     this.buttons.start();
+    this.presence?.start();
     await this.edge.start();
   }
 
@@ -78,6 +89,7 @@ export class SimDevice {
     for (const t of this.releases) clearTimeout(t);
     this.releases.clear();
     this.policy.stop();
+    this.presence?.stop();
     await this.edge.stop();
   }
 
