@@ -5,6 +5,8 @@ import { createLogger } from '../../shared/logger.js';
 import { DoorplateServer } from '../../server/server.js';
 import { createEdge } from '../../edge/main.js';
 import { hardwareFromConfig } from '../../edge/hal/hardware-from-config.js';
+import { mergeActions, PresenceCheckIn } from '../../edge/agent/presence-checkin.js';
+import type { RoomState } from '../../shared/model/room-state.js';
 import { RefreshPolicy } from '../../edge/hal/refresh-policy.js';
 import { renderStatus, renderView } from '../../edge/render/renderer.js';
 import { parse, UsageError } from '../args.js';
@@ -23,11 +25,14 @@ async function startEdge(config: Config): Promise<{ stop(): Promise<void> }> {
   const hw = await hardwareFromConfig(config, clock, log);
   const sink = new RefreshPolicy(hw.panel, clock, {}, log);
   const info = hw.panel.info;
+  // A presence input asks for check-in as the button would; the agent reads its state lazily.
+  let agentState: () => RoomState | null = () => null;
+  const presence = hw.presence ? new PresenceCheckIn(hw.presence, clock, () => agentState()) : null;
   const edge = createEdge(config, {
     panel: hw.panel,
     sink,
     light: hw.light,
-    actions: hw.actions,
+    actions: presence ? mergeActions(hw.actions, presence) : hw.actions,
     render: (view) => renderView(view, { width: info.width, height: info.height, colors: info.colors }),
     renderStatus: (screen) => renderStatus(screen, { width: info.width, height: info.height, colors: info.colors }),
     clock,
@@ -35,11 +40,14 @@ async function startEdge(config: Config): Promise<{ stop(): Promise<void> }> {
     leds: hw.ledNames,
     logger: log,
   });
+  agentState = () => edge.agent.roomState?.state ?? null;
   sink.start();
   hw.actions.start();
+  hw.presence?.start();
   await edge.start();
   return {
     stop: async () => {
+      hw.presence?.stop();
       sink.stop();
       await edge.stop();
       hw.close();

@@ -270,6 +270,17 @@ export const EdgeSchema = z.strictObject({
     )
     .default([]),
   leds: z.strictObject({ red: Pin.optional(), green: Pin.optional() }).prefault({}),
+  /** A presence input (a PIR module, or any GPIO contact): presence in an open check-in window checks the meeting in. */
+  presence: z
+    .strictObject({
+      pin: Pin,
+      /** PIR modules drive high on motion; a contact to ground is active low. */
+      activeHigh: z.boolean().default(true),
+      debounceMs: z.number().int().min(0).max(10_000).default(500),
+      /** Present until this long after the last motion. */
+      holdMins: z.number().int().min(1).max(60).default(5),
+    })
+    .optional(),
 });
 
 export const ConfigSchema = z.strictObject({
