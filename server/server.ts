@@ -40,6 +40,7 @@ import { adminTokenRoutes } from './http/routes/admin-token.js';
 import { providerRoutes } from './http/routes/providers.js';
 import { phoneLinkRoutes } from './http/routes/phone-links.js';
 import { reportRoutes } from './http/routes/reports.js';
+import { keepingReleases } from './reports/release-ledger.js';
 import { RoomLinks } from './qr/room-links.js';
 import { linkSecret } from './qr/link-secret.js';
 import type { CalendarEvent } from '../shared/model/event.js';
@@ -194,7 +195,7 @@ export class DoorplateServer {
       rooms: this.rooms,
       events: this.store.events,
       calendar: this.provider,
-      changes: this.feed,
+      changes: keepingReleases(this.feed, this.store.usageReleases, () => this.clock.now()),
       flags: this.store.seriesFlags,
       devicesInRoom: (roomId) => this.store.devices.list({ status: 'approved', roomId }).map((d) => d.id),
       log: createLogger('server:bookings:release', log),
@@ -288,7 +289,7 @@ export class DoorplateServer {
     kioskRoutes(this.http, { clock: this.clock, feed: this.feed, hub: this.streams, published, notices: this.store.notices, rooms: this.rooms });
     adminTokenRoutes(this.http, { tokens: ctx.tokens, rotate: () => this.rotateAdminToken() });
     providerRoutes(this.http, { tokens: ctx.tokens, provider: this.provider });
-    reportRoutes(this.http, { tokens: ctx.tokens, rooms: this.rooms, events: this.store.events, changes: this.store.changes });
+    reportRoutes(this.http, { tokens: ctx.tokens, rooms: this.rooms, events: this.store.events, changes: this.store.changes, ledger: this.store.usageReleases });
     if (links) phoneLinkRoutes(this.http, { clock: this.clock, rooms: this.rooms, bookings: this.bookings, links, status: (id) => this.publisher.snapshot(id)?.state.status });
     this.opts.extraRoutes?.(this.http, ctx);
     await this.http.listen({ host: config.server.http.host, port: config.server.http.port });

@@ -11,6 +11,7 @@ import { RoomsRepo } from './repos/rooms.js';
 import { SeriesFlagsRepo } from './repos/series-flags.js';
 import { SettingsRepo } from './repos/settings.js';
 import { SyncStateRepo } from './repos/sync-state.js';
+import { UsageReleasesRepo } from './repos/usage-releases.js';
 
 export interface StoreOptions extends OpenDatabaseOptions {
   /** A file path, or `:memory:` for tests and throwaway demos. */
@@ -34,6 +35,7 @@ export class Store {
   readonly settings: SettingsRepo;
   readonly notices: NoticesRepo;
   readonly seriesFlags: SeriesFlagsRepo;
+  readonly usageReleases: UsageReleasesRepo;
   private closed = false;
 
   /** Takes an open database; use `Store.open` to open one. */
@@ -52,6 +54,7 @@ export class Store {
     this.settings = new SettingsRepo(db, clock);
     this.notices = new NoticesRepo(db, clock);
     this.seriesFlags = new SeriesFlagsRepo(db, clock);
+    this.usageReleases = new UsageReleasesRepo(db);
   }
 
   /** Opens (creating and migrating as needed) the database at `opts.path`. */

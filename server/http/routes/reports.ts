@@ -16,6 +16,8 @@ export interface ReportDeps {
   rooms: RoomDirectory;
   events: { listForRoom(roomId: string, fromMs?: number, toMs?: number): CalendarEvent[] };
   changes: { since(id: number, limit?: number): Change[] };
+  /** Releases kept beyond the change log's pruning. */
+  ledger: { list(fromMs: number, toMs: number): Array<{ roomId: string; eventId: string; start: string; end: string }> };
 }
 
 /** Every release record the change log still holds. */
@@ -36,8 +38,12 @@ function releases(changes: ReportDeps['changes']): Change[] {
  */
 export function reportRoutes(app: HttpApp, deps: ReportDeps): void {
   const guard = requireAdmin(deps.tokens);
-  const compute = (q: z.infer<typeof Query>) =>
-    usageReport({ rooms: deps.rooms.list(), events: (id, from, to) => deps.events.listForRoom(id, from, to), releases: releases(deps.changes) }, q.from, q.to);
+  const compute = (q: z.infer<typeof Query>) => {
+    // The ledger from two days either side (any zone's day fits), then what the log still holds.
+    const kept = deps.ledger.list(Date.parse(`${q.from}T00:00:00Z`) - 2 * 86_400_000, Date.parse(`${q.to}T00:00:00Z`) + 3 * 86_400_000);
+    const fromLedger = kept.map((r) => ({ roomId: r.roomId, payload: { eventId: r.eventId, start: r.start, end: r.end } }));
+    return usageReport({ rooms: deps.rooms.list(), events: (id, from, to) => deps.events.listForRoom(id, from, to), releases: [...fromLedger, ...releases(deps.changes)] }, q.from, q.to);
+  };
 
   app.get('/api/v1/reports/usage', { preHandler: guard }, async (req, reply) => {
     const q = parse(Query, req.query, 'query');

@@ -3,8 +3,9 @@ import { initial } from './001-initial.js';
 import { notices } from './002-notices.js';
 import { seriesReleases } from './003-series-releases.js';
 import { idempotencyReservations } from './004-idempotency-reservations.js';
+import { usageReleases } from './010-usage-releases.js';
 
 export type { Migration };
 
 /** Every migration in version order; a new one is appended here and never inserted. */
-export const MIGRATIONS: readonly Migration[] = [initial, notices, seriesReleases, idempotencyReservations];
+export const MIGRATIONS: readonly Migration[] = [initial, notices, seriesReleases, idempotencyReservations, usageReleases];

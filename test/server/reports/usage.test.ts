@@ -4,6 +4,8 @@ import { usageCsv, usageReport, type UsageRow } from '../../../server/reports/us
 import { usageChart } from '../../../server/http/pages/usage-html.js';
 import { ADMIN_TOKEN, startTestServer } from '../../helpers/server.js';
 import { at, meeting, world } from '../bookings/world.js';
+import { FakeClock } from '../../../shared/clock.js';
+import { until } from '../../helpers/wait.js';
 
 const WEEK = ['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06'];
 
@@ -78,4 +80,17 @@ test('GET /api/v1/reports/usage as JSON or CSV, and the page, for the admin only
   const html = await page.text();
   assert.equal((html.match(/<svg /g) ?? []).length, 2, 'a chart per room');
   assert.doesNotMatch(html, /<script|<link|src="http/);
+});
+
+test('a release outlives the change log: the report still counts it after the log is pruned', async (t) => {
+  const clock = new FakeClock(at('09:00'));
+  const { server, base, cleanup } = await startTestServer({ clock, seed: new Map([['ada', [meeting('m10', '10:00', '11:00')]]]) });
+  t.after(cleanup);
+  await clock.advanceAsync(Date.parse(at('10:10')) - clock.now());
+  await until(() => server.store.events.get('ada', 'm10')?.status === 'cancelled', 'released');
+  server.store.changes.prune({ maxAgeMs: 0, now: clock.now() + 1 });
+  assert.equal(server.store.changes.since(0).filter((c) => c.kind === 'release').length, 0, 'gone from the change log');
+  const r = await fetch(`${base}/api/v1/reports/usage?from=2026-03-02&to=2026-03-02`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  const rows = ((await r.json()) as { rows: UsageRow[] }).rows;
+  assert.deepEqual(rows.find((x) => x.room === 'ada'), { room: 'ada', day: '2026-03-02', bookedHours: 1, checkedInHours: 0, releasedNoShows: 1, adHocBookings: 0 });
 });
