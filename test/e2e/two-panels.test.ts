@@ -23,7 +23,7 @@ test('two panels of one room: either door acts, both show the same', async (t) =
   const { server, base, cleanup } = await startTestServer({
     clock,
     dataDir,
-    config: { broker: { port: mqttPort } },
+    config: { broker: { port: mqttPort }, server: { qr: { publicUrl: 'http://doorplate.test:8080' } } },
     seed: new Map([['ada', [meeting('m10', '10:00', '11:00'), meeting('m12', '12:00', '13:00')]]]),
   });
   const devices: SimDevice[] = [];
@@ -77,6 +77,8 @@ test('two panels of one room: either door acts, both show the same', async (t) =
     press(east, 'checkin');
     await until(() => server.store.events.get('ada', 'm10')?.checkedInAt !== null, 'checked in, in the store');
     await both('busy, red', (d) => d.edge.lastView?.state.status === 'busy' && d.lamp().red && !d.lamp().green, true);
+    // What the server adds to the state reaches both panels: the free rooms, the phone link.
+    await both('Grace listed as free, a link to end early', (d) => d.edge.lastView?.state.freeRooms?.[0]?.room === 'grace' && d.edge.lastView.state.qr?.action === 'end');
   });
 
   await t.test('extend at the west door, end at the east door: both follow', async () => {
