@@ -9,8 +9,8 @@ import { sampleView } from '../../../edge/render/samples.js';
 import { moduleSize, qrMatrix, qrSvg } from '../../../edge/render/qr.js';
 import { colours } from './helpers.js';
 
-/** The panels that draw the code (the 2.13" panel has no room for one). */
-const WITH_CODE = Object.entries(PANEL_GEOMETRY).filter(([, g]) => g.height >= 300);
+/** Every panel model draws the code. */
+const WITH_CODE = Object.entries(PANEL_GEOMETRY);
 
 // jsqr is CommonJS whose typings declare an ES default export: under NodeNext the import is the
 // module object, whose `default` is the decoder function.
