@@ -6,6 +6,7 @@ import { DoorplateServer } from '../../server/server.js';
 import { createEdge } from '../../edge/main.js';
 import { hardwareFromConfig } from '../../edge/hal/hardware-from-config.js';
 import { mergeActions, PresenceCheckIn } from '../../edge/agent/presence-checkin.js';
+import { PresenceAwareLight } from '../../edge/agent/presence-light.js';
 import type { RoomState } from '../../shared/model/room-state.js';
 import { RefreshPolicy } from '../../edge/hal/refresh-policy.js';
 import { renderStatus, renderView } from '../../edge/render/renderer.js';
@@ -31,7 +32,7 @@ async function startEdge(config: Config): Promise<{ stop(): Promise<void> }> {
   const edge = createEdge(config, {
     panel: hw.panel,
     sink,
-    light: hw.light,
+    light: hw.presence ? new PresenceAwareLight(hw.light, hw.presence, () => agentState()) : hw.light,
     actions: presence ? mergeActions(hw.actions, presence) : hw.actions,
     render: (view) => renderView(view, { width: info.width, height: info.height, colors: info.colors }),
     renderStatus: (screen) => renderStatus(screen, { width: info.width, height: info.height, colors: info.colors }),

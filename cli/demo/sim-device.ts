@@ -13,6 +13,7 @@ import { epdModel } from '../../edge/hal/epd/models/index.js';
 import type { Action } from '../../edge/hal/types.js';
 import { PresenceSensor } from '../../edge/hal/presence.js';
 import { mergeActions, PresenceCheckIn } from '../../edge/agent/presence-checkin.js';
+import { PresenceAwareLight } from '../../edge/agent/presence-light.js';
 
 /** The buttons of a simulated device and the BCM pins they sit on, as on a real HAT. */
 export const SIM_BUTTONS: ReadonlyArray<{ name: Action; pin: number }> = [
@@ -59,7 +60,8 @@ export class SimDevice {
       this.presence = new PresenceSensor(this.gpio.input(opts.presencePin), clock);
       this.presenceCheckIn = new PresenceCheckIn(this.presence, clock, () => this.edge.agent.roomState?.state ?? null);
     }
-    const light = new LedStatusLight({ red: this.gpio.output(RED_PIN), green: this.gpio.output(GREEN_PIN) }, clock);
+    const leds = new LedStatusLight({ red: this.gpio.output(RED_PIN), green: this.gpio.output(GREEN_PIN) }, clock);
+    const light = this.presence ? new PresenceAwareLight(leds, this.presence, () => this.edge.agent.roomState?.state ?? null) : leds;
     this.edge = createEdge(config, {
       panel: this.panel,
       sink: this.policy,

@@ -52,4 +52,10 @@ test('presence in the check-in window checks the meeting in; an empty room is st
   // Nobody at noon: the release happens as before.
   clock.advance(Date.parse(at('12:10')) - clock.now());
   await until(() => server.store.events.get('ada', 'm12')?.status === 'cancelled', 'the noon meeting released');
+  await until(() => d.edge.lastView?.state.status === 'free' && d.lamp().color === 'green', 'free, green');
+
+  // Someone walks into the free room: "in use, not booked", amber blinking.
+  d.gpio.inject(PIR, 1);
+  clock.advance(600);
+  await until(() => d.lamp().color === 'amber' && d.lamp().pattern === 'blink', 'amber, blinking');
 });
