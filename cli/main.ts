@@ -15,10 +15,12 @@ const USAGE = `doorplate: meeting-room door displays
   doorplate image verify site.img
   doorplate config check FILE | config schema
   doorplate hash-password              reads a password on stdin, prints its scrypt hash
-  doorplate rooms [ROOM] | devices [list|approve ID|assign ID ROOM|revoke ID] | book ROOM [--duration M]
+  doorplate rooms [ROOM] | devices [list|approve ID|assign ID ROOM|revoke ID|delete ID] | book ROOM [--duration M]
   doorplate resources | subscriptions [list|stop ID|stop-all|renew [--all]]   the provider's rooms and push channels
   doorplate mail [list [--status S] | show ID | retry ID | delete ID | delete --status dead]   the mail outbox
-            (admin commands: --url, --token or DOORPLATE_URL, DOORPLATE_TOKEN, DATA/admin-token)
+  doorplate report usage --from YYYY-MM-DD --to YYYY-MM-DD [--csv]   booked against used, per room and day
+            (admin commands: --url, --token or DOORPLATE_URL, DOORPLATE_TOKEN, DATA/admin-token;
+             they print aligned tables, --json prints the API's JSON for scripts)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -54,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
     case 'resources':
     case 'subscriptions':
     case 'mail':
+    case 'report':
       return (await import('./commands/admin.js')).adminCommand(command, rest, out);
     case undefined:
     case 'help':

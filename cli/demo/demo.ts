@@ -11,6 +11,7 @@ import { systemTimeZone } from '../../server/rooms/room-directory.js';
 import { hashPassword, newSecret } from '../../server/security/secrets.js';
 import { sha256Hex } from '../../server/security/secrets.js';
 import { SimDevice } from './sim-device.js';
+import { DemoAttendance } from './attendance.js';
 import { demoRoutes } from './demo-routes.js';
 
 export interface DemoOptions {
@@ -26,9 +27,13 @@ export interface DemoOptions {
 /** Panel models the simulated devices cycle through, so the demo shows each kind of panel. */
 export const DEMO_MODELS = ['epd7in5_V2', 'epd7in5b_V2', 'hdmi-800x480', 'epd4in2_V2', 'epd2in13_V4', 'hdmi-1280x720'] as const;
 
+/** The demo calendar's seed: the same day of meetings (and arrivals) at every start. */
+const DEMO_SEED = 2026;
+
 export interface Demo {
   server: DoorplateServer;
   devices: SimDevice[];
+  attendance: DemoAttendance;
   adminToken: string;
   /** Home Assistant's login on the demo broker (user `homeassistant`), kept in DIR/homeassistant-password. */
   homeAssistantPassword: string;
@@ -74,20 +79,30 @@ export async function createDemo(opts: DemoOptions): Promise<Demo> {
         inspectors: [{ username: 'homeassistant', passwordHash: await hashPassword(homeAssistantPassword), role: 'homeassistant' }],
       },
       homeAssistant: { enabled: true },
-      server: { dataDir, http: { host, port: opts.httpPort }, enrollment: { tokenHash: sha256Hex(enrollmentToken) } },
+      server: {
+        dataDir,
+        http: { host, port: opts.httpPort },
+        enrollment: { tokenHash: sha256Hex(enrollmentToken) },
+        // Phone links need the address phones use; with a chosen port the demo knows it.
+        ...(opts.httpPort > 0 ? { qr: { publicUrl: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${opts.httpPort}` } } : {}),
+      },
     },
     'demo',
   );
   const devices: SimDevice[] = [];
+  const schedule = demoSchedule(rooms, DateTime.fromMillis(clock.now(), { zone: timeZone }), DEMO_SEED);
   const server = new DoorplateServer({
     config,
     clock,
     logger: createLogger('server', log),
     adminToken,
     enrollmentToken,
-    seed: demoSchedule(rooms, DateTime.fromMillis(clock.now(), { zone: timeZone }), 2026),
+    seed: schedule,
     extraRoutes: (app, ctx) => demoRoutes(app, () => devices, ctx.tokens),
   });
+  // People arrive for most seeded meetings and check in at the door; a few never come.
+  const attendance = new DemoAttendance({ clock, schedule, seed: DEMO_SEED, door: { checkIn: (room, input) => server.bookings.checkIn(room, input) }, log: log.child({ part: 'attendance' }) });
+  const attending: Part = { name: 'attendance', start: () => attendance.start(), stop: () => attendance.stop() };
 
   const simulated = simulatedDisplays({ server, rooms, devices, dataDir, enrollmentToken, clock, log });
 
@@ -95,9 +110,10 @@ export async function createDemo(opts: DemoOptions): Promise<Demo> {
   return {
     server,
     devices,
+    attendance,
     adminToken,
     homeAssistantPassword,
-    parts: [server, simulated],
+    parts: [server, attending, simulated],
     get url() {
       return `http://${shownHost}:${server.httpPort}`;
     },

@@ -11,6 +11,9 @@ import { renderStatus, renderView } from '../../edge/render/renderer.js';
 import { panelGeometry } from '../../edge/render/preview.js';
 import { epdModel } from '../../edge/hal/epd/models/index.js';
 import type { Action } from '../../edge/hal/types.js';
+import { PresenceSensor } from '../../edge/hal/presence.js';
+import { mergeActions, PresenceCheckIn } from '../../edge/agent/presence-checkin.js';
+import { PresenceAwareLight } from '../../edge/agent/presence-light.js';
 
 /** The buttons of a simulated device and the BCM pins they sit on, as on a real HAT. */
 export const SIM_BUTTONS: ReadonlyArray<{ name: Action; pin: number }> = [
@@ -36,7 +39,11 @@ export class SimDevice {
   private readonly clock: Clock;
   private readonly releases = new Set<TimerHandle>();
 
-  constructor(opts: { config: Config; model: string; roomId: string; clock: Clock; logger: Logger }) {
+  /** The presence input (a PIR), when the device was given `presencePin`. */
+  readonly presence: PresenceSensor | null = null;
+  private readonly presenceCheckIn: PresenceCheckIn | null = null;
+
+  constructor(opts: { config: Config; model: string; roomId: string; clock: Clock; logger: Logger; presencePin?: number }) {
     const { config, model, clock } = opts;
     const g = panelGeometry(model);
     this.clock = clock;
@@ -51,12 +58,17 @@ export class SimDevice {
       clock,
       { logger: opts.logger },
     );
-    const light = new LedStatusLight({ red: this.gpio.output(RED_PIN), green: this.gpio.output(GREEN_PIN) }, clock);
+    if (opts.presencePin !== undefined) {
+      this.presence = new PresenceSensor(this.gpio.input(opts.presencePin), clock);
+      this.presenceCheckIn = new PresenceCheckIn(this.presence, clock, () => this.edge.agent.roomState?.state ?? null);
+    }
+    const leds = new LedStatusLight({ red: this.gpio.output(RED_PIN), green: this.gpio.output(GREEN_PIN) }, clock);
+    const light = this.presence ? new PresenceAwareLight(leds, this.presence, () => this.edge.agent.roomState?.state ?? null) : leds;
     this.edge = createEdge(config, {
       panel: this.panel,
       sink: this.policy,
       light,
-      actions: this.buttons,
+      actions: this.presenceCheckIn ? mergeActions(this.buttons, this.presenceCheckIn) : this.buttons,
       render: (view) => renderView(view, { width: g.width, height: g.height, colors: g.colors }),
       renderStatus: (screen) => renderStatus(screen, { width: g.width, height: g.height, colors: g.colors }),
       clock,
@@ -73,12 +85,14 @@ export class SimDevice {
   async start(): Promise<void> {
     this.policy.start();
     this.buttons.start();
+    this.presence?.start();
     await this.edge.start();
   }
 
   async stop(): Promise<void> {
     for (const t of this.releases) this.clock.clearTimeout(t);
     this.releases.clear();
+    this.presence?.stop();
     await this.edge.stop();
     this.policy.stop();
   }

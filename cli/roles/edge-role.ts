@@ -6,6 +6,9 @@ import { createEdge, type Edge } from '../../edge/main.js';
 import { hardwareFromConfig, type Hardware } from '../../edge/hal/hardware-from-config.js';
 import { RefreshPolicy } from '../../edge/hal/refresh-policy.js';
 import { renderStatus, renderView } from '../../edge/render/renderer.js';
+import { mergeActions, PresenceCheckIn } from '../../edge/agent/presence-checkin.js';
+import { PresenceAwareLight } from '../../edge/agent/presence-light.js';
+import type { RoomState } from '../../shared/model/room-state.js';
 
 /**
  * The display agent with the Pi's own hardware, as one part. Loaded only by the `edge` and
@@ -27,6 +30,7 @@ export function edgePart(config: Config, log: Logger): Part {
       stopAll = async () => {
         try {
           // The agent draws nothing after its stop; the sink takes pictures until then.
+          hw.presence?.stop();
           await edge?.stop();
         } finally {
           sink.stop();
@@ -36,11 +40,14 @@ export function edgePart(config: Config, log: Logger): Part {
       };
       // A start that fails halfway is stopped by the lifecycle: stopAll closes what was opened.
       const size = { width: hw.panel.info.width, height: hw.panel.info.height, colors: hw.panel.info.colors };
+      // A presence input asks for check-in as the button would; the agent's state is read lazily.
+      let agentState: () => RoomState | null = () => null;
+      const presence = hw.presence ? new PresenceCheckIn(hw.presence, clock, () => agentState()) : null;
       const made = createEdge(config, {
         panel: hw.panel,
         sink,
-        light: hw.light,
-        actions: hw.actions,
+        light: hw.presence ? new PresenceAwareLight(hw.light, hw.presence, () => agentState()) : hw.light,
+        actions: presence ? mergeActions(hw.actions, presence) : hw.actions,
         render: (view) => renderView(view, size),
         renderStatus: (screen) => renderStatus(screen, size),
         clock,
@@ -48,8 +55,10 @@ export function edgePart(config: Config, log: Logger): Part {
         leds: hw.ledNames,
         logger: log,
       });
+      agentState = () => made.agent.roomState?.state ?? null;
       sink.start();
       hw.actions.start();
+      hw.presence?.start();
       edge = made;
       await made.start();
     },

@@ -6,6 +6,7 @@ import type { ButtonAction, Panel, StatusLight } from './types.js';
 import type { GpioPort } from './gpio/port.js';
 import { OnoffGpioPort } from './gpio/onoff-gpio.js';
 import { Buttons } from './buttons.js';
+import { PresenceSensor } from './presence.js';
 import { LedStatusLight } from './leds.js';
 import { PngPanel } from './png-panel.js';
 import { EpdPanel } from './epd/driver.js';
@@ -18,6 +19,8 @@ export interface Hardware {
   panel: Panel;
   light: StatusLight;
   actions: Buttons;
+  /** The presence input, when one is configured. */
+  presence: PresenceSensor | null;
   buttonNames: string[];
   ledNames: string[];
   close(): void;
@@ -47,7 +50,7 @@ export function buttonActions(b: Config['edge']['buttons'][number]): { press: Bu
 export async function hardwareFromConfig(config: Config, clock: Clock, log: Logger): Promise<Hardware> {
   const edge = config.edge;
   const model = edge.panel.model;
-  const needsGpio = edge.buttons.length > 0 || edge.leds.red !== undefined || edge.leds.green !== undefined || model.startsWith('epd');
+  const needsGpio = edge.buttons.length > 0 || edge.leds.red !== undefined || edge.leds.green !== undefined || edge.presence !== undefined || model.startsWith('epd');
   let gpio: GpioPort | null = null;
   if (needsGpio) gpio = await OnoffGpioPort.open({ logger: log });
 
@@ -72,10 +75,13 @@ export async function hardwareFromConfig(config: Config, clock: Clock, log: Logg
     clock,
     { logger: log },
   );
+  const p = edge.presence;
+  const presence = gpio && p ? new PresenceSensor(gpio.input(p.pin), clock, { activeHigh: p.activeHigh, debounceMs: p.debounceMs, holdMs: p.holdMins * 60_000 }) : null;
   return {
     panel,
     light,
     actions,
+    presence,
     buttonNames: edge.buttons.map((b) => b.name),
     ledNames: (['red', 'green'] as const).filter((n) => edge.leds[n] !== undefined),
     close: () => gpio?.close(),

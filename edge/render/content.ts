@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { AgendaEvent } from '../../shared/model/event.js';
+import type { RoomState } from '../../shared/model/room-state.js';
 import { fill, stringsFor, type PanelStrings } from './i18n.js';
 import type { PanelView } from './view.js';
 
@@ -22,8 +23,19 @@ export interface PanelContent {
   upcoming: MeetingLine[];
   nextLabel: string;
   nothingNext: string;
+  /** Other rooms free now, nearest first (only while this one is not free; the server lists them). */
+  freeRooms: FreeRoomLine[];
+  freeNowLabel: string;
+  /** The server's signed link for a phone (drawn as a QR code) and its caption, else null. */
+  qr: { url: string; caption: string } | null;
+  /** The time of day, or the date when the panel cannot keep a clock right (then `clockForms` holds shorter dates). */
   clock: string;
+  /** `clock` and, when it is a date, its shorter forms, longest first: layouts print the first that fits. */
+  clockForms: readonly string[];
+  /** The long date ("Sunday, November 29"), empty when the clock's place shows the date. */
   date: string;
+  /** `date` and its shorter forms ("Sun, Nov 29", "Nov 29"), longest first; empty with `date`. */
+  dateForms: readonly string[];
   /** "Offline" when the server is unreachable, else null. */
   offline: string | null;
   /** "Calendar not reachable" when the server says the state is stale, else null. */
@@ -32,6 +44,12 @@ export interface PanelContent {
   notice: string | null;
   /** "Booking…" while a request is unanswered, else null. */
   pending: string | null;
+}
+
+export interface FreeRoomLine {
+  name: string;
+  /** "until 11:00", "all day". */
+  until: string;
 }
 
 export interface MeetingLine {
@@ -68,6 +86,10 @@ export function buildContent(view: PanelView): PanelContent {
     .map((e) => meetingLine(e, now, s));
   if (upcoming.length === 0 && st.next !== null && st.next.id !== shown?.id) upcoming.push(meetingLine(st.next, now, s));
 
+  const dates = dateFormsOf(now);
+  const clockForms = view.showClock === false ? dates.slice(1) : [now.toLocaleString(DateTime.TIME_SIMPLE)];
+  const dateForms = view.showClock === false ? [] : dates;
+
   const notice = view.error ?? (view.notice === null ? null : view.notice.from ? `${view.notice.from}: ${view.notice.message}` : view.notice.message);
 
   return {
@@ -76,18 +98,58 @@ export function buildContent(view: PanelView): PanelContent {
     statusLabel: status === 'free' ? s.free : status === 'busy' ? s.busy : s.checkIn,
     until,
     meeting,
-    checkIn: st.checkIn === null ? null : { by: fill(s.checkInBy, { t: time(st.checkIn.closesAt) }), prompt: s.pressToCheckIn },
+    checkIn: checkInLine(st.checkIn, shown, st.next, time, s),
     upcoming,
     nextLabel: s.next,
     nothingNext: s.nothingNext,
+    freeRooms:
+      status === 'free'
+        ? []
+        : (st.freeRooms ?? []).map((r) => ({ name: r.name, until: r.freeUntil === null ? s.freeRoomAllDay : fill(s.freeRoomUntil, { t: time(r.freeUntil) }) })),
+    freeNowLabel: s.freeNow,
+    // Offline the link could not be acted on; an expired one would only disappoint.
+    qr: st.qr && !view.offline && Date.parse(st.qr.expiresAt) > view.now ? { url: st.qr.url, caption: s.scan[st.qr.action] } : null,
     // Without a clock that stays right, its place shows the day, which changes only at midnight (a boundary the agent redraws at).
-    clock: view.showClock === false ? now.toLocaleString({ weekday: 'short', day: 'numeric', month: 'short' }) : now.toLocaleString(DateTime.TIME_SIMPLE),
-    date: view.showClock === false ? '' : now.toLocaleString({ weekday: 'long', day: 'numeric', month: 'long' }),
+    clock: clockForms[0] ?? '',
+    clockForms,
+    date: dateForms[0] ?? '',
+    dateForms,
     offline: view.offline ? s.offline : null,
     stale: st.stale ? s.stale : null,
     notice,
     pending: view.pending === null ? null : s.pending[view.pending],
   };
+}
+
+/**
+ * The check-in line. The window may belong to the next meeting while another still holds the
+ * room (it opened early); then the line names that meeting's start, so nobody checks in for
+ * the wrong one.
+ */
+function checkInLine(
+  window: RoomState['checkIn'],
+  shown: AgendaEvent | null,
+  next: AgendaEvent | null,
+  time: (iso: string) => string,
+  s: PanelStrings,
+): PanelContent['checkIn'] {
+  if (window === null) return null;
+  const by = time(window.closesAt);
+  if (shown !== null && window.eventId !== shown.id && next?.id === window.eventId) {
+    return { by: fill(s.checkInNextBy, { start: time(next.start), t: by }), prompt: s.pressToCheckIn };
+  }
+  return { by: fill(s.checkInBy, { t: by }), prompt: s.pressToCheckIn };
+}
+
+/** The day in shorter and shorter forms: layouts print the longest that fits their space. */
+function dateFormsOf(now: DateTime): string[] {
+  const forms = [
+    now.toLocaleString({ weekday: 'long', day: 'numeric', month: 'long' }),
+    now.toLocaleString({ weekday: 'short', day: 'numeric', month: 'short' }),
+    now.toLocaleString({ day: 'numeric', month: 'short' }),
+    now.toLocaleString({ day: 'numeric', month: 'numeric' }),
+  ];
+  return forms.filter((f, i) => forms.indexOf(f) === i);
 }
 
 function meetingLine(e: AgendaEvent, now: DateTime, s: PanelStrings): MeetingLine {

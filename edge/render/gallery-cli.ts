@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { PANEL_GEOMETRY, printsClock, type PanelGeometry } from './preview.js';
 import { renderView, toPng } from './renderer.js';
 import { SCENARIOS, sampleView, type Scenario } from './samples.js';
+import type { PanelView } from './view.js';
 
 /**
  * Draws every panel model in every sample state, and the 800x480 panels in each language, into
@@ -23,10 +24,23 @@ export interface GalleryEntry {
   bytes: number;
 }
 
-export async function writeGallery(outDir: string): Promise<GalleryEntry[]> {
-  await mkdir(outDir, { recursive: true });
-  const entries: GalleryEntry[] = [];
-  // Models that draw the same picture (epd4in2 and epd4in2_V2, png and epd7in5_V2) share files.
+/** One gallery picture: which panel models it stands for, and the view drawn. */
+export interface GalleryPicture {
+  file: string;
+  panel: string;
+  geometry: PanelGeometry;
+  scenario: Scenario;
+  locale: string;
+  view: PanelView;
+}
+
+/**
+ * Every picture the gallery holds. Models that draw the same picture (epd4in2 and epd4in2_V2,
+ * png and epd7in5_V2) share files. `day` redraws the samples on another date (the tests check
+ * long dates with it).
+ */
+export function galleryPictures(day?: string): GalleryPicture[] {
+  const out: GalleryPicture[] = [];
   const shown = new Map<string, string[]>();
   for (const [model, g] of Object.entries(PANEL_GEOMETRY)) {
     const key = `${g.width}x${g.height}-${g.colors}-${printsClock(model) ? 'clock' : 'date'}`;
@@ -34,24 +48,31 @@ export async function writeGallery(outDir: string): Promise<GalleryEntry[]> {
     if (list) list.push(model);
     else shown.set(key, [model]);
   }
-  const draw = async (panel: string, g: PanelGeometry, scenario: Scenario, locale: string, file: string): Promise<void> => {
-    const view = { ...sampleView(scenario, { locale }), showClock: printsClock(panel.split(', ')[0] ?? panel) };
-    const png = await toPng(await renderView(view, g), { lossy: true });
-    await writeFile(join(outDir, file), png);
-    entries.push({ file, panel, scenario, locale, bytes: png.length });
+  const add = (models: string, model: string, scenario: Scenario, locale: string, file: string): void => {
+    const geometry = PANEL_GEOMETRY[model];
+    if (!geometry) return;
+    const view = { ...sampleView(scenario, { locale, ...(day ? { day } : {}) }), showClock: printsClock(model) };
+    out.push({ file, panel: models, geometry, scenario, locale, view });
   };
   for (const models of shown.values()) {
     const panel = models[0] ?? '';
-    const g = PANEL_GEOMETRY[panel];
-    if (!g) continue;
-    for (const scenario of SCENARIOS) await draw(models.join(', '), g, scenario, 'en', `${panel}-${scenario}.png`);
+    for (const scenario of SCENARIOS) add(models.join(', '), panel, scenario, 'en', `${panel}-${scenario}.png`);
   }
   for (const panel of LOCALE_PANELS) {
-    const g = PANEL_GEOMETRY[panel];
-    if (!g) continue;
     for (const locale of LOCALES.filter((l) => l !== 'en')) {
-      for (const scenario of LOCALE_SCENARIOS) await draw(panel, g, scenario, locale, `${panel}-${locale}-${scenario}.png`);
+      for (const scenario of LOCALE_SCENARIOS) add(panel, panel, scenario, locale, `${panel}-${locale}-${scenario}.png`);
     }
+  }
+  return out;
+}
+
+export async function writeGallery(outDir: string): Promise<GalleryEntry[]> {
+  await mkdir(outDir, { recursive: true });
+  const entries: GalleryEntry[] = [];
+  for (const p of galleryPictures()) {
+    const png = await toPng(await renderView(p.view, p.geometry), { lossy: true });
+    await writeFile(join(outDir, p.file), png);
+    entries.push({ file: p.file, panel: p.panel, scenario: p.scenario, locale: p.locale, bytes: png.length });
   }
   await writeFile(join(outDir, 'README.md'), readme(entries));
   return entries;

@@ -166,6 +166,22 @@ export class TextMeasurer {
   }
 
   /**
+   * The first of `forms` (longest first, e.g. a date's long and short forms) that fits whole at
+   * a size in [minSize, maxSize], at the largest such size; when none does, the last form
+   * ellipsized at minSize.
+   */
+  fitForms(forms: readonly string[], maxWidth: number, maxSize: number, minSize: number, weight: FontWeight = 'regular'): { text: string; size: number } {
+    for (const form of forms) {
+      const clean = oneLine(form);
+      for (let size = Math.floor(maxSize); size > minSize; size--) {
+        if (this.width(clean, size, weight) <= maxWidth) return { text: clean, size };
+      }
+      if (this.width(clean, minSize, weight) <= maxWidth) return { text: clean, size: minSize };
+    }
+    return { text: this.ellipsize(forms.at(-1) ?? '', maxWidth, minSize, weight), size: minSize };
+  }
+
+  /**
    * Breaks `text` at spaces into at most `maxLines` lines of `maxWidth`; a word too long for a
    * line is cut, and the last line is ellipsized when text remains.
    */

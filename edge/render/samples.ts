@@ -7,7 +7,7 @@ import type { PanelView } from './view.js';
  * Named example views: the gallery draws them, the tests render them, and `doorplate preview`
  * uses them when no state file is given. All times are on one fixed morning in the room's zone.
  */
-export const SCENARIOS = ['free-all-day', 'free-until', 'busy', 'busy-long-text', 'awaiting-checkin', 'private-meeting', 'offline', 'notice'] as const;
+export const SCENARIOS = ['free-all-day', 'free-until', 'busy', 'busy-free-rooms', 'free-qr', 'busy-qr', 'busy-long-text', 'awaiting-checkin', 'private-meeting', 'offline', 'notice'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const LONG_TITLE =
@@ -86,6 +86,29 @@ export function sampleView(scenario: Scenario, opts: SampleOptions = {}): PanelV
     }
     case 'busy':
       return busy(standup, later);
+    case 'busy-free-rooms': {
+      const v = busy(standup, later);
+      const freeRooms = [
+        { room: 'room-2', name: 'Borealis', freeUntil: at(11, 30) },
+        { room: 'room-3', name: 'Cassiopeia', freeUntil: null },
+        { room: 'room-4', name: 'Draco', freeUntil: at(14, 0) },
+      ];
+      return { ...v, state: { ...v.state, freeRooms } };
+    }
+    case 'free-qr': {
+      const next = later[0]!;
+      const qr = { url: 'http://rooms.example.com:8080/m/aurora/b/1ab2c3d/Kq3vX9dL0pWm7RtZ2yHc5e', action: 'book' as const, expiresAt: at(11, 45) };
+      return { ...view, state: { ...base, next, freeUntil: next.start, nextChangeAt: next.start, qr }, agenda: later };
+    }
+    case 'busy-qr': {
+      const v = busy(standup, later);
+      const qr = { url: 'http://rooms.example.com:8080/m/aurora/e/1ab2c3d/Pz8wQ1nB6sTe4UaY0kJf9g', action: 'end' as const, expiresAt: at(11, 15) };
+      const freeRooms = [
+        { room: 'room-2', name: 'Borealis', freeUntil: at(11, 30) },
+        { room: 'room-3', name: 'Cassiopeia', freeUntil: null },
+      ];
+      return { ...v, state: { ...v.state, freeRooms, qr } };
+    }
     case 'busy-long-text':
       return { ...busy({ ...standup, title: LONG_TITLE, organizer: 'Maximiliane Wolkenstein-Hohenberg' }, later), roomName: LONG_ROOM };
     case 'awaiting-checkin': {

@@ -38,7 +38,8 @@ export function demoRooms(n = 3): RoomConfig[] {
   for (let i = 0; i < n; i++) {
     const known = PIONEERS[i];
     const name = known ? known[0] : `Room ${i + 1}`;
-    rooms.push({ id: slug(name), name, capacity: known ? known[1] : 4 + (i % 5) * 2 });
+    // Four rooms to a floor, in walking order, so a busy room lists its neighbours first.
+    rooms.push({ id: slug(name), name, capacity: known ? known[1] : 4 + (i % 5) * 2, group: `floor-${Math.floor(i / 4) + 1}`, order: i });
   }
   return rooms;
 }
@@ -214,20 +215,43 @@ export function demoDay(roomId: string, day: DateTime, seed: number, opts: DemoD
   return events;
 }
 
+/** About one meeting in this many that needs check-in is a no-show, so release is still seen. */
+const NO_SHOW_ONE_IN = 6;
+
+/**
+ * When the people of a meeting that needs check-in arrive and check in: an epoch-ms instant
+ * from 3 minutes before to 7 minutes after its start (inside the default window, 5 before to
+ * 10 after), or null for a no-show. A pure function of the event and the seed.
+ */
+export function demoArrival(event: Pick<CalendarEvent, 'id' | 'start' | 'allDay' | 'checkInRequired'>, seed: number): number | null {
+  if (!event.checkInRequired || event.allDay) return null;
+  const p = new Picker(generator(seedFor(seed, 'arrival', event.id)));
+  if (p.int(NO_SHOW_ONE_IN) === 0) return null;
+  const start = DateTime.fromISO(event.start).toMillis();
+  return start + (p.int(11) - 3) * 60_000;
+}
+
 /**
  * Today's and tomorrow's calendars for the demo rooms, so that whatever the hour the demo
  * starts, something is current or coming up. Tomorrow the last room is taken all day (when
- * there is more than one room, so today every room shows ordinary meetings).
+ * there is more than one room, so today every room shows ordinary meetings). Meetings whose
+ * people arrived before `now` (demoArrival) are already checked in; later arrivals are played
+ * on the clock by the demo.
  */
 export function demoSchedule(rooms: readonly { id: string }[], now: DateTime, seed: number): Map<string, CalendarEvent[]> {
   const today = now.startOf('day');
   const out = new Map<string, CalendarEvent[]>();
   rooms.forEach((room, i) => {
     const isLast = i === rooms.length - 1 && rooms.length > 1;
-    out.set(room.id, [
+    const events = [
       ...demoDay(room.id, today, seed, { workshop: i === 0 ? true : undefined }),
       ...demoDay(room.id, today.plus({ days: 1 }), seed, { allDay: isLast }),
-    ]);
+    ];
+    for (const e of events) {
+      const arrival = demoArrival(e, seed);
+      if (arrival !== null && arrival <= now.toMillis()) e.checkedInAt = DateTime.fromMillis(arrival, { zone: 'utc' }).toISO({ suppressMilliseconds: true });
+    }
+    out.set(room.id, events);
   });
   return out;
 }

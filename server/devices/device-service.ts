@@ -5,8 +5,10 @@ import type { DeviceResponse, Verb } from '../../shared/api/payloads.js';
 import { DoorplateError } from '../../shared/errors.js';
 import { applyPrivacy } from '../../shared/model/privacy.js';
 import type { ServerBus } from '../bus.js';
-import type { RoomDirectory } from '../rooms/room-directory.js';
+import type { RoomDirectory, RoomInfo } from '../rooms/room-directory.js';
 import type { BookingService } from '../bookings/booking-service.js';
+import type { FreeRoom } from '../../shared/model/room-state.js';
+import { bookElsewhere } from './book-elsewhere.js';
 import type { DeviceRecord, DeviceStore } from './device-store.js';
 import { KeyedBuckets } from './rate-limits.js';
 import { checkRequestWindow } from './request-window.js';
@@ -42,6 +44,8 @@ export interface DeviceServiceDeps {
   limits?: DeviceLimits;
   /** The network address to rate-limit a device's connection by; null if unknown or exempt. */
   addressOf?: (deviceId: string) => string | null;
+  /** The rooms free now a room's panel lists (for a hold of book at a busy room, when its rules allow). */
+  freeRooms?: (roomId: string) => readonly FreeRoom[] | undefined;
 }
 
 export interface DeviceServiceStats {
@@ -221,7 +225,15 @@ export class DeviceService {
       switch (verb) {
         case 'book':
           // "Until the next meeting" (a hold of the book button) is capped by the room's rules there.
-          event = (await bookings.bookNow(room.id, { durationMins: req.untilNext ? 'untilNext' : req.durationMins, via: 'panel', scope, key, deviceId: id })).event;
+          try {
+            event = (await bookings.bookNow(room.id, { durationMins: req.untilNext ? 'untilNext' : req.durationMins, via: 'panel', scope, key, deviceId: id })).event;
+          } catch (e) {
+            const elsewhere = req.untilNext && e instanceof DoorplateError && e.code === 'ROOM_BUSY' && this.deps.freeRooms ? await this.bookElsewhere(room, id, scope, key) : null;
+            if (!elsewhere) throw e;
+            const data = elsewhere.event === null ? {} : { meeting: applyPrivacy(elsewhere.event, room.privacy), room: elsewhere.room.room, roomName: elsewhere.room.name };
+            await answer({ status: 'ok', data });
+            return;
+          }
           break;
         case 'extend':
           event = await bookings.extend(room.id, { mins: req.durationMins, scope, key, deviceId: id });
@@ -293,6 +305,11 @@ export class DeviceService {
     this.deps.disconnect(id);
     await this.deps.bus.clearRetained('deviceConfig', { device: id });
     this.deps.log.info({ device: id }, 'device deleted');
+  }
+
+  private bookElsewhere(room: RoomInfo, deviceId: string, scope: string, key: string): ReturnType<typeof bookElsewhere> {
+    const freeRooms = this.deps.freeRooms ?? (() => undefined);
+    return bookElsewhere({ bookings: this.deps.bookings, bus: this.deps.bus, freeRooms, now: () => this.deps.clock.now() }, room, { deviceId, scope, key });
   }
 
   private async issueSecret(id: string): Promise<void> {

@@ -14,6 +14,8 @@ import type { SeriesFlagsView } from './routes/flags.js';
 import type { TokenCheck } from './auth.js';
 import type { MeetingAttendees } from './routes/meetings.js';
 import type { MailRouteDeps } from './routes/mail.js';
+import type { ReportDeps } from './routes/reports.js';
+import type { PhoneLinkDeps } from './routes/phone-links.js';
 import type { DoorplateMetrics } from '../metrics/doorplate-metrics.js';
 
 export type { HealthReport };
@@ -33,6 +35,10 @@ export interface HttpContext {
   /** A booking's people and the mail outbox (the mail part); without them attendees are refused. */
   attendees?: MeetingAttendees;
   mail?: MailRouteDeps;
+  /** The usage report's sources. */
+  reports: ReportDeps;
+  /** The phone pages behind the panels' QR codes, where `server.qr` is set. */
+  phoneLinks?: PhoneLinkDeps;
   provider: CalendarProvider;
   notify: NotifyService;
   feed: ChangeFeed;

@@ -9,6 +9,8 @@ import { kioskRoutes } from './routes/kiosk.js';
 import { roomRoutes } from './routes/rooms.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { mailRoutes } from './routes/mail.js';
+import { reportPageRoutes, reportRoutes } from './routes/reports.js';
+import { phoneLinkRoutes } from './routes/phone-links.js';
 import { deviceRoutes } from './routes/devices.js';
 import { flagRoutes } from './routes/flags.js';
 import { streamRoutes } from './routes/stream.js';
@@ -20,6 +22,8 @@ import { providerRoutes } from './routes/providers.js';
 function publicPlugin(ctx: HttpContext) {
   return async (app: HttpApp): Promise<void> => {
     healthRoutes(app, ctx);
+    reportPageRoutes(app, { ...ctx.reports, tokens: ctx.tokens });
+    if (ctx.phoneLinks) phoneLinkRoutes(app, ctx.phoneLinks);
     adminPageRoutes(app);
     kioskRoutes(app, { clock: ctx.clock, feed: ctx.feed, hub: ctx.streams, published: (id) => ctx.publisher.snapshot(id), notices: ctx.notices, rooms: ctx.rooms });
   };
@@ -32,6 +36,7 @@ function adminApiPlugin(ctx: HttpContext) {
     roomRoutes(api, ctx);
     meetingRoutes(api, ctx);
     if (ctx.mail) mailRoutes(api, ctx.mail);
+    reportRoutes(api, ctx.reports);
     deviceRoutes(api, ctx);
     flagRoutes(api, ctx, ctx.seriesFlags);
     const published = (roomId: string) => ctx.publisher.snapshot(roomId);

@@ -7,6 +7,7 @@ import { NotifyService } from '../notify/notify-service.js';
 import { TokenBucket } from '../notify/token-bucket.js';
 import { newSecret, sha256Hex } from '../security/secrets.js';
 import type { PartDeps } from './part-deps.js';
+import { keepingReleases } from '../reports/release-ledger.js';
 
 /** The booking rules and the release of no-shows, re-armed on `room.changed` and `device.changed`. */
 export function bookingsPart({ clock, log, slots, events }: PartDeps): Part {
@@ -24,7 +25,8 @@ export function bookingsPart({ clock, log, slots, events }: PartDeps): Part {
           rooms,
           events: store.events,
           calendar,
-          changes: slots.get('feed'),
+          // Releases are also kept in their own table, so the usage report outlives the change log.
+          changes: keepingReleases(slots.get('feed'), store.usageReleases, () => clock.now()),
           flags: store.seriesFlags,
           devicesInRoom: (roomId) => store.devices.list({ status: 'approved', roomId }).map((d) => d.id),
           log: createLogger('server:bookings:release', log),
@@ -73,6 +75,7 @@ export function fleetPart({ config, clock, log, slots, events }: PartDeps): Part
           configSent: (id, roomId) => notify.resendTo(id, roomId),
           limits: config.server.limits,
           addressOf: (id) => broker?.limitedAddressOf(id) ?? null,
+          freeRooms: (roomId) => slots.get('publisher').snapshot(roomId)?.state.freeRooms,
         }),
       );
       devices.onChange(({ device }) => events.emit('device.changed', { device }));

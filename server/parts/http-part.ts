@@ -6,6 +6,14 @@ import type { HttpContext } from '../http/context.js';
 import { StreamHub } from '../stream/stream-hub.js';
 import type { PartDeps } from './part-deps.js';
 
+/** The pages a panel's QR code opens, where the server signs such links. */
+function phoneLinks(slots: PartDeps['slots'], clock: PartDeps['clock']): Pick<HttpContext, 'phoneLinks'> {
+  const links = slots.get('links');
+  if (!links) return {};
+  const publisher = slots.get('publisher');
+  return { phoneLinks: { clock, rooms: slots.get('rooms'), bookings: slots.get('bookings'), links, status: (id) => publisher.snapshot(id)?.state.status } };
+}
+
 /** The HTTP API, the event streams and the pages; a rotated admin token ends the streams opened with the old one. */
 export function httpPart(deps: PartDeps): Part {
   const { opts, config, clock, log, slots, events } = deps;
@@ -35,6 +43,8 @@ export function httpPart(deps: PartDeps): Part {
         notices: store.notices,
         seriesFlags: store.seriesFlags,
         rotateAdminToken: () => (tokens.adminPlain = tokens.admin.rotate()),
+        reports: { rooms: slots.get('rooms'), events: store.events, changes: store.changes, ledger: store.usageReleases },
+        ...phoneLinks(slots, clock),
         attendees: slots.get('mail'),
         mail: slots.get('mail').routeDeps(),
       };

@@ -4,6 +4,7 @@ import type { EmbeddedBroker } from '../broker/embedded-broker.js';
 import type { ServerClient } from '../broker/server-client.js';
 import type { CalendarProvider } from '../providers/provider.js';
 import type { StatePublisher } from '../state/state-publisher.js';
+import type { RoomLinks } from '../qr/room-links.js';
 import type { ChangeFeed } from '../stream/change-feed.js';
 import type { BookingService } from '../bookings/booking-service.js';
 import type { AutoRelease } from '../bookings/auto-release.js';
@@ -43,6 +44,8 @@ export interface ServerSlots {
   mqtt: ServerClient;
   provider: CalendarProvider;
   publisher: StatePublisher;
+  /** The signer of the panels' QR links, when `server.qr` is set. */
+  links: RoomLinks | null;
   bookings: BookingService;
   autoRelease: AutoRelease;
   notify: NotifyService;

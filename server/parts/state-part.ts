@@ -1,15 +1,22 @@
 import type { Part } from '../../shared/lifecycle.js';
 import { createLogger } from '../../shared/logger.js';
 import { StatePublisher } from '../state/state-publisher.js';
+import { RoomLinks } from '../qr/room-links.js';
+import { linkSecret } from '../qr/link-secret.js';
 import type { PartDeps } from './part-deps.js';
 
 /** Retained room state and agenda: recomputed on `room.changed` and `room.stale`, told as `room.published`. */
-export function statePart({ clock, log, slots, events }: PartDeps): Part {
+export function statePart({ config, clock, log, slots, events }: PartDeps): Part {
   const owner = 'publisher';
   return {
     name: owner,
     async start() {
-      const publisher = slots.set('publisher', new StatePublisher({ clock, rooms: slots.get('rooms'), events: slots.get('store').events, bus: slots.get('mqtt'), log: createLogger('server:state', log) }));
+      const qr = config.server.qr;
+      const links = slots.set('links', qr ? new RoomLinks({ secret: linkSecret(slots.get('store').settings), publicUrl: qr.publicUrl, graceMs: qr.graceMins * 60_000 }) : null);
+      const publisher = slots.set(
+        'publisher',
+        new StatePublisher({ clock, rooms: slots.get('rooms'), events: slots.get('store').events, bus: slots.get('mqtt'), log: createLogger('server:state', log), ...(links ? { links } : {}) }),
+      );
       publisher.onUpdate((roomId, what) => events.emit('room.published', { roomId, ...what }));
       events.on(owner, 'room.changed', ({ roomId }) => publisher.refresh(roomId));
       // The displays keep the last known state, marked stale, while the provider is unreachable.

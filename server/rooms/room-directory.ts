@@ -15,6 +15,10 @@ export interface RoomInfo {
   booking: BookingPolicy;
   autoRelease: AutoReleasePolicy;
   requestTtlSecs: number;
+  /** Where the room is (config `group`), null when not set. */
+  group: string | null;
+  /** Walking order within the site (config `order`, else the room's place in the config). */
+  order: number;
 }
 
 export function systemTimeZone(): string {
@@ -34,11 +38,11 @@ export class RoomDirectory {
     private readonly config: Config,
     rooms: readonly RoomConfig[] = config.rooms,
   ) {
-    for (const r of rooms) this.rooms.set(r.id, this.resolve(r));
+    rooms.forEach((r, i) => this.rooms.set(r.id, this.resolve(r, i)));
     for (const d of config.devices ?? []) this.devices.set(d.id, d);
   }
 
-  private resolve(r: RoomConfig): RoomInfo {
+  private resolve(r: RoomConfig, index: number): RoomInfo {
     const site = this.config.site;
     return Object.freeze({
       id: r.id,
@@ -51,6 +55,8 @@ export class RoomDirectory {
       booking: { ...site.booking, ...r.booking },
       autoRelease: { ...site.autoRelease, ...r.autoRelease },
       requestTtlSecs: site.requestTtlSecs,
+      group: r.group ?? null,
+      order: r.order ?? index,
     });
   }
 

@@ -6,6 +6,8 @@ import { buildAgenda, computeRoomState } from '../../shared/state/engine.js';
 import type { ServerBus } from '../bus.js';
 import type { RoomDirectory } from '../rooms/room-directory.js';
 import type { EventSource } from '../bookings/booking-service.js';
+import type { RoomInfo } from '../rooms/room-directory.js';
+import { freeRoomsNear, listMayChange, type PublishedRoom } from './free-rooms.js';
 
 export interface RoomSnapshot {
   state: RoomState;
@@ -25,10 +27,20 @@ export class StatePublisher {
   private readonly stale = new Set<string>();
   private readonly listeners: RoomUpdateListener[] = [];
   private running = false;
+  /** While every room is computed at once (start, republish): the states not yet published. */
+  private computing: Map<string, RoomState> | null = null;
   private publishes = 0;
 
   constructor(
-    private readonly deps: { clock: Clock; rooms: RoomDirectory; events: EventSource; bus: ServerBus; log: Logger },
+    private readonly deps: {
+      clock: Clock;
+      rooms: RoomDirectory;
+      events: EventSource;
+      bus: ServerBus;
+      log: Logger;
+      /** Signed phone links (QR codes on the panels), when they are on. */
+      links?: { linkFor(state: RoomState, now: number): NonNullable<RoomState['qr']> };
+    },
   ) {}
 
   onUpdate(listener: RoomUpdateListener): void {
@@ -37,7 +49,31 @@ export class StatePublisher {
 
   async start(): Promise<void> {
     this.running = true;
-    await Promise.all(this.deps.rooms.list().map((r) => this.refresh(r.id)));
+    await this.publishAll();
+  }
+
+  /**
+   * Every room at once: all states are computed first, so each busy room's free list is
+   * right in its first publish (one publish per room, not one per room and list).
+   */
+  private async publishAll(): Promise<void> {
+    const now = this.deps.clock.now();
+    const computed = this.deps.rooms.list().flatMap((r) => {
+      const c = this.compute(r.id, now);
+      return c ? [c] : [];
+    });
+    this.computing = new Map(computed.map((c) => [c.info.id, c.state]));
+    try {
+      const all = this.published();
+      await Promise.all(
+        computed.map(({ info, state, agenda }) => {
+          const freeRooms = freeRoomsNear(info, state, all, now);
+          return this.publish(info.id, freeRooms ? { ...state, freeRooms } : state, agenda);
+        }),
+      );
+    } finally {
+      this.computing = null;
+    }
   }
 
   stop(): void {
@@ -69,19 +105,68 @@ export class StatePublisher {
    */
   async republishAll(): Promise<void> {
     this.last.clear();
-    await Promise.all(this.deps.rooms.list().map((r) => this.refresh(r.id)));
+    await this.publishAll();
   }
 
   /** Recomputes one room now and publishes what changed. */
   async refresh(roomId: string): Promise<RoomSnapshot | undefined> {
-    const policy = this.deps.rooms.policy(roomId);
-    if (!policy || !this.running) return undefined;
     const now = this.deps.clock.now();
-    const events = this.deps.events.listForRoom(roomId);
-    const state: RoomState = { ...computeRoomState(events, now, policy), stale: this.stale.has(roomId) };
-    const agenda = buildAgenda(events, now, policy);
-    this.arm(roomId, state.nextChangeAt);
+    const c = this.compute(roomId, now);
+    if (!c) return undefined;
+    const freeRooms = freeRoomsNear(c.info, c.state, this.published(), now);
+    const wasFree = this.freeness(this.last.get(roomId)?.snapshot.state);
+    const snapshot = await this.publish(roomId, freeRooms ? { ...c.state, freeRooms } : c.state, c.agenda);
+    if (this.freeness(c.state) !== wasFree) await this.relistAround(c.info, now);
+    return snapshot;
+  }
 
+  /** One room's state (without its free list) and agenda, and its timer armed. */
+  private compute(roomId: string, now: number): { info: RoomInfo; state: RoomState; agenda: Agenda } | undefined {
+    const policy = this.deps.rooms.policy(roomId);
+    const info = this.deps.rooms.get(roomId);
+    if (!policy || !info || !this.running) return undefined;
+    const events = this.deps.events.listForRoom(roomId);
+    const computed: RoomState = { ...computeRoomState(events, now, policy), stale: this.stale.has(roomId) };
+    const state: RoomState = this.deps.links ? { ...computed, qr: this.deps.links.linkFor(computed, now) } : computed;
+    this.arm(roomId, state.nextChangeAt);
+    return { info, state, agenda: buildAgenda(events, now, policy) };
+  }
+
+  /** Every room with what it last published. */
+  private published(): PublishedRoom[] {
+    return this.deps.rooms.list().map((info) => ({ info, state: this.computing?.get(info.id) ?? this.last.get(info.id)?.snapshot.state }));
+  }
+
+  /** What other rooms' free lists depend on: free or not, and until when. */
+  private freeness(state: RoomState | undefined): string {
+    // Not "free for 15 more minutes" (that moves with the clock): the state's own fields.
+    return state === undefined ? 'unknown' : state.status === 'free' && !state.stale ? `free:${state.freeUntil ?? ''}` : 'not-free';
+  }
+
+  /** A room became free, stopped being free, or its free time moved: the lists that may show it are computed again. */
+  private async relistAround(changed: RoomInfo, now: number): Promise<void> {
+    const byId = (id: string): RoomInfo | undefined => this.deps.rooms.get(id);
+    const all = this.published();
+    const work: Promise<unknown>[] = [];
+    for (const { info, state } of all) {
+      if (state === undefined || state.status === 'free' || !listMayChange(info, state.freeRooms, changed, byId)) continue;
+      work.push(this.relist(info, state, all, now));
+    }
+    await Promise.all(work);
+  }
+
+  /** Publishes a not-free room's state again with its free list recomputed, when the list changed. */
+  private async relist(info: RoomInfo, state: RoomState, all: readonly PublishedRoom[], now: number): Promise<void> {
+    const snap = this.last.get(info.id)?.snapshot;
+    if (!snap) return;
+    const { freeRooms: _old, ...rest } = state;
+    const freeRooms = freeRoomsNear(info, rest, all, now);
+    const next: RoomState = freeRooms ? { ...rest, freeRooms } : rest;
+    if (JSON.stringify(next) === JSON.stringify(state)) return;
+    await this.publish(info.id, next, snap.agenda);
+  }
+
+  private async publish(roomId: string, state: RoomState, agenda: Agenda): Promise<RoomSnapshot> {
     const stateJson = JSON.stringify(state);
     // The agenda window slides with the clock; compare its events, not its bounds.
     const agendaJson = JSON.stringify(agenda.events);

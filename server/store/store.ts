@@ -14,6 +14,7 @@ import { SyncStateRepo } from './repos/sync-state.js';
 import { BookingAttendeesRepo } from './repos/booking-attendees.js';
 import { MailOutboxRepo } from './repos/mail-outbox.js';
 import { RemindersRepo } from './repos/reminders.js';
+import { UsageReleasesRepo } from './repos/usage-releases.js';
 
 export interface StoreOptions extends OpenDatabaseOptions {
   /** A file path, or `:memory:` for tests and throwaway demos. */
@@ -40,6 +41,7 @@ export class Store {
   readonly attendees: BookingAttendeesRepo;
   readonly mail: MailOutboxRepo;
   readonly reminders: RemindersRepo;
+  readonly usageReleases: UsageReleasesRepo;
   private closed = false;
 
   /** Takes an open database; use `Store.open` to open one. */
@@ -61,6 +63,7 @@ export class Store {
     this.attendees = new BookingAttendeesRepo(db, clock);
     this.mail = new MailOutboxRepo(db, clock);
     this.reminders = new RemindersRepo(db, clock);
+    this.usageReleases = new UsageReleasesRepo(db);
   }
 
   /** Opens (creating and migrating as needed) the database at `opts.path`. */

@@ -33,6 +33,11 @@ export const BookingPolicySchema = z.strictObject({
   granularityMins: z.number().int().min(1).max(60).default(15),
   /** What "extend" offers, in minutes; a press at a display takes the first unless it names one. */
   extendStepsMins: z.array(z.number().int().min(5).max(240)).min(1).max(4).default([15, 30]),
+  /**
+   * A hold of the book button at a room that is not free books the nearest room its panel
+   * lists as free now (until that room's next meeting) instead of being refused.
+   */
+  holdBooksFreeRoom: z.boolean().default(false),
 });
 
 /** Releasing no-shows: decided on the server when a meeting's check-in window closes. */
@@ -57,6 +62,7 @@ export const BookingOverrideSchema = z.strictObject({
   minMins: Booking.minMins.unwrap().optional(),
   granularityMins: Booking.granularityMins.unwrap().optional(),
   extendStepsMins: Booking.extendStepsMins.unwrap().optional(),
+  holdBooksFreeRoom: Booking.holdBooksFreeRoom.unwrap().optional(),
 });
 const Release = AutoReleaseSchema.shape;
 export const AutoReleaseOverrideSchema = z.strictObject({
@@ -76,6 +82,10 @@ export const RoomConfigSchema = z.strictObject({
   calendar: z.string().max(2048).optional(),
   /** Seats, shown in room lists and resource listings. */
   capacity: z.number().int().min(1).max(10000).optional(),
+  /** Where the room is (a floor, a wing): a busy room's panel lists free rooms of its own group first. */
+  group: z.string().min(1).max(64).optional(),
+  /** Position along the group (walking order); nearer numbers are listed first. Default: the room's place in this list. */
+  order: z.number().int().min(-1_000_000).max(1_000_000).optional(),
   timeZone: TimeZone.optional(),
   locale: z.string().max(16).optional(),
   privacy: PrivacyMode.optional(),
@@ -316,6 +326,22 @@ export const ServerSchema = z.strictObject({
     .prefault({}),
   /** Notify messages to the displays: at most this many a minute for the whole server. */
   notify: z.strictObject({ perMinute: z.number().int().min(1).max(600).default(10) }).prefault({}),
+  /**
+   * QR codes on the panels: a short signed link (bound to the room and the action, expiring)
+   * to a small page on this server for a phone on the site's network. Off without `publicUrl`.
+   */
+  qr: z
+    .strictObject({
+      /** This server's address as phones reach it (http://rooms.example.com:8080). */
+      publicUrl: z
+        .string()
+        .url()
+        .max(200)
+        .refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// address'),
+      /** A link stays valid this long after the panel stops showing it. */
+      graceMins: z.number().int().min(1).max(240).default(15),
+    })
+    .optional(),
   /** sha256 of the admin bearer token; without it one is generated and written to dataDir/admin-token. */
   adminTokenHash: Sha256Hex.optional(),
   enrollment: z
@@ -369,6 +395,17 @@ export const EdgeSchema = z.strictObject({
     )
     .default([]),
   leds: z.strictObject({ red: Pin.optional(), green: Pin.optional() }).prefault({}),
+  /** A presence input (a PIR module, or any GPIO contact): presence in an open check-in window checks the meeting in. */
+  presence: z
+    .strictObject({
+      pin: Pin,
+      /** PIR modules drive high on motion; a contact to ground is active low. */
+      activeHigh: z.boolean().default(true),
+      debounceMs: z.number().int().min(0).max(10_000).default(500),
+      /** Present until this long after the last motion. */
+      holdMins: z.number().int().min(1).max(60).default(5),
+    })
+    .optional(),
 });
 
 /** Invitations, updates, cancellations and reminders by mail, through an outbox in the store. */

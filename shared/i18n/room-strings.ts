@@ -11,7 +11,15 @@ export interface RoomStrings {
   busyUntil: string;
   freeAllDay: string;
   checkInBy: string;
+  /** The check-in window of the next meeting, open while another still holds the room. */
+  checkInNextBy: string;
   pressToCheckIn: string;
+  /** Heading of the other rooms free now, on a busy panel. */
+  freeNow: string;
+  /** Under a panel's QR code, by what the link does. */
+  scan: { book: string; checkin: string; end: string };
+  freeRoomUntil: string;
+  freeRoomAllDay: string;
   next: string;
   nothingNext: string;
   allDay: string;
@@ -27,6 +35,11 @@ export interface RoomStrings {
 }
 
 const en: RoomStrings = {
+  checkInNextBy: 'Next ({start}): check in by {t}',
+  freeNow: 'Free now',
+  scan: { book: 'Scan to book from your phone', checkin: 'Scan to check in from your phone', end: 'Scan to end early from your phone' },
+  freeRoomUntil: 'until {t}',
+  freeRoomAllDay: 'all day',
   free: 'FREE',
   busy: 'BUSY',
   checkIn: 'CHECK IN',
@@ -49,6 +62,11 @@ const en: RoomStrings = {
 };
 
 const de: RoomStrings = {
+  checkInNextBy: 'Nächster Termin ({start}): einchecken bis {t}',
+  freeNow: 'Jetzt frei',
+  scan: { book: 'Scannen und per Handy buchen', checkin: 'Scannen und per Handy einchecken', end: 'Scannen und per Handy vorzeitig beenden' },
+  freeRoomUntil: 'bis {t}',
+  freeRoomAllDay: 'ganztägig',
   free: 'FREI',
   busy: 'BELEGT',
   checkIn: 'EINCHECKEN',
@@ -71,6 +89,11 @@ const de: RoomStrings = {
 };
 
 const fr: RoomStrings = {
+  checkInNextBy: 'Suivante ({start}) : confirmez avant {t}',
+  freeNow: 'Libres maintenant',
+  scan: { book: 'Scannez pour réserver', checkin: 'Scannez pour confirmer', end: 'Scannez pour libérer la salle' },
+  freeRoomUntil: "jusqu'à {t}",
+  freeRoomAllDay: 'toute la journée',
   free: 'LIBRE',
   busy: 'OCCUPÉE',
   checkIn: 'CONFIRMER',
@@ -93,6 +116,11 @@ const fr: RoomStrings = {
 };
 
 const es: RoomStrings = {
+  checkInNextBy: 'Siguiente ({start}): confirme antes de las {t}',
+  freeNow: 'Libres ahora',
+  scan: { book: 'Escanee para reservar', checkin: 'Escanee para confirmar', end: 'Escanee para terminar antes' },
+  freeRoomUntil: 'hasta las {t}',
+  freeRoomAllDay: 'todo el día',
   free: 'LIBRE',
   busy: 'OCUPADA',
   checkIn: 'CONFIRMAR',

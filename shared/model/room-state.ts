@@ -11,6 +11,18 @@ export const CheckInWindowSchema = z.object({
   closesAt: Instant,
 });
 
+/** Another room free now, as a busy room's panel lists it: nearest first (server/state/free-rooms.ts). */
+export const FreeRoomSchema = z.object({
+  room: z.string().max(64),
+  name: z.string().max(128),
+  /** When its next meeting starts; null when nothing more is booked today. */
+  freeUntil: Instant.nullable(),
+});
+export type FreeRoom = z.infer<typeof FreeRoomSchema>;
+
+/** A panel lists at most this many other free rooms. */
+export const FREE_ROOMS_MAX = 3;
+
 /**
  * What a panel shows. Deterministic for (events, now, policy) so that "publish only when it
  * changed" is a plain comparison; `nextChangeAt` tells each side when to compute it again.
@@ -28,6 +40,19 @@ export const RoomStateSchema = z.object({
   nextChangeAt: Instant.nullable(),
   /** The provider could not be reached: the state is the last known one. */
   stale: z.boolean(),
+  /**
+   * Set by the server on a room that is not free: other rooms free now, nearest first. Absent
+   * from states a display computes itself (it knows only its own room).
+   */
+  freeRooms: z.array(FreeRoomSchema).max(FREE_ROOMS_MAX).optional(),
+  /** Set by the server when QR links are on: a signed link for a phone to act on this room. */
+  qr: z
+    .object({
+      url: z.string().url().max(300),
+      action: z.enum(['book', 'checkin', 'end']),
+      expiresAt: Instant,
+    })
+    .optional(),
 });
 export type RoomState = z.infer<typeof RoomStateSchema>;
 

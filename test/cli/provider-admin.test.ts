@@ -24,13 +24,13 @@ test('doorplate resources and subscriptions against a running server with the Go
   t.after(cleanup);
   const auth = ['--url', base, '--token', ADMIN_TOKEN];
 
-  const resources = await doorplate(['resources', ...auth]);
+  const resources = await doorplate(['resources', '--json', ...auth]);
   assert.equal(resources.code, 0, resources.stderr);
   const listed = JSON.parse(resources.stdout) as { resources: Array<{ email: string }> };
   assert.deepEqual(listed.resources.map((r) => r.email)[0], ADA);
   assert.equal(listed.resources.length, 3);
 
-  const subs = await doorplate(['subscriptions', ...auth]);
+  const subs = await doorplate(['subscriptions', '--json', ...auth]);
   assert.equal(subs.code, 0, subs.stderr);
   const channels = (JSON.parse(subs.stdout) as { subscriptions: Array<{ id: string; room: string }> }).subscriptions;
   assert.deepEqual(channels.map((c) => c.room).sort(), ['ada', 'grace']);

@@ -1,7 +1,8 @@
 import type { PanelContent } from '../content.js';
 import type { TextMeasurer } from '../metrics.js';
 import { frame, line, offlineIcon, pendingMark, rect, svgDocument, text, type Box } from '../svg.js';
-import { centredBaseline, epaperInk, scaleBox, type Layout, type LayoutTarget } from './types.js';
+import { moduleSize, qrMatrix, qrSvg, QUIET } from '../qr.js';
+import { centredBaseline, epaperInk, freeRoomRow, scaleBox, type Layout, type LayoutTarget } from './types.js';
 
 const W = 800;
 const H = 480;
@@ -22,6 +23,7 @@ export const epaperLarge: Layout = {
   height: H,
   colors: ['bw', 'bwr'],
   textBoxes: (t: LayoutTarget) => ({ room: scaleBox(ROOM, { width: W, height: H }, t), title: scaleBox(TITLE, { width: W, height: H }, t) }),
+  dateSpace: (c: PanelContent, m: TextMeasurer) => dateSpace(c, m),
   render(c: PanelContent, target: LayoutTarget, m: TextMeasurer): string {
     const { ink, paper, accent } = epaperInk(target.colors);
     const out: string[] = [];
@@ -29,11 +31,11 @@ export const epaperLarge: Layout = {
     const bottom = hasFooter ? FOOTER_Y - 8 : H - M;
 
     // Header: room name, clock and date.
-    const clock = m.fitSize(c.clock, CLOCK_W, 34, 22, 'bold');
-    const room = m.fitSize(c.room, Math.min(ROOM.w, W - 2 * M - m.width(clock.text, clock.size, 'bold') - 24), 40, 24, 'bold');
+    const { clock, room } = header(c, m);
     out.push(text(M, 56, room.text, { size: room.size, weight: 'bold', fill: ink }));
     out.push(text(W - M, 46, clock.text, { size: clock.size, weight: 'bold', fill: ink, anchor: 'end' }));
-    out.push(text(W - M, 72, m.ellipsize(c.date, CLOCK_W, 18), { size: 18, fill: ink, anchor: 'end' }));
+    const date = dateSpace(c, m);
+    if (date) out.push(text(W - M, 72, m.fitForms(c.dateForms, date.width, date.size, date.size).text, { size: date.size, fill: ink, anchor: 'end' }));
     out.push(rect(0, 86, W, 4, ink));
     out.push(rect(SPLIT, 106, 3, bottom - 106, ink));
 
@@ -51,23 +53,51 @@ export const epaperLarge: Layout = {
     }
     out.push(text(M, 258, m.ellipsize(c.until, LEFT_W, 30, 'bold'), { size: 30, weight: 'bold', fill: ink }));
 
+    // The phone link's code in the left column's bottom-right corner; the text beside it narrows.
+    let textW = LEFT_W;
+    if (c.qr) {
+      const code = qrMatrix(c.qr.url);
+      const px = moduleSize(code, 126, 3);
+      if (px > 0) {
+        const side = (code.size + 2 * QUIET) * px;
+        const qx = SPLIT - 16 - side;
+        out.push(qrSvg(code, qx, bottom - side, px, ink, paper));
+        textW = LEFT_W - side - 12;
+        const lines = m.wrap(c.qr.caption, textW, 16, 2);
+        lines.forEach((l, i) => out.push(text(M, bottom - 8 - (lines.length - 1 - i) * 20, l, { size: 16, fill: ink })));
+      }
+    }
+
     // The meeting on now: title (two lines, one while the check-in box needs the room), time, organizer.
     let y = 300;
     if (c.meeting) {
-      const lines = m.wrap(c.meeting.title, TITLE.w, 28, c.checkIn ? 1 : 2);
+      // With a code, one title line: it sits above the code's top, so it keeps the full width.
+      const lines = m.wrap(c.meeting.title, TITLE.w, 28, c.checkIn || c.qr ? 1 : 2);
       for (const l of lines) {
         out.push(text(M, y, l, { size: 28, fill: ink }));
         y += 34;
       }
       const meta = c.meeting.organizer ? `${c.meeting.time}  ·  ${c.meeting.organizer}` : c.meeting.time;
-      out.push(text(M, y, m.ellipsize(meta, LEFT_W, 22), { size: 22, fill: ink }));
+      out.push(text(M, y, m.ellipsize(meta, textW, 22), { size: 22, fill: ink }));
       y += 14;
     }
     if (c.checkIn) {
-      const top = Math.min(y + 4, bottom - 66);
-      out.push(rect(M, top, LEFT_W, 64, ink, 8));
-      out.push(text(M + 16, top + 28, m.ellipsize(c.checkIn.by, LEFT_W - 32, 22, 'bold'), { size: 22, weight: 'bold', fill: paper }));
-      out.push(text(M + 16, top + 53, m.ellipsize(c.checkIn.prompt, LEFT_W - 32, 18), { size: 18, fill: paper }));
+      // With a code beside it the box stays above the caption.
+      const top = Math.min(y + 4, bottom - 66 - (textW < LEFT_W ? 46 : 0));
+      out.push(rect(M, top, textW, 64, ink, 8));
+      out.push(text(M + 16, top + 28, m.ellipsize(c.checkIn.by, textW - 32, 22, 'bold'), { size: 22, weight: 'bold', fill: paper }));
+      out.push(text(M + 16, top + 53, m.ellipsize(c.checkIn.prompt, textW - 32, 18), { size: 18, fill: paper }));
+    }
+
+    // Other rooms free now (busy only), at the foot of the right column.
+    let listBottom = bottom;
+    if (c.freeRooms.length > 0) {
+      const row = 30;
+      const top = bottom - 36 - row * c.freeRooms.length;
+      out.push(line(RIGHT_X, top, W - M, top, ink, 2));
+      out.push(text(RIGHT_X, top + 28, m.ellipsize(c.freeNowLabel.toUpperCase(), RIGHT_W, 20, 'bold'), { size: 20, weight: 'bold', fill: ink }));
+      c.freeRooms.forEach((r, i) => out.push(...freeRoomRow(r, RIGHT_X, top + 28 + row * (i + 1), RIGHT_W, 18, m, ink)));
+      listBottom = top - 12;
     }
 
     // Later meetings, as many as fit.
@@ -76,7 +106,7 @@ export const epaperLarge: Layout = {
     const item = 66;
     if (c.upcoming.length === 0) out.push(text(RIGHT_X, ny, m.ellipsize(c.nothingNext, RIGHT_W, 20), { size: 20, fill: ink }));
     for (const e of c.upcoming) {
-      if (ny + 26 > bottom) break;
+      if (ny + 26 > listBottom) break;
       out.push(text(RIGHT_X, ny, m.ellipsize(e.time, RIGHT_W, 20, 'bold'), { size: 20, weight: 'bold', fill: ink }));
       out.push(text(RIGHT_X, ny + 26, m.ellipsize(e.title, RIGHT_W, 20), { size: 20, fill: ink }));
       ny += item;
@@ -86,6 +116,22 @@ export const epaperLarge: Layout = {
     return svgDocument(target.width, target.height, W, H, paper, out.join(''));
   },
 };
+
+function header(c: PanelContent, m: TextMeasurer): { clock: { text: string; size: number }; room: { text: string; size: number } } {
+  const clock = m.fitForms(c.clockForms, CLOCK_W, 34, 22, 'bold');
+  const room = m.fitSize(c.room, Math.min(ROOM.w, W - 2 * M - m.width(clock.text, clock.size, 'bold') - 24), 40, 24, 'bold');
+  return { clock, room };
+}
+
+/**
+ * The date sits under the clock, right-aligned, and may reach left as far as the room name
+ * leaves free (the two lines share the band's height).
+ */
+function dateSpace(c: PanelContent, m: TextMeasurer): { width: number; size: number } | null {
+  if (c.dateForms.length === 0) return null;
+  const { room } = header(c, m);
+  return { width: Math.max(CLOCK_W, W - 2 * M - m.width(room.text, room.size, 'bold') - 24), size: 18 };
+}
 
 function footer(c: PanelContent, m: TextMeasurer, ink: string, paper: string): string {
   const out: string[] = [line(0, FOOTER_Y, W, FOOTER_Y, ink, 2)];

@@ -1,7 +1,8 @@
 import type { PanelContent } from '../content.js';
 import type { TextMeasurer } from '../metrics.js';
 import { frame, line, offlineIcon, pendingMark, rect, svgDocument, text, type Box } from '../svg.js';
-import { centredBaseline, epaperInk, scaleBox, type Layout, type LayoutTarget } from './types.js';
+import { moduleSize, qrMatrix, qrSvg, QUIET } from '../qr.js';
+import { centredBaseline, epaperInk, freeRoomRow, scaleBox, type Layout, type LayoutTarget } from './types.js';
 
 const W = 400;
 const H = 300;
@@ -22,7 +23,7 @@ export const epaperMedium: Layout = {
     const out: string[] = [];
     const inner = W - 2 * M;
 
-    const clock = m.fitSize(c.clock, CLOCK_W, 24, 14, 'bold');
+    const clock = m.fitForms(c.clockForms, CLOCK_W, 24, 14, 'bold');
     const room = m.fitSize(c.room, Math.min(ROOM.w, inner - m.width(clock.text, clock.size, 'bold') - 14), 26, 16, 'bold');
     out.push(text(M, 34, room.text, { size: room.size, weight: 'bold', fill: ink }));
     out.push(text(W - M, 33, clock.text, { size: clock.size, weight: 'bold', fill: ink, anchor: 'end' }));
@@ -43,14 +44,26 @@ export const epaperMedium: Layout = {
     }
     out.push(text(M, 158, m.ellipsize(c.until, inner, 20, 'bold'), { size: 20, weight: 'bold', fill: ink }));
 
+    // The phone link's code in the bottom-right corner; the lines beside it narrow.
+    let textW = inner;
+    if (c.qr) {
+      const code = qrMatrix(c.qr.url);
+      const px = moduleSize(code, 96, 2);
+      if (px > 0) {
+        const side = (code.size + 2 * QUIET) * px;
+        out.push(qrSvg(code, W - M - side + QUIET * px, H - 4 - side, px, ink, paper));
+        textW = inner - side - 4;
+      }
+    }
+
     let y = 186;
     if (c.meeting) {
-      for (const l of m.wrap(c.meeting.title, TITLE.w, 18, c.checkIn ? 1 : 2)) {
+      for (const l of m.wrap(c.meeting.title, Math.min(TITLE.w, textW), 18, c.checkIn ? 1 : 2)) {
         out.push(text(M, y, l, { size: 18, fill: ink }));
         y += 22;
       }
       const meta = c.meeting.organizer ? `${c.meeting.time}  ·  ${c.meeting.organizer}` : c.meeting.time;
-      out.push(text(M, y, m.ellipsize(meta, inner, 15), { size: 15, fill: ink }));
+      out.push(text(M, y, m.ellipsize(meta, textW, 15), { size: 15, fill: ink }));
       y += 8;
     }
 
@@ -59,20 +72,31 @@ export const epaperMedium: Layout = {
     const limit = hasFooter ? footerY - 4 : H - 8;
     if (c.checkIn) {
       const top = Math.min(y + 4, limit - 46);
-      out.push(rect(M, top, inner, 46, ink, 6));
-      out.push(text(M + 10, top + 20, m.ellipsize(c.checkIn.by, inner - 20, 16, 'bold'), { size: 16, weight: 'bold', fill: paper }));
-      out.push(text(M + 10, top + 38, m.ellipsize(c.checkIn.prompt, inner - 20, 13), { size: 13, fill: paper }));
+      out.push(rect(M, top, textW, 46, ink, 6));
+      out.push(text(M + 10, top + 20, m.ellipsize(c.checkIn.by, textW - 20, 16, 'bold'), { size: 16, weight: 'bold', fill: paper }));
+      out.push(text(M + 10, top + 38, m.ellipsize(c.qr ? c.qr.caption : c.checkIn.prompt, textW - 20, 13), { size: 13, fill: paper }));
     } else {
       y += 6;
-      out.push(line(M, y, W - M, y, ink, 1));
+      out.push(line(M, y, M + textW, y, ink, 1));
       y += 22;
-      if (c.upcoming.length === 0 && y <= limit) out.push(text(M, y, m.ellipsize(`${c.nextLabel}: ${c.nothingNext}`, inner, 16), { size: 16, fill: ink }));
-      for (const e of c.upcoming) {
+      // A busy room: the rooms free now matter more at the door than what comes later here.
+      for (const r of c.freeRooms) {
+        if (y > limit) break;
+        if (r === c.freeRooms[0]) {
+          out.push(text(M, y, m.ellipsize(c.freeNowLabel, textW, 16, 'bold'), { size: 16, weight: 'bold', fill: ink }));
+          y += 22;
+          if (y > limit) break;
+        }
+        out.push(...freeRoomRow(r, M, y, textW, 16, m, ink));
+        y += 22;
+      }
+      if (c.freeRooms.length === 0 && c.upcoming.length === 0 && y <= limit) out.push(text(M, y, m.ellipsize(`${c.nextLabel}: ${c.nothingNext}`, textW, 16), { size: 16, fill: ink }));
+      for (const e of c.freeRooms.length > 0 ? [] : c.upcoming) {
         if (y > limit) break;
         const when = m.ellipsize(e.startShort, 110, 16, 'bold');
         const ww = m.width(when, 16, 'bold');
         out.push(text(M, y, when, { size: 16, weight: 'bold', fill: ink }));
-        out.push(text(M + ww + 10, y, m.ellipsize(e.title, inner - ww - 10, 16), { size: 16, fill: ink }));
+        out.push(text(M + ww + 10, y, m.ellipsize(e.title, textW - ww - 10, 16), { size: 16, fill: ink }));
         y += 22;
       }
     }

@@ -1,6 +1,7 @@
 import type { PanelContent } from '../content.js';
 import type { TextMeasurer } from '../metrics.js';
 import { frame, offlineIcon, pendingMark, rect, svgDocument, text, type Box } from '../svg.js';
+import { moduleSize, qrMatrix, qrSvg, QUIET } from '../qr.js';
 import { centredBaseline, epaperInk, scaleBox, type Layout, type LayoutTarget } from './types.js';
 
 const W = 250;
@@ -26,8 +27,9 @@ export const epaperSmall: Layout = {
     const out: string[] = [];
     const inner = W - 2 * M;
 
-    let clockLeft = W - M - m.width(c.clock, 14, 'bold');
-    out.push(text(W - M, 16, c.clock, { size: 14, weight: 'bold', fill: ink, anchor: 'end' }));
+    const clock = m.fitForms(c.clockForms, CLOCK_W * 2, 14, 14, 'bold').text;
+    let clockLeft = W - M - m.width(clock, 14, 'bold');
+    out.push(text(W - M, 16, clock, { size: 14, weight: 'bold', fill: ink, anchor: 'end' }));
     if (c.offline) {
       clockLeft -= 20;
       out.push(offlineIcon(clockLeft, 3, 16, ink, paper));
@@ -40,7 +42,19 @@ export const epaperSmall: Layout = {
     out.push(text(M, 16, room.text, { size: room.size, weight: 'bold', fill: ink }));
     out.push(rect(0, 21, W, 2, ink));
 
-    const band = { x: M, y: 27, w: inner, h: 36 };
+    // The phone link's code at the right, under the header (2 px modules); everything else narrows.
+    let textW = inner;
+    if (c.qr) {
+      const code = qrMatrix(c.qr.url);
+      const px = moduleSize(code, H - 25, 2);
+      if (px > 0) {
+        const side = (code.size + 2 * QUIET) * px;
+        out.push(qrSvg(code, W - side, H - side, px, ink, paper));
+        textW = W - side - M;
+      }
+    }
+
+    const band = { x: M, y: 27, w: textW, h: 36 };
     const label = m.fitSize(c.statusLabel, band.w - 16, 30, 16, 'bold');
     const ly = centredBaseline(band.y, band.h, label.size);
     if (c.status === 'busy') {
@@ -52,16 +66,16 @@ export const epaperSmall: Layout = {
     } else {
       out.push(text(band.x, ly, label.text, { size: label.size, weight: 'bold', fill: ink }));
     }
-    out.push(text(M, 80, m.ellipsize(c.until, inner, 14, 'bold'), { size: 14, weight: 'bold', fill: ink }));
+    out.push(text(M, 80, m.ellipsize(c.until, textW, 14, 'bold'), { size: 14, weight: 'bold', fill: ink }));
 
-    if (c.meeting) out.push(text(M, 97, m.ellipsize(c.meeting.title, TITLE.w, 13), { size: 13, fill: ink }));
+    if (c.meeting) out.push(text(M, 97, m.ellipsize(c.meeting.title, Math.min(TITLE.w, textW), 13), { size: 13, fill: ink }));
     const extra = c.checkIn
       ? c.checkIn.by
-      : c.notice ?? c.stale ?? (c.upcoming[0] ? `${c.nextLabel}: ${c.upcoming[0].startShort} ${c.upcoming[0].title}` : c.meeting ? c.meeting.time : null);
+      : c.notice ?? c.stale ?? (c.freeRooms[0] ? `${c.freeNowLabel}: ${c.freeRooms[0].name} ${c.freeRooms[0].until}` : null) ?? (c.upcoming[0] ? `${c.nextLabel}: ${c.upcoming[0].startShort} ${c.upcoming[0].title}` : c.meeting ? c.meeting.time : null);
     if (extra !== null) {
       const inverse = c.checkIn !== null || (c.notice !== null && c.notice === extra);
-      if (inverse) out.push(rect(0, 103, W, 19, ink));
-      out.push(text(M, 117, m.ellipsize(extra, inner, 13, inverse ? 'bold' : 'regular'), { size: 13, weight: inverse ? 'bold' : 'regular', fill: inverse ? paper : ink }));
+      if (inverse) out.push(rect(0, 103, textW + M, 19, ink));
+      out.push(text(M, 117, m.ellipsize(extra, textW, 13, inverse ? 'bold' : 'regular'), { size: 13, weight: inverse ? 'bold' : 'regular', fill: inverse ? paper : ink }));
     }
     return svgDocument(target.width, target.height, W, H, paper, out.join(''));
   },

@@ -1,7 +1,8 @@
 import type { PanelContent } from '../content.js';
 import type { TextMeasurer } from '../metrics.js';
 import { offlineIcon, pendingMark, rect, svgDocument, text, type Box } from '../svg.js';
-import type { Layout, LayoutTarget } from './types.js';
+import { freeRoomRow, type Layout, type LayoutTarget } from './types.js';
+import { moduleSize, qrMatrix, qrSvg, QUIET } from '../qr.js';
 
 /** Status colours: deep enough that white type on them stays readable across a corridor. */
 export const SCREEN_COLOURS = {
@@ -40,6 +41,7 @@ export const screen: Layout = {
     const g = geometry(t);
     return { room: g.room, title: g.title };
   },
+  dateSpace: (c: PanelContent, _m: TextMeasurer, t: LayoutTarget) => dateSpace(c, t),
   render(c: PanelContent, t: LayoutTarget, m: TextMeasurer): string {
     const C = SCREEN_COLOURS;
     const g = geometry(t);
@@ -62,30 +64,46 @@ export const screen: Layout = {
     out.push(text(margin, 320 * u, m.ellipsize(c.until, inner, 44 * u, 'bold'), { size: 44 * u, weight: 'bold', fill: C.paper }));
     out.push(rect(margin, 356 * u, 72 * u, 6 * u, C.paper, 3 * u));
 
+    // The phone link's code at the foot of the status side, on white; the text beside it narrows.
+    let textW = inner;
+    if (c.qr) {
+      const code = qrMatrix(c.qr.url);
+      const px = moduleSize(code, Math.floor(200 * u), 8);
+      if (px > 0) {
+        const side = (code.size + 2 * QUIET) * px;
+        out.push(qrSvg(code, split - margin - side, bottom - 24 * u - side, px, C.ink, C.paper));
+        textW = inner - side - 24 * u;
+        const lines = m.wrap(c.qr.caption, textW, 24 * u, 2);
+        lines.forEach((l, i) => out.push(text(margin, bottom - 30 * u - (lines.length - 1 - i) * 30 * u, l, { size: 24 * u, fill: C.paper })));
+      }
+    }
+
     let y = 420 * u;
     if (c.meeting) {
-      for (const l of m.wrap(c.meeting.title, g.title.w, 38 * u, c.checkIn ? 1 : 2)) {
+      // With a code, one title line above its top, at the full width.
+      for (const l of m.wrap(c.meeting.title, g.title.w, 38 * u, c.checkIn || c.qr ? 1 : 2)) {
         out.push(text(margin, y, l, { size: 38 * u, fill: C.paper }));
         y += 48 * u;
       }
       const meta = c.meeting.organizer ? `${c.meeting.time}  ·  ${c.meeting.organizer}` : c.meeting.time;
-      out.push(text(margin, y, m.ellipsize(meta, inner, 28 * u), { size: 28 * u, fill: C.paper }));
+      out.push(text(margin, y, m.ellipsize(meta, textW, 28 * u), { size: 28 * u, fill: C.paper }));
       y += 24 * u;
     }
     if (c.checkIn) {
       const h = 76 * u;
-      const top = Math.min(y, bottom - h - 28 * u);
-      out.push(rect(margin, top, inner, h, C.paper, 14 * u));
-      out.push(text(margin + 24 * u, top + 33 * u, m.ellipsize(c.checkIn.by, inner - 48 * u, 28 * u, 'bold'), { size: 28 * u, weight: 'bold', fill: colour }));
-      out.push(text(margin + 24 * u, top + 62 * u, m.ellipsize(c.checkIn.prompt, inner - 48 * u, 22 * u), { size: 22 * u, fill: C.ink }));
+      const top = Math.min(y, bottom - h - 28 * u - (textW < inner ? 64 * u : 0));
+      out.push(rect(margin, top, textW, h, C.paper, 14 * u));
+      out.push(text(margin + 24 * u, top + 33 * u, m.ellipsize(c.checkIn.by, textW - 48 * u, 28 * u, 'bold'), { size: 28 * u, weight: 'bold', fill: colour }));
+      out.push(text(margin + 24 * u, top + 62 * u, m.ellipsize(c.checkIn.prompt, textW - 48 * u, 22 * u), { size: 22 * u, fill: C.ink }));
     }
 
     // Agenda side: clock, date, marks, and the later meetings as cards.
     const sx = split + margin;
     const sw = W - split - 2 * margin;
-    const clock = m.fitSize(c.clock, sw, 84 * u, 40 * u, 'bold');
+    const clock = m.fitForms(c.clockForms, sw, 84 * u, 40 * u, 'bold');
     out.push(text(sx, 116 * u, clock.text, { size: clock.size, weight: 'bold', fill: C.ink }));
-    out.push(text(sx, 160 * u, m.ellipsize(c.date, sw, 28 * u), { size: 28 * u, fill: C.muted }));
+    const date = dateSpace(c, t);
+    if (date) out.push(text(sx, 160 * u, m.fitForms(c.dateForms, date.width, date.size, date.size).text, { size: date.size, fill: C.muted }));
     let tagY = 196 * u;
     const tag = (label: string, icon: 'offline' | 'pending' | null): void => {
       const size = 22 * u;
@@ -106,8 +124,20 @@ export const screen: Layout = {
     ny += 18 * u;
     const cardH = 84 * u;
     if (c.upcoming.length === 0) out.push(text(sx, ny + 40 * u, m.ellipsize(c.nothingNext, sw, 28 * u), { size: 28 * u, fill: C.ink }));
+    // Other rooms free now (busy only): a card at the foot of the agenda side.
+    let cardsBottom = bottom - 24 * u;
+    if (c.freeRooms.length > 0) {
+      const row = 40 * u;
+      const h = 56 * u + row * c.freeRooms.length;
+      const top = bottom - 24 * u - h;
+      out.push(rect(sx, top, sw, h, C.paper, 10 * u));
+      out.push(rect(sx, top, 8 * u, h, SCREEN_COLOURS.free, 4 * u));
+      out.push(text(sx + 24 * u, top + 38 * u, m.ellipsize(c.freeNowLabel.toUpperCase(), sw - 40 * u, 22 * u, 'bold'), { size: 22 * u, weight: 'bold', fill: SCREEN_COLOURS.free }));
+      c.freeRooms.forEach((r, i) => out.push(...freeRoomRow(r, sx + 24 * u, top + 38 * u + row * (i + 1), sw - 48 * u, 24 * u, m, C.ink)));
+      cardsBottom = top - 12 * u;
+    }
     for (const e of c.upcoming) {
-      if (ny + cardH > bottom - 24 * u) break;
+      if (ny + cardH > cardsBottom) break;
       out.push(rect(sx, ny, sw, cardH - 12 * u, C.paper, 10 * u));
       out.push(rect(sx, ny, 8 * u, cardH - 12 * u, C.ink, 4 * u));
       out.push(text(sx + 24 * u, ny + 30 * u, m.ellipsize(e.time, sw - 40 * u, 24 * u, 'bold'), { size: 24 * u, weight: 'bold', fill: C.ink }));
@@ -122,3 +152,10 @@ export const screen: Layout = {
     return svgDocument(W, H, W, H, C.paper, out.join(''));
   },
 };
+
+/** The date line under the clock on the agenda side. */
+function dateSpace(c: PanelContent, t: LayoutTarget): { width: number; size: number } | null {
+  if (c.dateForms.length === 0) return null;
+  const g = geometry(t);
+  return { width: t.width - g.split - 2 * g.margin, size: 28 * g.u };
+}

@@ -1,7 +1,7 @@
 import type { PanelColors } from '../../hal/types.js';
-import type { PanelContent } from '../content.js';
+import type { FreeRoomLine, PanelContent } from '../content.js';
 import type { TextMeasurer } from '../metrics.js';
-import type { Box } from '../svg.js';
+import { text, type Box } from '../svg.js';
 
 export interface LayoutTarget {
   width: number;
@@ -17,6 +17,11 @@ export interface Layout {
   readonly height: number;
   readonly colors: readonly PanelColors[];
   render(content: PanelContent, target: LayoutTarget, m: TextMeasurer): string;
+  /**
+   * The width (design pixels) and type size the date line gets for this content; null when the
+   * layout prints no date line. The layout prints the longest of `dateForms` that fits it.
+   */
+  dateSpace?(content: PanelContent, m: TextMeasurer, target: LayoutTarget): { width: number; size: number } | null;
   /** Where the room name and the current meeting's title may draw, in the target's pixels. */
   textBoxes(target: LayoutTarget): { room: Box; title: Box };
 }
@@ -37,4 +42,15 @@ export function scaleBox(b: Box, design: { width: number; height: number }, targ
   const ox = (target.width - design.width * k) / 2;
   const oy = (target.height - design.height * k) / 2;
   return { x: ox + b.x * k, y: oy + b.y * k, w: b.w * k, h: b.h * k };
+}
+
+/** One free room on one line: its name in bold on the left, how long it is free on the right. */
+export function freeRoomRow(r: FreeRoomLine, x: number, y: number, width: number, size: number, m: TextMeasurer, fill: string): string[] {
+  // The time is the useful part ("until 11:30 AM"); the name gets what is left.
+  const until = m.ellipsize(r.until, width * 0.65, size);
+  const untilW = m.width(until, size);
+  return [
+    text(x, y, m.ellipsize(r.name, width - untilW - size * 0.6, size, 'bold'), { size, weight: 'bold', fill }),
+    text(x + width, y, until, { size, fill, anchor: 'end' }),
+  ];
 }

@@ -43,6 +43,12 @@ body.unknown #main{background:#3a4150}
 #notice .from{font-weight:400;font-size:2.6vh;margin-left:auto;white-space:nowrap}
 #link{position:fixed;right:1.2vw;bottom:1vh;font-size:1.8vh;color:#566074}
 #link.ok{display:none}
+#free-h{font-size:2.6vh;text-transform:uppercase;letter-spacing:.12em;color:#1f7a45;margin-top:auto;border-bottom:2px solid #d8dde6;padding-bottom:1vh}
+#free-h.empty,#free.empty{display:none}
+#free{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:1.2vh}
+#free li{display:flex;gap:1vw;align-items:baseline;font-size:3vh}
+#free .n{font-weight:700;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+#free .u{margin-left:auto;white-space:nowrap;color:#566074}
 #stale{font-size:2.6vh;background:#0004;border-radius:1vh;padding:.8vh 1.2vw;align-self:flex-start}
 #stale.empty{display:none}
 `;
@@ -111,6 +117,18 @@ function render() {
     }
     list.append(li);
   }
+  // Other rooms free now: the server lists them on a room that is not free.
+  const free = st && st.status !== 'free' && Array.isArray(st.freeRooms) ? st.freeRooms : [];
+  $('free-h').className = free.length ? '' : 'empty';
+  $('free-h').textContent = w.freeNow;
+  $('free').className = free.length ? '' : 'empty';
+  $('free').replaceChildren(...free.map((r) => {
+    const li = document.createElement('li');
+    const n = document.createElement('span'); n.className = 'n'; n.textContent = r.name;
+    const u = document.createElement('span'); u.className = 'u'; u.textContent = r.freeUntil ? fill(w.freeRoomUntil, 't', hm(Date.parse(r.freeUntil))) : w.freeRoomAllDay;
+    li.append(n, u);
+    return li;
+  }));
   const notice = view.notices.filter((n) => Date.parse(n.expiresAt) > t).sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
   $('notice').className = notice ? '' : 'empty';
   $('notice-text').textContent = notice ? notice.message : '';
@@ -159,7 +177,7 @@ export function kioskPage(room: { id: string; name: string }): string {
 <body class="unknown" data-stream="${stream}">
 <section id="main"><div id="room">${name}</div><div id="status">…</div><div id="until"></div><div id="stale" class="empty"></div>
 <div id="current" class="empty"><div id="title"></div><div id="when"></div><div id="organizer"></div></div></section>
-<aside id="side"><div id="clock"></div><div id="date"></div><div id="next-h"></div><ul id="next"></ul></aside>
+<aside id="side"><div id="clock"></div><div id="date"></div><div id="next-h"></div><ul id="next"></ul><div id="free-h" class="empty"></div><ul id="free" class="empty"></ul></aside>
 <footer id="notice" class="empty"><span id="notice-text"></span><span id="notice-from" class="from"></span></footer>
 <div id="link"></div>
 <script>${SCRIPT}</script>

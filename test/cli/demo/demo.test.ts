@@ -12,7 +12,7 @@ test('demo: its parts run under the lifecycle; the simulated displays enroll, ar
   const dataDir = mkdtempSync(join(tmpdir(), 'doorplate-demo-'));
   t.after(() => rmSync(dataDir, { recursive: true, force: true }));
   const demo = await createDemo({ httpPort: 0, mqttPort: 0, dataDir, rooms: 2, logger: silentLogger() });
-  assert.deepEqual(demo.parts.map((p) => p.name), ['server', 'simulated displays']);
+  assert.deepEqual(demo.parts.map((p) => p.name), ['server', 'attendance', 'simulated displays']);
   const life = new Lifecycle(demo.parts, { log: silentLogger() });
   await life.start();
   try {

@@ -55,3 +55,22 @@ test('unknown languages fall back to English; a bad zone is a clear error', () =
   assert.equal(stringsFor('de-AT').free, 'FREI');
   assert.throws(() => buildContent(sampleView('busy', { timeZone: 'Mars/Base' })), /Mars\/Base/);
 });
+
+test('a check-in window of the next meeting, open during the current one, names that meeting', () => {
+  const v = sampleView('busy', { locale: 'en-GB' });
+  const next = v.agenda[0]!;
+  const early = { ...v, state: { ...v.state, checkIn: { eventId: next.id, opensAt: '2026-03-03T09:00:00Z', closesAt: '2026-03-03T10:40:00Z' } } };
+  const c = buildContent(early);
+  assert.equal(c.meeting?.title, 'Design review: door panel v2');
+  assert.equal(c.checkIn?.by, 'Next (11:30): check in by 11:40');
+  assert.equal(buildContent(sampleView('awaiting-checkin', { locale: 'en-GB' })).checkIn?.by, 'Check in by 10:10');
+});
+
+test('the date comes in shorter forms, longest first', () => {
+  const c = buildContent(sampleView('busy', { locale: 'en-US', day: '2026-11-29' }));
+  assert.deepEqual(c.dateForms, ['Sunday, November 29', 'Sun, Nov 29', 'Nov 29', '11/29']);
+  const noClock = buildContent({ ...sampleView('busy', { locale: 'en-US', day: '2026-11-29' }), showClock: false });
+  assert.deepEqual(noClock.dateForms, []);
+  assert.equal(noClock.clock, 'Sun, Nov 29');
+  assert.deepEqual(noClock.clockForms, ['Sun, Nov 29', 'Nov 29', '11/29']);
+});

@@ -14,7 +14,7 @@ test('rule settings: defaults, and device > room > site', () => {
   });
   const rooms = new RoomDirectory(config);
   const grace = rooms.get('grace');
-  assert.deepEqual(grace?.booking, { durationsMins: [15, 30, 60], defaultDurationMins: 30, minMins: 5, granularityMins: 30, extendStepsMins: [15, 30] });
+  assert.deepEqual(grace?.booking, { durationsMins: [15, 30, 60], defaultDurationMins: 30, minMins: 5, granularityMins: 30, extendStepsMins: [15, 30], holdBooksFreeRoom: false });
   assert.deepEqual(grace?.checkIn, { enabled: true, opensBeforeMins: 2, closesAfterMins: 10 });
   assert.deepEqual(grace?.autoRelease, { enabled: true, exemptBookedWithinMins: 10, exemptLongerThanMins: 480, flagSeriesAfter: 5 });
   const ada = rooms.get('ada');

@@ -14,10 +14,11 @@ const DAY = DateTime.fromISO('2026-03-02T07:00', { zone: ZONE });
 
 test('demoRooms: named rooms first, generated names after, unique ids', () => {
   assert.deepEqual(demoRooms(), [
-    { id: 'ada-lovelace', name: 'Ada Lovelace', capacity: 8 },
-    { id: 'grace-hopper', name: 'Grace Hopper', capacity: 12 },
-    { id: 'alan-turing', name: 'Alan Turing', capacity: 4 },
+    { id: 'ada-lovelace', name: 'Ada Lovelace', capacity: 8, group: 'floor-1', order: 0 },
+    { id: 'grace-hopper', name: 'Grace Hopper', capacity: 12, group: 'floor-1', order: 1 },
+    { id: 'alan-turing', name: 'Alan Turing', capacity: 4, group: 'floor-1', order: 2 },
   ]);
+  assert.equal(demoRooms(6)[4]?.group, 'floor-2', 'four rooms to a floor');
   const many = demoRooms(30);
   assert.equal(many.length, 30);
   assert.equal(new Set(many.map((r) => r.id)).size, 30);

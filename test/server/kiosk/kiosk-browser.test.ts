@@ -55,6 +55,10 @@ test('kiosk page in Chromium: a booking and a notify message show within 2 s', a
   assert.equal(await page.locator('#when').textContent(), '10:07 AM – 10:30 AM');
   assert.equal(await page.locator('#until').textContent(), 'Busy until 10:30 AM');
   assert.equal(await page.locator('body').getAttribute('class'), 'busy');
+  // A busy room lists the rooms free now, with how long.
+  await page.locator('#free .n', { hasText: 'Grace Hopper' }).waitFor({ timeout: SHOWN_WITHIN_MS });
+  assert.equal(await page.locator('#free-h').textContent(), 'Free now');
+  assert.deepEqual(await page.locator('#free .u').allTextContents(), ['all day']);
 
   const sent = await api(base, 'POST', '/api/v1/notify', { name: 'drill', message: 'Fire drill at 11:00 – please leave by the stairs', from: 'Facilities', rooms: ['ada'] });
   assert.equal(sent.status, 201);

@@ -39,6 +39,7 @@ test('an empty database is migrated to the latest version with every table', () 
       'rooms',
       'settings',
       'sync_state',
+      'usage_releases',
     ]);
     assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
   } finally {

@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeClock } from '../../shared/clock.js';
+import { parseConfig } from '../../shared/config/load.js';
+import { silentLogger } from '../../shared/logger.js';
+import { SimDevice } from '../../cli/demo/sim-device.js';
+import { ENROLL_TOKEN, api, startTestServer } from '../helpers/server.js';
+import { freePort, until } from '../helpers/wait.js';
+import { at, meeting } from '../server/bookings/world.js';
+
+const PIR = 26;
+
+test('presence in the check-in window checks the meeting in; an empty room is still released', async (t) => {
+  const clock = new FakeClock(at('09:50'));
+  const mqttPort = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'doorplate-pir-'));
+  const { server, base, cleanup } = await startTestServer({
+    clock,
+    dataDir,
+    config: { broker: { port: mqttPort } },
+    seed: new Map([['ada', [meeting('m10', '10:00', '11:00'), meeting('m12', '12:00', '13:00')]]]),
+  });
+  const config = parseConfig({
+    site: { timeZone: 'Europe/Berlin' },
+    edge: { deviceId: 'door-pir', server: { host: '127.0.0.1', port: mqttPort }, credentialsFile: join(dataDir, 'devices', 'door-pir.json'), enrollmentToken: ENROLL_TOKEN },
+  });
+  const d = new SimDevice({ config, model: 'epd7in5_V2', roomId: 'ada', clock, logger: silentLogger(), presencePin: PIR });
+  t.after(async () => {
+    await d.stop().catch(() => undefined);
+    await cleanup();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  await d.start();
+  await until(async () => ((await api(base, 'GET', '/api/v1/devices')).json as { devices: unknown[] }).devices.length === 1, 'enrolled');
+  assert.equal((await api(base, 'POST', '/api/v1/devices/door-pir/approve')).status, 200);
+  assert.equal((await api(base, 'PUT', '/api/v1/devices/door-pir/room', { room: 'ada' })).status, 200);
+  await until(() => d.edge.lastView?.state.status === 'free', 'the panel shows Ada');
+
+  // People walk in at 10:01, after the meeting started.
+  clock.advance(Date.parse(at('10:01')) - clock.now());
+  await until(() => d.edge.lastView?.state.status === 'awaiting-checkin', 'waiting for check-in');
+  d.gpio.inject(PIR, 1);
+  clock.advance(600);
+  await until(() => server.store.events.get('ada', 'm10')?.checkedInAt !== null, 'checked in by presence');
+  d.gpio.inject(PIR, 0);
+  clock.advance(Date.parse(at('10:30')) - clock.now());
+  assert.equal(server.store.events.get('ada', 'm10')?.status, 'confirmed', 'kept past the window close');
+
+  // Nobody at noon: the release happens as before.
+  clock.advance(Date.parse(at('12:10')) - clock.now());
+  await until(() => server.store.events.get('ada', 'm12')?.status === 'cancelled', 'the noon meeting released');
+  await until(() => d.edge.lastView?.state.status === 'free' && d.lamp().color === 'green', 'free, green');
+
+  // Someone walks into the free room: "in use, not booked", amber blinking.
+  d.gpio.inject(PIR, 1);
+  clock.advance(600);
+  await until(() => d.lamp().color === 'amber' && d.lamp().pattern === 'blink', 'amber, blinking');
+});
