@@ -71,7 +71,7 @@ export async function adminCommand(command: string, argv: string[], out: NodeJS.
         const path = `/api/v1/devices/${encodeURIComponent(b)}`;
         const { status } = (await call('GET', path)) as { status?: string };
         if (status !== 'revoked') await call('DELETE', path);
-        await call('DELETE', path);
+        await call('DELETE', `${path}?forget=true`);
         print(values.json ? null : { deleted: b }, () => `deleted ${b}\n`);
       } else throw new UsageError('devices [list | approve ID | assign ID ROOM | revoke ID | delete ID]');
       return 0;

@@ -11,10 +11,9 @@ export interface RemoteRoom {
   timeZone: string;
 }
 
-/** A meeting at the provider that takes the slot a booking asked for. */
+/** A meeting at the provider that takes the slot a booking asked for (no title: it may be private). */
 export interface SlotConflict {
   id: string | null;
-  title: string | null;
   start: string;
   end: string;
 }

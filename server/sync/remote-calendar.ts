@@ -221,7 +221,9 @@ export class RemoteCalendar<W extends { op: string }> implements CalendarProvide
     const first = found[0];
     if (!first) return;
     void this.scheduler.request(room.id);
-    throw new DoorplateError('CONFLICT', `${this.adapter.label} has ${first.title ? JSON.stringify(first.title) : 'a meeting'} from ${first.start} to ${first.end} in room ${room.id}`, {
+    // No title: this message reaches the panel, the device's MQTT answer and the phone page,
+    // where a private meeting's title must never show.
+    throw new DoorplateError('CONFLICT', `${this.adapter.label} has another meeting from ${first.start} to ${first.end} in room ${room.id}`, {
       conflicting: { id: first.id, start: first.start, end: first.end },
     });
   }

@@ -8,6 +8,7 @@ import { publicDevice } from '../../devices/device-store.js';
 
 const Params = z.object({ id: Id });
 const RoomBody = z.strictObject({ room: Id.nullable() });
+const DeleteQuery = z.strictObject({ forget: z.enum(['true']).optional() });
 
 export function deviceRoutes(app: HttpApp, ctx: HttpContext): void {
   const one = (id: string) => {
@@ -26,10 +27,12 @@ export function deviceRoutes(app: HttpApp, ctx: HttpContext): void {
     const { room } = parse(RoomBody, req.body, 'body');
     return publicDevice(await ctx.devices.assign(id, room));
   });
-  // The first DELETE revokes; a DELETE of a revoked device removes it for good.
+  // DELETE revokes, and again is the same (a retried request never removes a display);
+  // `?forget=true` removes a device that is already revoked, for good.
   app.delete('/devices/:id', async (req, reply) => {
     const { id } = parse(Params, req.params, 'params');
-    if (ctx.deviceStore.get(id)?.status === 'revoked') await ctx.devices.remove(id);
+    const { forget } = parse(DeleteQuery, req.query, 'query');
+    if (forget) await ctx.devices.remove(id);
     else await ctx.devices.revoke(id);
     return reply.status(204).send();
   });

@@ -78,7 +78,7 @@ export class GoogleAdapter implements RemoteAdapter<GoogleWrite> {
   async conflicts(room: RemoteRoom, start: string, end: string): Promise<SlotConflict[]> {
     const answer = await this.busy([room.calendar], start, end);
     const busy = answer.get(room.calendar) ?? [];
-    return busy.filter((b) => Date.parse(b.end) > Date.parse(start) && Date.parse(b.start) < Date.parse(end)).map((b) => ({ id: null, title: null, start: b.start, end: b.end }));
+    return busy.filter((b) => Date.parse(b.end) > Date.parse(start) && Date.parse(b.start) < Date.parse(end)).map((b) => ({ id: null, start: b.start, end: b.end }));
   }
 
   /** Our own bookings live on the organizer's calendar in attendee mode; everything else on the room's. */

@@ -1,5 +1,6 @@
 import type { CalendarEvent } from '../../../shared/model/event.js';
 import type { GoogleEvent, GoogleEventTime } from './google-types.js';
+import { LONG_MEETING_MS } from '../../../shared/model/long-meeting.js';
 
 /**
  * Keys under `extendedProperties.shared` where our bookings keep what Google has no field for.
@@ -13,7 +14,6 @@ export function doorplateProps(g: GoogleEvent): Record<string, string> {
   return { ...(g.extendedProperties?.private ?? {}), ...(g.extendedProperties?.shared ?? {}) };
 }
 
-const EIGHT_HOURS = 8 * 3_600_000;
 const RESPONSES = new Set(['accepted', 'declined', 'tentative', 'needsAction']);
 
 function time(t: GoogleEventTime | null | undefined, what: string, id: string): { value: string; allDay: boolean } {
@@ -41,7 +41,7 @@ export function toCalendarEvent(g: GoogleEvent, roomEmail: string, stored: Calen
   const via = props[PROP.via];
   const allDay = start.allDay && end.allDay;
   const checkIn = props[PROP.checkIn];
-  const short = !allDay && Date.parse(end.value) - Date.parse(start.value) < EIGHT_HOURS;
+  const short = !allDay && Date.parse(end.value) - Date.parse(start.value) < LONG_MEETING_MS;
   return {
     id,
     title: g.summary ?? '',

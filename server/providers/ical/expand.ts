@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { DoorplateError } from '../../../shared/errors.js';
 import type { CalendarEvent } from '../../../shared/model/event.js';
 import { ZoneResolver } from './ical-zones.js';
+import { LONG_MEETING_MS } from '../../../shared/model/long-meeting.js';
 
 export interface ExpandOptions {
   /** The room's zone: all-day dates and floating times are read in it. */
@@ -20,7 +21,6 @@ export interface ExpandOptions {
 export const X_PROP = { via: 'x-doorplate-via', checkIn: 'x-doorplate-checkin', bookedAt: 'x-doorplate-booked-at', organizer: 'x-doorplate-organizer' } as const;
 
 const DAY = 86_400_000;
-const EIGHT_HOURS = 8 * 3_600_000;
 /** Occurrences walked per series at most: a daily series since 1990 stays well inside. */
 const MAX_STEPS = 20_000;
 
@@ -226,7 +226,7 @@ function toEvent(comp: ICAL.Component, p: { id: string; seriesId: string | null;
   const klass = text(comp, 'class')?.toUpperCase();
   const via = text(comp, X_PROP.via);
   const checkIn = text(comp, X_PROP.checkIn);
-  const short = !allDay && p.end.ms - p.start.ms < EIGHT_HOURS;
+  const short = !allDay && p.end.ms - p.start.ms < LONG_MEETING_MS;
   const bookedAt = text(comp, X_PROP.bookedAt);
   return {
     id: p.id,

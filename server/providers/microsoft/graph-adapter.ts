@@ -108,7 +108,8 @@ export class GraphAdapter implements RemoteAdapter<GraphWrite> {
     for (const g of events) {
       if (!g.id) continue;
       const e = toCalendarEvent(g, g.transactionId ?? g.id, room.calendar, null);
-      if (occupiesRoom(e) && !e.allDay) out.push({ id: e.id, title: e.title, start: e.start, end: e.end });
+      // The same rule as the panels and the other providers: an all-day meeting that holds the room clashes too.
+      if (occupiesRoom(e)) out.push({ id: e.id, start: e.start, end: e.end });
     }
     return out;
   }

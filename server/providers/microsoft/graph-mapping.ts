@@ -1,7 +1,7 @@
 import type { CalendarEvent } from '../../../shared/model/event.js';
 import type { GraphDateTime, GraphEvent } from './graph-types.js';
+import { LONG_MEETING_MS } from '../../../shared/model/long-meeting.js';
 
-const EIGHT_HOURS = 8 * 3_600_000;
 
 /**
  * The extended property our bookings carry on the room's copy (the one they are written to):
@@ -84,7 +84,7 @@ export function toCalendarEvent(g: GraphEvent, localId: string, roomEmail: strin
   const mine = (g.attendees ?? []).find((a) => a.emailAddress?.address?.toLowerCase() === roomEmail.toLowerCase());
   const own = g.responseStatus?.response;
   const roomResponse = g.showAs === 'free' ? 'declined' : response(own && own !== 'none' ? own : (mine?.status?.response ?? own));
-  const short = !allDay && Date.parse(endAt) - Date.parse(startAt) < EIGHT_HOURS;
+  const short = !allDay && Date.parse(endAt) - Date.parse(startAt) < LONG_MEETING_MS;
   const meta = stored && stored.bookedVia !== 'provider' ? { via: stored.bookedVia, checkIn: stored.checkInRequired, bookedAt: stored.bookedAt, organizer: stored.organizer } : bookingMetaOf(g);
   return {
     id: localId,

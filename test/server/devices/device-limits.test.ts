@@ -108,11 +108,15 @@ test('a revoked device can be deleted; a device in use must be revoked first', a
   t.after(cleanup);
   server.store.devices.getOrCreatePending('door-gone', null, null);
   server.store.devices.approve('door-gone');
+  assert.equal((await api(base, 'DELETE', '/api/v1/devices/door-gone?forget=true')).status, 409, 'a device in use is not removed');
   assert.equal((await api(base, 'DELETE', '/api/v1/devices/door-gone')).status, 204);
   assert.equal(server.store.devices.get('door-gone')?.status, 'revoked');
+  // A retried revoke stays a revoke.
   assert.equal((await api(base, 'DELETE', '/api/v1/devices/door-gone')).status, 204);
+  assert.equal(server.store.devices.get('door-gone')?.status, 'revoked');
+  assert.equal((await api(base, 'DELETE', '/api/v1/devices/door-gone?forget=true')).status, 204);
   assert.equal(server.store.devices.get('door-gone'), null);
-  assert.equal((await api(base, 'DELETE', '/api/v1/devices/door-gone')).status, 404);
+  assert.equal((await api(base, 'DELETE', '/api/v1/devices/door-gone?forget=true')).status, 404);
 });
 
 test('at start every device is offline until it connects', async (t) => {
