@@ -4,7 +4,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse as parseYaml, stringify } from 'yaml';
 
 /** Every Markdown file and example site file the repository tracks. */
 function trackedFiles(): string[] {
@@ -16,7 +15,7 @@ function trackedFiles(): string[] {
 /**
  * The config documents the repository shows: YAML blocks in the docs (a block for another
  * program names its file after the language, as in "```yaml prometheus.yml", and is not one),
- * the `doorplate:` part of site files.
+ * and the example site files (checked whole: `config check` knows a site file).
  */
 function examples(): Array<{ name: string; text: string }> {
   const out: Array<{ name: string; text: string }> = [];
@@ -24,18 +23,12 @@ function examples(): Array<{ name: string; text: string }> {
     const text = readFileSync(file, 'utf8');
     if (file.endsWith('.md')) {
       const blocks = [...text.matchAll(/```ya?ml\n([\s\S]*?)```/g)];
-      blocks.forEach((m, i) => out.push({ name: `${file}#${i + 1}`, text: configPart(m[1] ?? '') }));
+      blocks.forEach((m, i) => out.push({ name: `${file}#${i + 1}`, text: m[1] ?? '' }));
     } else {
-      out.push({ name: file, text: configPart(text) });
+      out.push({ name: file, text });
     }
   }
   return out;
-}
-
-/** A site file for the SD image holds the app's config under `doorplate:`. */
-function configPart(text: string): string {
-  const doc = parseYaml(text) as unknown;
-  return doc && typeof doc === 'object' && 'image' in doc && 'doorplate' in doc ? stringify(doc.doorplate) : text;
 }
 
 function check(path: string): { status: number | null; out: string } {

@@ -114,7 +114,7 @@ export function meetingRoutes(app: HttpApp, ctx: HttpContext): void {
     const r =
       'start' in body
         ? await ctx.bookings.bookLater(body.room, { start: body.start, end: body.end, title: body.title, organizer, scope: 'api', key })
-        : await ctx.bookings.bookNow(body.room, { durationMins: body.durationMins, title: body.title, organizer: body.organizer ?? null, via: 'api', scope: 'api', key });
+        : await ctx.bookings.bookNow(body.room, { durationMins: body.durationMins, title: body.title, organizer, via: 'api', scope: 'api', key });
     if (invite && people) people.attach(body.room, r.event.id, invite);
     return reply.status(201).header('Idempotent-Replayed', String(r.replayed)).send({ meeting: out(body.room, r.event) });
   });

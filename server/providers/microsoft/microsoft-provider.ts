@@ -6,7 +6,8 @@ import { RemoteCalendar } from '../../sync/remote-calendar.js';
 import type { WebhookAnswer, WebhookRequest } from '../../webhooks/webhook-server.js';
 import { DoorplateError } from '../../../shared/errors.js';
 import type { TimerHandle } from '../../../shared/clock.js';
-import type { ChannelRenewal, ProviderChannel, ProviderResource } from '../provider.js';
+import type { ChannelRenewal, ProviderChannel, ProviderResource, StoredChannel } from '../provider.js';
+import { ProviderRequestError } from '../../sync/provider-error.js';
 import { BookingIds } from './booking-ids.js';
 import { GraphAdapter } from './graph-adapter.js';
 import { GraphSubscriptions, notificationsOf } from './graph-subscriptions.js';
@@ -108,6 +109,19 @@ export class MicrosoftProvider extends RemoteCalendar<GraphWrite> {
     if (!subs || !c || c.provider !== MICROSOFT) return false;
     await subs.remove(id);
     return true;
+  }
+
+  /** Subscriptions of rooms no longer configured: deleted at Graph, or Graph keeps notifying until they expire. */
+  async stopRemovedChannels(channels: readonly StoredChannel[]): Promise<void> {
+    for (const c of channels.filter((x) => x.provider === MICROSOFT)) {
+      try {
+        await this.runner.run('subscriptions.delete', () => this.m.api.deleteSubscription(c.id));
+        this.m.log.info({ room: c.roomId, subscription: c.id }, 'subscription of a removed room deleted');
+      } catch (e) {
+        if (e instanceof ProviderRequestError && e.status === 404) continue;
+        this.m.log.warn({ room: c.roomId, subscription: c.id, err: (e as Error).message }, 'could not delete the subscription of a removed room');
+      }
+    }
   }
 
   async stopAllChannels(): Promise<number> {

@@ -98,6 +98,11 @@ test('subscriptions over HTTPS: validation, verified and forged notifications, l
     assert.deepEqual(await h.fake.notify('grace@rooms.example.com'), [202]);
     await until(() => [...h.fake.subscriptions.values()].every((s) => s.mailbox === ADA), h.clock, 'the stray subscription to go');
     assert.equal(h.fake.subscriptions.size, 1);
+    // At start, the subscriptions of rooms taken out of the config are deleted at Graph at once.
+    const left = p.subscriptions?.list() ?? [];
+    await p.stopRemovedChannels(left);
+    assert.equal(h.fake.subscriptions.size, 0, 'deleted at Graph');
+    await p.stopRemovedChannels(left); // already gone: a 404 is no error
     assert.equal(await p.subscriptions?.removeAll(), 1);
     assert.equal(h.fake.subscriptions.size, 0);
   } finally {
