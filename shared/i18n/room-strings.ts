@@ -32,6 +32,15 @@ export interface RoomStrings {
   reconnecting: string;
   /** Who sent a notice, on the kiosk page. */
   noticeFrom: string;
+  /** A refused press's error line, by the server's error code (`{s}`: seconds to wait). */
+  refused: {
+    providerRefused: string;
+    readOnly: string;
+    rateLimited: string;
+    rateLimitedFor: string;
+    clockSkew: string;
+    roomDayFull: string;
+  };
 }
 
 const en: RoomStrings = {
@@ -58,7 +67,14 @@ const en: RoomStrings = {
   stale: 'Calendar not reachable',
   pending: { book: 'Booking…', extend: 'Extending…', end: 'Ending…', checkin: 'Checking in…' },
   reconnecting: 'Reconnecting…',
-  noticeFrom: 'from {name}',
+  noticeFrom: 'from {name}',  refused: {
+    providerRefused: 'This meeting cannot be changed from the door',
+    readOnly: 'This calendar is read-only',
+    rateLimited: 'Too many presses; try again shortly',
+    rateLimitedFor: 'Too many presses; try again in {s} s',
+    clockSkew: "This display's clock is wrong; please tell IT",
+    roomDayFull: 'No more bookings from the door that day',
+  },
 };
 
 const de: RoomStrings = {
@@ -85,7 +101,14 @@ const de: RoomStrings = {
   stale: 'Kalender nicht erreichbar',
   pending: { book: 'Buche…', extend: 'Verlängere…', end: 'Beende…', checkin: 'Checke ein…' },
   reconnecting: 'Verbinde neu…',
-  noticeFrom: 'von {name}',
+  noticeFrom: 'von {name}',  refused: {
+    providerRefused: 'Dieser Termin kann nicht an der Tür geändert werden',
+    readOnly: 'Dieser Kalender ist schreibgeschützt',
+    rateLimited: 'Zu viele Anfragen; bitte gleich noch einmal',
+    rateLimitedFor: 'Zu viele Anfragen; noch einmal in {s} s',
+    clockSkew: 'Die Uhr dieser Anzeige geht falsch; bitte die IT informieren',
+    roomDayFull: 'An diesem Tag keine weiteren Buchungen an der Tür',
+  },
 };
 
 const fr: RoomStrings = {
@@ -112,7 +135,14 @@ const fr: RoomStrings = {
   stale: 'Calendrier injoignable',
   pending: { book: 'Réservation…', extend: 'Prolongation…', end: 'Libération…', checkin: 'Confirmation…' },
   reconnecting: 'Reconnexion…',
-  noticeFrom: 'de {name}',
+  noticeFrom: 'de {name}',  refused: {
+    providerRefused: 'Cette réunion ne peut pas être modifiée depuis la porte',
+    readOnly: 'Ce calendrier est en lecture seule',
+    rateLimited: 'Trop de demandes ; réessayez dans un instant',
+    rateLimitedFor: 'Trop de demandes ; réessayez dans {s} s',
+    clockSkew: "L'horloge de cet écran est fausse ; prévenez l'informatique",
+    roomDayFull: 'Plus de réservation possible depuis la porte ce jour-là',
+  },
 };
 
 const es: RoomStrings = {
@@ -139,7 +169,14 @@ const es: RoomStrings = {
   stale: 'Calendario no disponible',
   pending: { book: 'Reservando…', extend: 'Ampliando…', end: 'Terminando…', checkin: 'Confirmando…' },
   reconnecting: 'Reconectando…',
-  noticeFrom: 'de {name}',
+  noticeFrom: 'de {name}',  refused: {
+    providerRefused: 'Esta reunión no se puede cambiar desde la puerta',
+    readOnly: 'Este calendario es de solo lectura',
+    rateLimited: 'Demasiadas solicitudes; inténtelo de nuevo en un momento',
+    rateLimitedFor: 'Demasiadas solicitudes; inténtelo de nuevo en {s} s',
+    clockSkew: 'El reloj de esta pantalla no es correcto; avise a informática',
+    roomDayFull: 'No se admiten más reservas desde la puerta ese día',
+  },
 };
 
 /** By language subtag. */
@@ -153,4 +190,26 @@ export function stringsFor(locale: string): RoomStrings {
 
 export function fill(template: string, values: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
+}
+
+/**
+ * What a refused press shows on the panel for the error codes a person can act on or should
+ * understand; null for the others, whose server message is shown as it is.
+ */
+export function refusalText(strings: RoomStrings, code: string, retryAfterSecs?: number): string | null {
+  const r = strings.refused;
+  switch (code) {
+    case 'PROVIDER_REFUSED':
+      return r.providerRefused;
+    case 'READ_ONLY':
+      return r.readOnly;
+    case 'RATE_LIMITED':
+      return retryAfterSecs !== undefined && retryAfterSecs > 0 ? fill(r.rateLimitedFor, { s: String(Math.ceil(retryAfterSecs)) }) : r.rateLimited;
+    case 'CLOCK_SKEW':
+      return r.clockSkew;
+    case 'ROOM_DAY_FULL':
+      return r.roomDayFull;
+    default:
+      return null;
+  }
 }
