@@ -182,10 +182,19 @@ const es: RoomStrings = {
 /** By language subtag. */
 export const ROOM_STRINGS: Readonly<Record<string, RoomStrings>> = { en, de, fr, es };
 
+/** The languages the room's texts (panel, kiosk, phone page) are written in. */
+export const LANGUAGES = ['en', 'de', 'fr', 'es'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** The language of a BCP 47 tag by its subtag (`de-CH` -> de); languages without texts get English. */
+export function languageOf(locale: string): Language {
+  const lang = locale.toLowerCase().split(/[-_]/)[0] ?? 'en';
+  return (LANGUAGES as readonly string[]).includes(lang) ? (lang as Language) : 'en';
+}
+
 /** The strings for a BCP 47 tag by its language subtag (`de-CH` -> de); unknown languages get English. */
 export function stringsFor(locale: string): RoomStrings {
-  const lang = locale.toLowerCase().split(/[-_]/)[0] ?? 'en';
-  return ROOM_STRINGS[lang] ?? en;
+  return ROOM_STRINGS[languageOf(locale)] ?? en;
 }
 
 export function fill(template: string, values: Record<string, string>): string {
