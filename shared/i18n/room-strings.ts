@@ -67,13 +67,14 @@ const en: RoomStrings = {
   stale: 'Calendar not reachable',
   pending: { book: 'Booking…', extend: 'Extending…', end: 'Ending…', checkin: 'Checking in…' },
   reconnecting: 'Reconnecting…',
-  noticeFrom: 'from {name}',  refused: {
-    providerRefused: 'This meeting cannot be changed from the door',
-    readOnly: 'This calendar is read-only',
-    rateLimited: 'Too many presses; try again shortly',
-    rateLimitedFor: 'Too many presses; try again in {s} s',
-    clockSkew: "This display's clock is wrong; please tell IT",
-    roomDayFull: 'No more bookings from the door that day',
+  noticeFrom: 'from {name}',
+  refused: {
+    providerRefused: "Can't be changed from the door",
+    readOnly: 'Calendar is read-only',
+    rateLimited: 'Too many presses; try later',
+    rateLimitedFor: 'Too many presses; wait {s} s',
+    clockSkew: 'Display clock wrong; tell IT',
+    roomDayFull: 'No more door bookings today',
   },
 };
 
@@ -101,13 +102,14 @@ const de: RoomStrings = {
   stale: 'Kalender nicht erreichbar',
   pending: { book: 'Buche…', extend: 'Verlängere…', end: 'Beende…', checkin: 'Checke ein…' },
   reconnecting: 'Verbinde neu…',
-  noticeFrom: 'von {name}',  refused: {
-    providerRefused: 'Dieser Termin kann nicht an der Tür geändert werden',
-    readOnly: 'Dieser Kalender ist schreibgeschützt',
-    rateLimited: 'Zu viele Anfragen; bitte gleich noch einmal',
-    rateLimitedFor: 'Zu viele Anfragen; noch einmal in {s} s',
-    clockSkew: 'Die Uhr dieser Anzeige geht falsch; bitte die IT informieren',
-    roomDayFull: 'An diesem Tag keine weiteren Buchungen an der Tür',
+  noticeFrom: 'von {name}',
+  refused: {
+    providerRefused: 'An der Tür nicht änderbar',
+    readOnly: 'Kalender ist schreibgeschützt',
+    rateLimited: 'Zu viele Anfragen; kurz warten',
+    rateLimitedFor: 'Zu viele Anfragen; {s} s warten',
+    clockSkew: 'Uhr falsch; bitte IT melden',
+    roomDayFull: 'Heute keine Türbuchung mehr',
   },
 };
 
@@ -135,13 +137,14 @@ const fr: RoomStrings = {
   stale: 'Calendrier injoignable',
   pending: { book: 'Réservation…', extend: 'Prolongation…', end: 'Libération…', checkin: 'Confirmation…' },
   reconnecting: 'Reconnexion…',
-  noticeFrom: 'de {name}',  refused: {
-    providerRefused: 'Cette réunion ne peut pas être modifiée depuis la porte',
-    readOnly: 'Ce calendrier est en lecture seule',
-    rateLimited: 'Trop de demandes ; réessayez dans un instant',
-    rateLimitedFor: 'Trop de demandes ; réessayez dans {s} s',
-    clockSkew: "L'horloge de cet écran est fausse ; prévenez l'informatique",
-    roomDayFull: 'Plus de réservation possible depuis la porte ce jour-là',
+  noticeFrom: 'de {name}',
+  refused: {
+    providerRefused: 'Non modifiable depuis la porte',
+    readOnly: 'Calendrier en lecture seule',
+    rateLimited: "Trop d'appuis ; patientez",
+    rateLimitedFor: "Trop d'appuis ; attendez {s} s",
+    clockSkew: "Horloge fausse ; prévenez l'IT",
+    roomDayFull: "Plus de réservations aujourd'hui",
   },
 };
 
@@ -169,13 +172,14 @@ const es: RoomStrings = {
   stale: 'Calendario no disponible',
   pending: { book: 'Reservando…', extend: 'Ampliando…', end: 'Terminando…', checkin: 'Confirmando…' },
   reconnecting: 'Reconectando…',
-  noticeFrom: 'de {name}',  refused: {
-    providerRefused: 'Esta reunión no se puede cambiar desde la puerta',
-    readOnly: 'Este calendario es de solo lectura',
-    rateLimited: 'Demasiadas solicitudes; inténtelo de nuevo en un momento',
-    rateLimitedFor: 'Demasiadas solicitudes; inténtelo de nuevo en {s} s',
-    clockSkew: 'El reloj de esta pantalla no es correcto; avise a informática',
-    roomDayFull: 'No se admiten más reservas desde la puerta ese día',
+  noticeFrom: 'de {name}',
+  refused: {
+    providerRefused: 'No modificable desde la puerta',
+    readOnly: 'Calendario de solo lectura',
+    rateLimited: 'Demasiados intentos; espere',
+    rateLimitedFor: 'Demasiados intentos; espere {s} s',
+    clockSkew: 'Reloj incorrecto; avise a soporte',
+    roomDayFull: 'No más reservas hoy',
   },
 };
 

@@ -49,32 +49,32 @@ const SERVER_MESSAGES: Record<string, string> = {
 test('each refusal a person should understand reaches the panel in the room language', async (t) => {
   const expected: Record<string, Record<string, string>> = {
     en: {
-      PROVIDER_REFUSED: 'This meeting cannot be changed from the door',
-      READ_ONLY: 'This calendar is read-only',
-      RATE_LIMITED: 'Too many presses; try again in 12 s',
-      CLOCK_SKEW: "This display's clock is wrong; please tell IT",
-      ROOM_DAY_FULL: 'No more bookings from the door that day',
+      PROVIDER_REFUSED: "Can't be changed from the door",
+      READ_ONLY: 'Calendar is read-only',
+      RATE_LIMITED: 'Too many presses; wait 12 s',
+      CLOCK_SKEW: 'Display clock wrong; tell IT',
+      ROOM_DAY_FULL: 'No more door bookings today',
     },
     de: {
-      PROVIDER_REFUSED: 'Dieser Termin kann nicht an der Tür geändert werden',
-      READ_ONLY: 'Dieser Kalender ist schreibgeschützt',
-      RATE_LIMITED: 'Zu viele Anfragen; noch einmal in 12 s',
-      CLOCK_SKEW: 'Die Uhr dieser Anzeige geht falsch; bitte die IT informieren',
-      ROOM_DAY_FULL: 'An diesem Tag keine weiteren Buchungen an der Tür',
+      PROVIDER_REFUSED: 'An der Tür nicht änderbar',
+      READ_ONLY: 'Kalender ist schreibgeschützt',
+      RATE_LIMITED: 'Zu viele Anfragen; 12 s warten',
+      CLOCK_SKEW: 'Uhr falsch; bitte IT melden',
+      ROOM_DAY_FULL: 'Heute keine Türbuchung mehr',
     },
     fr: {
-      PROVIDER_REFUSED: 'Cette réunion ne peut pas être modifiée depuis la porte',
-      READ_ONLY: 'Ce calendrier est en lecture seule',
-      RATE_LIMITED: 'Trop de demandes ; réessayez dans 12 s',
-      CLOCK_SKEW: "L'horloge de cet écran est fausse ; prévenez l'informatique",
-      ROOM_DAY_FULL: 'Plus de réservation possible depuis la porte ce jour-là',
+      PROVIDER_REFUSED: 'Non modifiable depuis la porte',
+      READ_ONLY: 'Calendrier en lecture seule',
+      RATE_LIMITED: "Trop d'appuis ; attendez 12 s",
+      CLOCK_SKEW: "Horloge fausse ; prévenez l'IT",
+      ROOM_DAY_FULL: "Plus de réservations aujourd'hui",
     },
     es: {
-      PROVIDER_REFUSED: 'Esta reunión no se puede cambiar desde la puerta',
-      READ_ONLY: 'Este calendario es de solo lectura',
-      RATE_LIMITED: 'Demasiadas solicitudes; inténtelo de nuevo en 12 s',
-      CLOCK_SKEW: 'El reloj de esta pantalla no es correcto; avise a informática',
-      ROOM_DAY_FULL: 'No se admiten más reservas desde la puerta ese día',
+      PROVIDER_REFUSED: 'No modificable desde la puerta',
+      READ_ONLY: 'Calendario de solo lectura',
+      RATE_LIMITED: 'Demasiados intentos; espere 12 s',
+      CLOCK_SKEW: 'Reloj incorrecto; avise a soporte',
+      ROOM_DAY_FULL: 'No más reservas hoy',
     },
   };
   for (const [locale, lines] of Object.entries(expected)) {
@@ -88,8 +88,8 @@ test('each refusal a person should understand reaches the panel in the room lang
   }
 });
 
-test('a rate limit without its seconds asks to try again shortly; other codes show the server message', async (t) => {
+test('a rate limit without its seconds asks to try later; other codes show the server message', async (t) => {
   const { rig, server } = await online(t, 'en');
-  await refuse(rig, server, { code: 'RATE_LIMITED', message: 'too many requests' }, 'Too many presses; try again shortly');
+  await refuse(rig, server, { code: 'RATE_LIMITED', message: 'too many requests' }, 'Too many presses; try later');
   await refuse(rig, server, { code: 'NOTHING_TO_DO', message: 'There is no meeting to end' }, 'There is no meeting to end');
 });
