@@ -7,6 +7,7 @@ import { formatProviderBench, runProviderBench } from './providers.bench.js';
 import { formatCrashWeek, runCrashWeek } from './provider-crash.js';
 import { formatCaldavWeek, runCaldavWeek } from './caldav-week.js';
 import { formatBrokerAttack, runBrokerAttack } from './broker-attack.bench.js';
+import { formatStoreDurability, runStoreDurability } from './store-durability.bench.js';
 import { formatReconnect as formatBrokerReconnect, runReconnectBench } from './broker-reconnect.bench.js';
 
 /**
@@ -20,6 +21,8 @@ const BENCHES: Record<string, () => Promise<string>> = {
   'server-rss': async () => `Server memory (RSS) by number of rooms, each with a day of meetings\n${formatServerRss(await runServerRssBench([10, 1000]))}`,
   'broker-attack': async () => `Embedded broker under an unauthenticated memory attack (RSS of the broker process)\n${formatBrokerAttack(await runBrokerAttack())}`,
   'broker-reconnect': async () => `Embedded broker: a reconnect storm of 2,000 displays over 1,000 rooms (raw clients, broker in its own process)\n${formatBrokerReconnect(await runReconnectBench(2000, 1000))}`,
+  'store-durability': async () =>
+    `Store durability: 500 bookings (each with its idempotency key) through the booking rules on a store file, synchronous NORMAL vs FULL\n${formatStoreDurability(await runStoreDurability(500))}`,
   panels: async () => formatPanelBench(await runPanelBench()),
   providers: async () =>
     `Google Workspace: a simulated week of calendar edits, push, one outage, lost notifications\n${formatProviderBench(await runProviderBench())}\n${formatCrashWeek(await runCrashWeek())}\n\n` +

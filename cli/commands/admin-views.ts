@@ -90,3 +90,25 @@ export function usageTable(answer: unknown): string {
     { header: 'at door', cell: (r) => str(r.adHocBookings), align: 'right' },
   ]);
 }
+
+/** `mail list` (and the mail a retry re-queued): id, status, kind, room, recipient, subject, tries, when; then the counts by status. */
+export function mailTable(answer: unknown, now: number): string {
+  // A list answers `{mail: [...]}`, a retry `{mail: {...}}`.
+  const one = obj(answer).mail;
+  const mails = one !== null && typeof one === 'object' && !Array.isArray(one) ? [obj(one)] : list(answer, 'mail');
+  const rows = table(mails, [
+    { header: 'mail', cell: (m) => str(m.id), align: 'right' },
+    { header: 'status', cell: (m) => str(m.status) },
+    { header: 'kind', cell: (m) => str(m.kind) },
+    { header: 'room', cell: (m) => str(m.room) },
+    { header: 'to', cell: (m) => str(m.to) },
+    { header: 'subject', cell: (m) => str(m.subject) },
+    { header: 'tries', cell: (m) => str(m.attempts), align: 'right' },
+    // Sent mail: when it went; waiting mail: when it is tried next.
+    { header: 'sent / next', cell: (m) => when(str(m.sentAt) ?? str(m.nextAttemptAt), now) },
+    { header: 'last error', cell: (m) => str(m.lastError) },
+  ]);
+  const counts = Object.entries(obj(obj(answer).counts)).filter(([, n]) => typeof n === 'number' && n > 0);
+  return counts.length ? `${rows}${counts.map(([k, n]) => `${k} ${String(n)}`).join(', ')}
+` : rows;
+}

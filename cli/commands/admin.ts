@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, UsageError } from '../args.js';
-import { devicesTable, meetingTable, resourcesTable, roomsTable, subscriptionsTable, usageTable } from './admin-views.js';
+import { devicesTable, mailTable, meetingTable, resourcesTable, roomsTable, subscriptionsTable, usageTable } from './admin-views.js';
 
 /**
  * Admin commands call the REST API like any other client: `--url` (or DOORPLATE_URL) and the
@@ -99,9 +99,10 @@ export async function adminCommand(command: string, argv: string[], out: NodeJS.
         return v;
       };
       const status = values.status ? `?status=${encodeURIComponent(values.status)}` : '';
-      if (!a || a === 'list') print(await call('GET', `/api/v1/mail${status}`));
+      const mailRows = (v: unknown): string => mailTable(v, now);
+      if (!a || a === 'list') print(await call('GET', `/api/v1/mail${status}`), mailRows);
       else if (a === 'show') print(await call('GET', `/api/v1/mail/${id(b)}`));
-      else if (a === 'retry') print(await call('POST', `/api/v1/mail/${id(b)}/retry`));
+      else if (a === 'retry') print(await call('POST', `/api/v1/mail/${id(b)}/retry`), mailRows);
       else if (a === 'delete' && b) {
         await call('DELETE', `/api/v1/mail/${id(b)}`);
         print({ deleted: 1 });

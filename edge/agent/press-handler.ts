@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from '../../shared/clock.js';
 import type { DeviceConfig, DeviceResponse, Verb } from '../../shared/api/index.js';
+import { refusalText, stringsFor } from '../../shared/i18n/room-strings.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Action, ButtonAction } from '../hal/types.js';
 import type { LedFeedback } from './led-feedback.js';
@@ -81,7 +82,7 @@ export class PressHandler {
       return;
     }
     log.info({ verb: request.verb, transaction: response.transaction, code: response.error?.code }, 'request refused');
-    this.showError(response.error?.message ?? response.error?.code ?? 'refused');
+    this.showError(this.refusal(response.error));
   }
 
   stop(): void {
@@ -105,6 +106,13 @@ export class PressHandler {
       default:
         return {};
     }
+  }
+
+  /** The error line for a refusal: the room's wording for the codes a person should understand, else the server's message. */
+  private refusal(error: DeviceResponse['error']): string {
+    if (!error) return 'refused';
+    const strings = stringsFor(this.deps.config()?.locale ?? 'en');
+    return refusalText(strings, error.code, error.retryAfterSecs) ?? error.message;
   }
 
   private showError(reason: string): void {

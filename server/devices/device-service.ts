@@ -252,7 +252,8 @@ export class DeviceService {
         return answer({ status: 'error', error: { code: 'INTERNAL', message: 'internal error' } });
       }
       this.deps.log.info({ device: id, verb, code: e.code }, `request refused: ${e.message}`);
-      await answer({ status: 'error', error: { code: e.code, message: e.message } });
+      const retryAfterSecs = e.details?.retryAfterSecs;
+      await answer({ status: 'error', error: { code: e.code, message: e.message, ...(typeof retryAfterSecs === 'number' ? { retryAfterSecs } : {}) } });
     }
   }
 

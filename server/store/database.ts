@@ -14,6 +14,26 @@ export interface OpenDatabaseOptions {
   migrations?: readonly Migration[];
   /** How long a writer waits for another connection's lock before SQLITE_BUSY. */
   busyTimeoutMs?: number;
+  /**
+   * How commits reach the disk. `FULL` (the default) syncs the WAL at every commit, so a write
+   * that answered a person survives a power cut; `NORMAL` is kept for the durability bench only.
+   */
+  synchronous?: Synchronous;
+}
+
+export type Synchronous = 'FULL' | 'NORMAL';
+
+/** The `synchronous` level every connection runs with unless told otherwise (see docs/deployment.md, "Power cuts"). */
+export const DEFAULT_SYNCHRONOUS: Synchronous = 'FULL';
+
+/** SQLite's numeric value of `PRAGMA synchronous` for each level. */
+const SYNCHRONOUS_LEVEL: Record<Synchronous, number> = { NORMAL: 1, FULL: 2 };
+
+/** The `synchronous` level a connection runs with. */
+export function synchronousLevel(db: Database): Synchronous | number {
+  const n = db.pragma('synchronous', { simple: true }) as number;
+  const name = (Object.keys(SYNCHRONOUS_LEVEL) as Synchronous[]).find((k) => SYNCHRONOUS_LEVEL[k] === n);
+  return name ?? n;
 }
 
 /** The schema version a database file is at, read without changing anything. */
@@ -23,9 +43,11 @@ export function schemaVersion(db: Database): number {
 
 /**
  * Opens (creating if needed) a database and brings its schema up to date. A file database runs
- * in WAL mode so readers never wait for the writer; `synchronous=NORMAL` is the documented safe
- * pairing with WAL (a power cut may lose the last commits, never corrupt the file), which
- * matters on SD cards where every fsync is slow and wears the card.
+ * in WAL mode so readers never wait for the writer. `synchronous=FULL` syncs the WAL at every
+ * commit: bookings, check-ins, idempotency keys, device secrets and outbox rows answer a person
+ * or a device, and with NORMAL a power cut could undo a commit already answered. The level is
+ * per connection, not per table, and the measured cost (`npm run bench -- store-durability`) is
+ * small next to a press's round trip, so every write pays it.
  */
 export function openDatabase(path: string, opts: OpenDatabaseOptions = {}): Database {
   if (path.length === 0) throw new DoorplateError('BAD_REQUEST', 'openDatabase: path is empty (use ":memory:" for a memory database)');
@@ -37,7 +59,9 @@ export function openDatabase(path: string, opts: OpenDatabaseOptions = {}): Data
     }
     db.pragma('foreign_keys = ON');
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
-    db.pragma('synchronous = NORMAL');
+    const level = opts.synchronous ?? DEFAULT_SYNCHRONOUS;
+    if (!(level in SYNCHRONOUS_LEVEL)) throw new DoorplateError('BAD_REQUEST', `synchronous: ${String(level)} is not FULL or NORMAL`);
+    db.pragma(`synchronous = ${level}`);
     migrate(db, opts.migrations ?? MIGRATIONS, path);
     return db;
   } catch (e) {

@@ -1,5 +1,5 @@
 import type { Clock } from '../../shared/clock.js';
-import { openDatabase, schemaVersion, type Database, type OpenDatabaseOptions } from './database.js';
+import { openDatabase, schemaVersion, synchronousLevel, type Database, type OpenDatabaseOptions } from './database.js';
 import { ChangesRepo } from './repos/changes.js';
 import { DevicesRepo } from './repos/devices.js';
 import { EventsRepo } from './repos/events.js';
@@ -78,6 +78,11 @@ export class Store {
 
   schemaVersion(): number {
     return schemaVersion(this.db);
+  }
+
+  /** How commits reach the disk on this connection (FULL unless opened for the durability bench). */
+  synchronous(): ReturnType<typeof synchronousLevel> {
+    return synchronousLevel(this.db);
   }
 
   /** A cheap query for health checks: throws when the database cannot be read. */

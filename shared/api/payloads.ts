@@ -89,7 +89,14 @@ export const ResponseSchema = z.object({
   transaction: z.string().max(64),
   status: z.enum(['ok', 'error']),
   data: z.record(z.string(), z.unknown()).optional(),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  error: z
+    .object({
+      code: z.string(),
+      message: z.string(),
+      /** With RATE_LIMITED: when the display may ask again. */
+      retryAfterSecs: z.number().int().nonnegative().optional(),
+    })
+    .optional(),
 });
 export type DeviceResponse = z.infer<typeof ResponseSchema>;
 

@@ -32,6 +32,15 @@ export interface RoomStrings {
   reconnecting: string;
   /** Who sent a notice, on the kiosk page. */
   noticeFrom: string;
+  /** A refused press's error line, by the server's error code (`{s}`: seconds to wait). */
+  refused: {
+    providerRefused: string;
+    readOnly: string;
+    rateLimited: string;
+    rateLimitedFor: string;
+    clockSkew: string;
+    roomDayFull: string;
+  };
 }
 
 const en: RoomStrings = {
@@ -59,6 +68,14 @@ const en: RoomStrings = {
   pending: { book: 'Booking…', extend: 'Extending…', end: 'Ending…', checkin: 'Checking in…' },
   reconnecting: 'Reconnecting…',
   noticeFrom: 'from {name}',
+  refused: {
+    providerRefused: "Can't be changed from the door",
+    readOnly: 'Calendar is read-only',
+    rateLimited: 'Too many presses; try later',
+    rateLimitedFor: 'Too many presses; wait {s} s',
+    clockSkew: 'Display clock wrong; tell IT',
+    roomDayFull: 'No more door bookings today',
+  },
 };
 
 const de: RoomStrings = {
@@ -86,6 +103,14 @@ const de: RoomStrings = {
   pending: { book: 'Buche…', extend: 'Verlängere…', end: 'Beende…', checkin: 'Checke ein…' },
   reconnecting: 'Verbinde neu…',
   noticeFrom: 'von {name}',
+  refused: {
+    providerRefused: 'An der Tür nicht änderbar',
+    readOnly: 'Kalender ist schreibgeschützt',
+    rateLimited: 'Zu viele Anfragen; kurz warten',
+    rateLimitedFor: 'Zu viele Anfragen; {s} s warten',
+    clockSkew: 'Uhr falsch; bitte IT melden',
+    roomDayFull: 'Heute keine Türbuchung mehr',
+  },
 };
 
 const fr: RoomStrings = {
@@ -113,6 +138,14 @@ const fr: RoomStrings = {
   pending: { book: 'Réservation…', extend: 'Prolongation…', end: 'Libération…', checkin: 'Confirmation…' },
   reconnecting: 'Reconnexion…',
   noticeFrom: 'de {name}',
+  refused: {
+    providerRefused: 'Non modifiable depuis la porte',
+    readOnly: 'Calendrier en lecture seule',
+    rateLimited: "Trop d'appuis ; patientez",
+    rateLimitedFor: "Trop d'appuis ; attendez {s} s",
+    clockSkew: "Horloge fausse ; prévenez l'IT",
+    roomDayFull: "Plus de réservations aujourd'hui",
+  },
 };
 
 const es: RoomStrings = {
@@ -140,17 +173,56 @@ const es: RoomStrings = {
   pending: { book: 'Reservando…', extend: 'Ampliando…', end: 'Terminando…', checkin: 'Confirmando…' },
   reconnecting: 'Reconectando…',
   noticeFrom: 'de {name}',
+  refused: {
+    providerRefused: 'No modificable desde la puerta',
+    readOnly: 'Calendario de solo lectura',
+    rateLimited: 'Demasiados intentos; espere',
+    rateLimitedFor: 'Demasiados intentos; espere {s} s',
+    clockSkew: 'Reloj incorrecto; avise a soporte',
+    roomDayFull: 'No más reservas hoy',
+  },
 };
 
 /** By language subtag. */
 export const ROOM_STRINGS: Readonly<Record<string, RoomStrings>> = { en, de, fr, es };
 
+/** The languages the room's texts (panel, kiosk, phone page) are written in. */
+export const LANGUAGES = ['en', 'de', 'fr', 'es'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** The language of a BCP 47 tag by its subtag (`de-CH` -> de); languages without texts get English. */
+export function languageOf(locale: string): Language {
+  const lang = locale.toLowerCase().split(/[-_]/)[0] ?? 'en';
+  return (LANGUAGES as readonly string[]).includes(lang) ? (lang as Language) : 'en';
+}
+
 /** The strings for a BCP 47 tag by its language subtag (`de-CH` -> de); unknown languages get English. */
 export function stringsFor(locale: string): RoomStrings {
-  const lang = locale.toLowerCase().split(/[-_]/)[0] ?? 'en';
-  return ROOM_STRINGS[lang] ?? en;
+  return ROOM_STRINGS[languageOf(locale)] ?? en;
 }
 
 export function fill(template: string, values: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
+}
+
+/**
+ * What a refused press shows on the panel for the error codes a person can act on or should
+ * understand; null for the others, whose server message is shown as it is.
+ */
+export function refusalText(strings: RoomStrings, code: string, retryAfterSecs?: number): string | null {
+  const r = strings.refused;
+  switch (code) {
+    case 'PROVIDER_REFUSED':
+      return r.providerRefused;
+    case 'READ_ONLY':
+      return r.readOnly;
+    case 'RATE_LIMITED':
+      return retryAfterSecs !== undefined && retryAfterSecs > 0 ? fill(r.rateLimitedFor, { s: String(Math.ceil(retryAfterSecs)) }) : r.rateLimited;
+    case 'CLOCK_SKEW':
+      return r.clockSkew;
+    case 'ROOM_DAY_FULL':
+      return r.roomDayFull;
+    default:
+      return null;
+  }
 }

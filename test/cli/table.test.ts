@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { table, when } from '../../cli/table.js';
-import { devicesTable, roomsTable, usageTable } from '../../cli/commands/admin-views.js';
+import { devicesTable, mailTable, roomsTable, usageTable } from '../../cli/commands/admin-views.js';
 
 test('columns are as wide as their widest cell; empty cells read "-"; numbers may align right', () => {
   const out = table(
@@ -97,4 +97,29 @@ test('report usage: one aligned line per room and day, numbers right-aligned', (
       '',
     ].join('\n'),
   );
+});
+
+test('mail list: one aligned line per mail, sent or next try as a time, then the counts by status', () => {
+  const now = Date.parse('2026-03-02T09:00:00Z');
+  const answer = {
+    mail: [
+      { id: 7, channel: 'email', kind: 'invite', status: 'sent', room: 'ada', to: '"Bernd" <bernd@example.com>', subject: 'Einladung: Review', attempts: 1, nextAttemptAt: null, lastError: null, sentAt: '2026-03-01T16:05:00Z' },
+      { id: 12, channel: 'email', kind: 'reminder', status: 'failed', room: null, to: 'ana@example.com', subject: 'Reminder:\nStand-up', attempts: 3, nextAttemptAt: '2026-03-02T09:10:00Z', lastError: '421 try later', sentAt: null },
+    ],
+    counts: { queued: 0, sending: 0, sent: 1, failed: 1, interrupted: 0, dead: 0 },
+  };
+  assert.equal(
+    mailTable(answer, now),
+    [
+      'MAIL  STATUS  KIND      ROOM  TO                           SUBJECT             TRIES  SENT / NEXT       LAST ERROR',
+      '   7  sent    invite    ada   "Bernd" <bernd@example.com>  Einladung: Review       1  2026-03-01 16:05  -',
+      '  12  failed  reminder  -     ana@example.com              Reminder: Stand-up      3  09:10             421 try later',
+      'sent 1, failed 1',
+      '',
+    ].join('\n'),
+  );
+  // The mail a retry queued again (`{mail: {...}}`) is a table of one row.
+  const retried = mailTable({ mail: answer.mail[1] }, now).split('\n');
+  assert.equal(retried.length, 3);
+  assert.match(retried[1] ?? '', /^\s+12\s+failed\s+reminder/);
 });

@@ -1,8 +1,10 @@
+import { fill } from '../../../shared/i18n/room-strings.js';
+import { phoneStringsFor } from '../../../shared/i18n/phone-strings.js';
 import { escapeHtml } from './kiosk-html.js';
 
 /**
  * The small page a phone opens from a panel's QR code: plain HTML forms (no script, no
- * external assets), every value escaped.
+ * external assets), every value escaped, in the room's language.
  */
 const STYLE = `
 *{box-sizing:border-box}
@@ -16,9 +18,9 @@ button.end{background:#b3261e}
 .msg.bad{border-color:#b3261e}
 `;
 
-function page(title: string, body: string): string {
+function page(lang: string, title: string, body: string): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<html lang="${escapeHtml(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body>${body}</body></html>
 `;
@@ -27,20 +29,21 @@ function page(title: string, body: string): string {
 export const BOOK_MINUTES = [15, 30, 60] as const;
 
 /** The choices a link offers: book for 15/30/60 minutes, check in, or end early. */
-export function phoneActionPage(room: string, action: 'book' | 'checkin' | 'end', status: string, postTo: string): string {
+export function phoneActionPage(locale: string, room: string, action: 'book' | 'checkin' | 'end', status: string, postTo: string): string {
+  const { lang, s } = phoneStringsFor(locale);
   const to = escapeHtml(postTo);
   let forms: string;
   if (action === 'book') {
-    forms = BOOK_MINUTES.map((m) => `<form method="post" action="${to}"><input type="hidden" name="mins" value="${m}"><button>Book now for ${m} minutes</button></form>`).join('');
+    forms = BOOK_MINUTES.map((m) => `<form method="post" action="${to}"><input type="hidden" name="mins" value="${m}"><button>${escapeHtml(fill(s.bookFor, { m: String(m) }))}</button></form>`).join('');
   } else if (action === 'checkin') {
-    forms = `<form method="post" action="${to}"><button>Check in</button></form>`;
+    forms = `<form method="post" action="${to}"><button>${escapeHtml(s.checkIn)}</button></form>`;
   } else {
-    forms = `<form method="post" action="${to}"><button class="end">End the meeting now</button></form>`;
+    forms = `<form method="post" action="${to}"><button class="end">${escapeHtml(s.end)}</button></form>`;
   }
-  const now = status === 'free' ? 'Free now' : status === 'awaiting-checkin' ? 'Waiting for check-in' : status === 'busy' ? 'In use' : '';
-  return page(room, `<h1>${escapeHtml(room)}</h1><p>${escapeHtml(now)}</p>${forms}`);
+  const now = status === 'free' || status === 'awaiting-checkin' || status === 'busy' ? s.status[status] : '';
+  return page(lang, room, `<h1>${escapeHtml(room)}</h1><p>${escapeHtml(now)}</p>${forms}`);
 }
 
-export function phoneResultPage(room: string, message: string, ok: boolean): string {
-  return page(room, `<h1>${escapeHtml(room)}</h1><div class="msg${ok ? '' : ' bad'}">${escapeHtml(message)}</div>`);
+export function phoneResultPage(locale: string, room: string, message: string, ok: boolean): string {
+  return page(phoneStringsFor(locale).lang, room, `<h1>${escapeHtml(room)}</h1><div class="msg${ok ? '' : ' bad'}">${escapeHtml(message)}</div>`);
 }

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { DateTime } from 'luxon';
 import type { Clock } from '../../../shared/clock.js';
 import { isDoorplateError } from '../../../shared/errors.js';
+import { fill } from '../../../shared/i18n/room-strings.js';
+import { phoneStringsFor } from '../../../shared/i18n/phone-strings.js';
 import type { BookingService } from '../../bookings/booking-service.js';
 import type { RoomDirectory, RoomInfo } from '../../rooms/room-directory.js';
 import type { LinkAction, RoomLinks } from '../../qr/room-links.js';
@@ -36,51 +38,55 @@ export function phoneLinkRoutes(app: HttpApp, deps: PhoneLinkDeps): void {
       done(null, Object.fromEntries(new URLSearchParams(String(body))));
     });
 
+    // A link for no known room is answered in the site's language.
+    const localeOf = (room: RoomInfo | undefined): string => room?.locale ?? deps.rooms.deviceConfig(null).locale;
     type Opened = { ok: false; room: RoomInfo | undefined; error: string; code: number } | { ok: true; room: RoomInfo; action: LinkAction; url: string };
     const open = (raw: unknown): Opened => {
       const p = parse(Params, raw, 'params');
       const room = deps.rooms.get(p.room);
+      const { s } = phoneStringsFor(localeOf(room));
       const checked = deps.links.check(p, deps.clock.now());
       if (!checked.ok) {
         const expired = checked.reason === 'expired';
-        return { ok: false, room, error: expired ? 'This link has expired. Scan the code on the door again.' : 'This link is not valid.', code: expired ? 410 : 404 };
+        return { ok: false, room, error: expired ? s.expired : s.invalid, code: expired ? 410 : 404 };
       }
-      if (!room) return { ok: false, room, error: 'This link is not for a room on this server.', code: 404 };
+      if (!room) return { ok: false, room, error: s.notHere, code: 404 };
       return { ok: true, room, action: checked.action, url: `/m/${encodeURIComponent(p.room)}/${p.action}/${p.exp}/${p.sig}` };
     };
 
     scope.get('/m/:room/:action/:exp/:sig', async (req, reply) => {
       const o = open(req.params);
       reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('content-security-policy', CSP).header('referrer-policy', 'no-referrer');
-      if (!o.ok) return reply.status(o.code).send(phoneResultPage(o.room?.name ?? 'doorplate', o.error, false));
-      return reply.send(phoneActionPage(o.room.name, o.action, deps.status(o.room.id) ?? '', o.url));
+      if (!o.ok) return reply.status(o.code).send(phoneResultPage(localeOf(o.room), o.room?.name ?? 'doorplate', o.error, false));
+      return reply.send(phoneActionPage(o.room.locale, o.room.name, o.action, deps.status(o.room.id) ?? '', o.url));
     });
 
     scope.post('/m/:room/:action/:exp/:sig', async (req, reply) => {
       const o = open(req.params);
       reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('content-security-policy', CSP).header('referrer-policy', 'no-referrer');
-      if (!o.ok) return reply.status(o.code).send(phoneResultPage(o.room?.name ?? 'doorplate', o.error, false));
+      if (!o.ok) return reply.status(o.code).send(phoneResultPage(localeOf(o.room), o.room?.name ?? 'doorplate', o.error, false));
       const room = o.room;
+      const { s } = phoneStringsFor(room.locale);
       const hm = (iso: string): string => DateTime.fromISO(iso, { zone: room.timeZone }).setLocale(room.locale).toLocaleString(DateTime.TIME_SIMPLE);
       try {
         let message: string;
         if (o.action === 'book') {
           const { mins } = parse(BookForm, req.body ?? {}, 'body');
           const { event } = await deps.bookings.bookNow(room.id, { durationMins: Number(mins), via: 'api', scope: 'link' });
-          message = `Booked until ${hm(event.end)}.`;
+          message = fill(s.booked, { t: hm(event.end) });
         } else if (o.action === 'checkin') {
           parse(EmptyForm, req.body ?? {}, 'body');
           await deps.bookings.checkIn(room.id, { scope: 'link' });
-          message = 'Checked in. The room stays yours.';
+          message = s.checkedIn;
         } else {
           parse(EmptyForm, req.body ?? {}, 'body');
           await deps.bookings.end(room.id, { scope: 'link' });
-          message = 'The meeting has ended; the room is free.';
+          message = s.ended;
         }
-        return reply.send(phoneResultPage(room.name, message, true));
+        return reply.send(phoneResultPage(room.locale, room.name, message, true));
       } catch (e) {
         if (!isDoorplateError(e)) throw e;
-        return reply.status(e.status).send(phoneResultPage(room.name, `Not done: ${e.message}.`, false));
+        return reply.status(e.status).send(phoneResultPage(room.locale, room.name, fill(s.notDone, { reason: e.message }), false));
       }
     });
   });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import { FakeClock } from '../../../shared/clock.js';
-import type { DeviceResponse, Hello } from '../../../shared/api/payloads.js';
+import { ResponseSchema, type DeviceResponse, type Hello } from '../../../shared/api/payloads.js';
 import { enrollmentKeyHash, newEnrollmentKey, withKey } from '../../../shared/api/enrollment-key.js';
 import { sha256Hex } from '../../../server/security/secrets.js';
 import { ENROLL_TOKEN, api, startTestServer } from '../../helpers/server.js';
@@ -74,6 +74,9 @@ test('requests: rate limited per display with an error the panel shows; the expi
   assert.equal(refused.status, 'error');
   assert.equal(refused.error?.code, 'RATE_LIMITED');
   assert.match(refused.error?.message ?? '', /try again in \d+ s/);
+  // The seconds travel as a number too, so the panel can say them in its own language.
+  assert.ok(typeof refused.error?.retryAfterSecs === 'number' && refused.error.retryAfterSecs > 0 && refused.error.retryAfterSecs <= 60, `retryAfterSecs: ${String(refused.error?.retryAfterSecs)}`);
+  assert.equal(ResponseSchema.parse(refused).error?.retryAfterSecs, refused.error.retryAfterSecs, 'the contract keeps it');
   assert.equal(server.devices.stats().rateLimited, 1);
   clock.advance(60_000);
   assert.equal((await ask(clock.now(), clock.now() + 60_000)).error?.code, 'NOTHING_TO_DO');

@@ -64,7 +64,11 @@ test('end to end: an invitation reaches a separate SMTP server process (aiosmtpd
 
   const auth = ['--url', base, '--token', ADMIN_TOKEN];
   await until(async () => ((await api(base, 'GET', '/api/v1/mail?status=sent')).json as { mail: unknown[] }).mail.length === 1, 'marked sent');
-  const list = await doorplate(['mail', 'list', '--status', 'sent', ...auth]);
+  const people = await doorplate(['mail', 'list', '--status', 'sent', ...auth]);
+  assert.equal(people.code, 0, people.stderr);
+  assert.match(people.stdout, /^MAIL\s+STATUS\s+KIND\s+ROOM\s+TO\s+SUBJECT\s+TRIES\s+SENT \/ NEXT\s+LAST ERROR\n\s*\d+\s+sent\s+invite\s+/);
+  assert.match(people.stdout, /"Bernd" <bernd@example\.com>/);
+  const list = await doorplate(['mail', 'list', '--status', 'sent', '--json', ...auth]);
   assert.equal(list.code, 0, list.stderr);
   const rows = (JSON.parse(list.stdout) as { mail: Array<{ id: number; to: string; status: string }> }).mail;
   assert.deepEqual(rows.map((r) => [r.to, r.status]), [['"Bernd" <bernd@example.com>', 'sent']]);
@@ -77,7 +81,7 @@ test('end to end: an invitation reaches a separate SMTP server process (aiosmtpd
   assert.match(retry.stderr, /409 NOTHING_TO_DO/);
   const del = await doorplate(['mail', 'delete', id, ...auth]);
   assert.equal(del.code, 0, del.stderr);
-  const empty = await doorplate(['mail', 'list', ...auth]);
+  const empty = await doorplate(['mail', 'list', '--json', ...auth]);
   assert.deepEqual((JSON.parse(empty.stdout) as { mail: unknown[] }).mail, []);
   const bad = await doorplate(['mail', 'show', 'x', ...auth]);
   assert.equal(bad.code, 2);

@@ -91,3 +91,47 @@ test('the phone page books through the booking service; an expired or another ro
   assert.match(await late.text(), /expired/);
   assert.equal(server.store.events.listForRoom('ada').length, 1);
 });
+
+test('the phone page speaks the room’s language: a German room gets German choices, answers and refusals', async (t) => {
+  const clock = new FakeClock(at('10:07'));
+  const { server, base, cleanup } = await startTestServer({
+    clock,
+    config: {
+      rooms: [
+        { id: 'ada', name: 'Ada Lovelace', locale: 'de-DE' },
+        { id: 'grace', name: 'Grace Hopper' },
+      ],
+      server: { qr: { publicUrl: 'http://rooms.example:8080', graceMins: 15 } },
+    },
+  });
+  t.after(cleanup);
+  const ada = server.publisher.snapshot('ada')?.state.qr;
+  assert.ok(ada);
+  const path = new URL(ada.url).pathname;
+
+  const html = await (await fetch(`${base}${path}`)).text();
+  assert.match(html, /<html lang="de">/);
+  assert.match(html, /<p>Jetzt frei<\/p>/);
+  assert.deepEqual(html.match(/<button>[^<]*<\/button>/g), ['<button>Jetzt für 15 Minuten buchen</button>', '<button>Jetzt für 30 Minuten buchen</button>', '<button>Jetzt für 60 Minuten buchen</button>']);
+  assert.doesNotMatch(html, /Book now|Free now/);
+
+  const post = (p: string, body: string): Promise<Response> =>
+    fetch(`${base}${p}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  const booked = await post(path, 'mins=30');
+  assert.equal(booked.status, 200);
+  // Book-now ends on the room's slot grid: the meeting made ends at 10:30, said in German.
+  assert.equal(server.store.events.listForRoom('ada')[0]?.end, at('10:30'));
+  assert.match(await booked.text(), /<div class="msg">Gebucht bis 10:30\.<\/div>/);
+  // The room is taken now: the refusal keeps the room's language around the server's reason.
+  const again = await post(path, 'mins=15');
+  assert.equal(again.status, 409);
+  assert.match(await again.text(), /<div class="msg bad">Nicht ausgeführt: [^<]+\.<\/div>/);
+
+  // Grace's page stays English: the language is the room's, not the server's.
+  assert.match(await (await post(path.replace('/m/ada/', '/m/grace/'), 'mins=15')).text(), /<html lang="en">[\s\S]*This link is not valid\./);
+  const expiresAt = Date.parse(ada.expiresAt);
+  await clock.advanceAsync(expiresAt - clock.now());
+  const late = await post(path, 'mins=15');
+  assert.equal(late.status, 410);
+  assert.match(await late.text(), /Dieser Link ist abgelaufen\. Bitte den Code an der Tür erneut scannen\./);
+});

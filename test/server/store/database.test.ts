@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { migrate, openDatabase, schemaVersion } from '../../../server/store/database.js';
+import { migrate, openDatabase, schemaVersion, synchronousLevel } from '../../../server/store/database.js';
 import { MIGRATIONS } from '../../../server/store/migrations/index.js';
 import { Store } from '../../../server/store/store.js';
 import { FakeClock } from '../../../shared/clock.js';
@@ -47,15 +47,37 @@ test('an empty database is migrated to the latest version with every table', () 
   }
 });
 
-test('a file database runs in WAL mode with synchronous NORMAL and a busy timeout', (t) => {
+test('a file database runs in WAL mode with synchronous FULL and a busy timeout', (t) => {
   const db = openDatabase(join(tempDir(t), 'doorplate.db'), { busyTimeoutMs: 1234 });
   try {
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
-    assert.equal(db.pragma('synchronous', { simple: true }), 1);
+    // FULL (2): the WAL is synced at each commit, so an answered booking survives a power cut.
+    assert.equal(db.pragma('synchronous', { simple: true }), 2);
+    assert.equal(synchronousLevel(db), 'FULL');
     assert.equal(db.pragma('busy_timeout', { simple: true }), 1234);
   } finally {
     db.close();
   }
+});
+
+test('the store opened as the server opens it syncs every commit; NORMAL only when asked', (t) => {
+  const dir = tempDir(t);
+  const store = Store.open({ path: join(dir, 'doorplate.db'), clock: new FakeClock() });
+  try {
+    assert.equal(store.synchronous(), 'FULL');
+  } finally {
+    store.close();
+  }
+  const bench = Store.open({ path: join(dir, 'bench.db'), clock: new FakeClock(), synchronous: 'NORMAL' });
+  try {
+    assert.equal(bench.synchronous(), 'NORMAL');
+  } finally {
+    bench.close();
+  }
+  assert.throws(
+    () => openDatabase(join(dir, 'bad.db'), { synchronous: 'OFF' as 'FULL' }),
+    (e: unknown) => isDoorplateError(e) && /synchronous: OFF/.test(e.message),
+  );
 });
 
 test('a version 1 database with data is migrated to the latest and keeps its data', (t) => {
