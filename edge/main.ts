@@ -10,6 +10,7 @@ import { FileCredentialsStore, type CredentialsStore } from './agent/credentials
 import { MqttJsTransport } from './agent/mqtt-transport.js';
 import { hostDeviceId, hostSystemInfo, readAgentVersion, type SystemInfo } from './agent/system-info.js';
 import type { TransportFactory } from './agent/transport.js';
+import type { BackoffPolicy } from './agent/backoff.js';
 
 /** The hardware and the machine, injected so the demo can run several edges in one process. */
 export interface EdgeDeps {
@@ -25,6 +26,10 @@ export interface EdgeDeps {
   deviceId?: () => string;
   system?: SystemInfo;
   transports?: TransportFactory;
+  /** Where the agent connects, asked before every attempt (a fleet's serving node, found by discovery); null while none is known. */
+  serverUrl?: (configuredUrl: string) => string | null;
+  /** The reconnect backoff (a fleet caps it low, so a display reaches a new leader soon). */
+  reconnect?: BackoffPolicy;
   credentials?: CredentialsStore;
   /** Button and LED names for the hello, when they are not the configured GPIO ones (simulated devices). */
   buttons?: string[];
@@ -55,7 +60,7 @@ export function createEdge(config: Config, deps: EdgeDeps): Edge {
     agentSettings(config, deps, deviceId),
     {
       clock,
-      transports: deps.transports ?? (() => new MqttJsTransport({ clock, logger: logger.child({ ns: 'edge:agent:mqtt' }) })),
+      transports: deps.transports ?? (() => new MqttJsTransport({ clock, logger: logger.child({ ns: 'edge:agent:mqtt' }), ...(deps.serverUrl ? { target: deps.serverUrl } : {}), ...(deps.reconnect ? { backoff: deps.reconnect } : {}) })),
       credentials: deps.credentials ?? new FileCredentialsStore(edge.credentialsFile),
       system: deps.system ?? hostSystemInfo(),
       render: deps.render,

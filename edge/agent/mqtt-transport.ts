@@ -12,6 +12,11 @@ export interface MqttJsTransportDeps {
   logger?: Logger;
   /** How long a CONNACK may take before the attempt counts as failed. */
   connectTimeoutMs?: number;
+  /**
+   * Where each attempt goes, asked afresh every time (a fleet's serving node moves); given the
+   * configured url. Null: no server is known yet, the attempt counts as failed and is retried.
+   */
+  target?: (configuredUrl: string) => string | null;
 }
 
 /** CONNACK codes that mean "these credentials are not welcome" (MQTT 3.1.1 and 5). */
@@ -30,6 +35,7 @@ export class MqttJsTransport implements MqttTransport {
   private readonly backoff: BackoffPolicy;
   private readonly log: Logger;
   private readonly connectTimeoutMs: number;
+  private readonly target: (configuredUrl: string) => string | null;
   private readonly listeners: Listeners = { connect: [], message: [], close: [], error: [], reconnecting: [] };
   private options: ConnectOptions | null = null;
   private client: MqttClient | null = null;
@@ -44,6 +50,7 @@ export class MqttJsTransport implements MqttTransport {
     this.backoff = deps.backoff ?? DEFAULT_BACKOFF;
     this.log = deps.logger ?? createLogger('edge:agent:mqtt');
     this.connectTimeoutMs = deps.connectTimeoutMs ?? 10_000;
+    this.target = deps.target ?? ((url) => url);
   }
 
   get connected(): boolean {
@@ -104,7 +111,13 @@ export class MqttJsTransport implements MqttTransport {
     const options = this.options;
     if (!options || this.ended) return;
     this.timer = null;
-    const client = mqttConnect(options.url, {
+    const url = this.target(options.url);
+    if (url === null) {
+      this.emit('error', { kind: 'network', message: 'no server found yet' });
+      this.scheduleReconnect();
+      return;
+    }
+    const client = mqttConnect(url, {
       clientId: options.clientId,
       username: options.username,
       password: options.password,
@@ -123,7 +136,7 @@ export class MqttJsTransport implements MqttTransport {
       if (this.client !== client) return;
       this.failures = 0;
       this.isConnected = true;
-      this.log.info({ url: options.url, clientId: options.clientId }, 'connected to the broker');
+      this.log.info({ url, clientId: options.clientId }, 'connected to the broker');
       this.emit('connect');
     });
     client.on('message', (topic, payload, packet) => {
@@ -144,7 +157,7 @@ export class MqttJsTransport implements MqttTransport {
       client.removeAllListeners('connect');
       client.end(true);
       if (wasConnected) {
-        this.log.warn({ url: options.url }, 'lost the broker connection');
+        this.log.warn({ url }, 'lost the broker connection');
         this.emit('close');
       }
       this.scheduleReconnect();
