@@ -295,6 +295,8 @@ export const NodeSchema = z.strictObject({
   serverFrom: z.enum(['discovery', 'config']).default('discovery'),
   /** The persisted epoch (term); default: `<server.dataDir>/fleet-epoch.json`. */
   epochFile: z.string().optional(),
+  /** A JSON file rewritten every heartbeat: this node's role, epoch, leader, and what its display shows. */
+  statusFile: z.string().optional(),
 });
 
 export const ConfigSchema = z.strictObject({
