@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { SystemClock, type TimerHandle } from '../../shared/clock.js';
 import type { Config } from '../../shared/config/schema.js';
 import type { Part } from '../../shared/lifecycle.js';
@@ -79,12 +79,15 @@ export function nodeParts(config: Config, log: Logger): Part[] {
   const serverUrl = (configured: string): string | null => {
     if (node.serverFrom === 'config') return configured;
     const own = serving?.servingEpoch ?? null;
+    let found: ServerAnnouncement | null;
+    let url: string | null;
     if (own !== null && chooser.highestEpochSeen <= own) {
-      chooser.choose([announcementOf(config, nodeId, '127.0.0.1', own)]);
-      return brokerUrl({ host: '127.0.0.1', port: config.broker.port, tls: false });
+      // Its own server, over loopback (plain MQTT: the loopback never leaves the Pi).
+      found = chooser.choose([{ site: config.site.name, epoch: own, nodeId, host: '127.0.0.1', port: config.broker.port, tls: false }]);
+    } else {
+      found = chooser.choose(browser?.current() ?? []);
     }
-    const found = chooser.choose(browser?.current() ?? []);
-    const url = found ? brokerUrl(found) : null;
+    url = found ? brokerUrl(found) : null;
     if (url !== chosen) nodeLog.info({ url, epoch: found?.epoch ?? null, server: found?.nodeId ?? null }, url ? 'found the server' : 'no server found yet');
     chosen = url;
     return url;
@@ -170,6 +173,7 @@ export function nodeParts(config: Config, log: Logger): Part[] {
     parts.push({
       name: 'status-file',
       start() {
+        mkdirSync(dirname(file), { recursive: true });
         const tick = (): void => {
           try {
             write();

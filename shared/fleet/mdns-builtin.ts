@@ -21,9 +21,12 @@ export class CiaoPublisher implements ServicePublisher {
     this.responder ??= getResponder({ disableIpv6: true, ...(this.opts.interfaceAddress ? { interface: this.opts.interfaceAddress } : {}) });
     const txt = announcementTxt(a);
     const restricted = this.opts.interfaceAddress ? { restrictedAddresses: [this.opts.interfaceAddress] } : {};
+    // A host name per node and service (ciao probes each service's host name as its own and
+    // would rename a second service on the same name), never the shared one of cloned images.
+    const hostname = `doorplate-${a.nodeId.replace(/[^A-Za-z0-9-]/g, '-')}`;
     this.services = [
-      this.responder.createService({ name: `doorplate ${a.site} ${a.nodeId}`, type: 'doorplate', port: a.port, txt, disabledIpv6: true, ...restricted }),
-      this.responder.createService({ name: `doorplate broker ${a.site} ${a.nodeId}`, type: 'mqtt', port: a.port, txt, disabledIpv6: true, ...restricted }),
+      this.responder.createService({ name: `doorplate ${a.site} ${a.nodeId}`, type: 'doorplate', port: a.port, txt, hostname, disabledIpv6: true, ...restricted }),
+      this.responder.createService({ name: `doorplate broker ${a.site} ${a.nodeId}`, type: 'mqtt', port: a.port, txt, hostname: `${hostname}-broker`, disabledIpv6: true, ...restricted }),
     ];
     await Promise.all(this.services.map((s) => s.advertise()));
     this.opts.log.info({ epoch: a.epoch, port: a.port }, 'announced over mDNS');
@@ -72,7 +75,7 @@ export class MdnsBrowser implements ServiceBrowser {
   }
 
   async start(): Promise<void> {
-    const mdns = multicastDns({ reuseAddr: true, ...(this.opts.interfaceAddress ? { interface: this.opts.interfaceAddress } : {}) });
+    const mdns = multicastDns({ reuseAddr: true, bind: '0.0.0.0', ...(this.opts.interfaceAddress ? { interface: this.opts.interfaceAddress } : {}) });
     this.mdns = mdns;
     mdns.on('response', (packet) => this.take([...(packet.answers ?? []), ...(packet.additionals ?? [])]));
     mdns.on('warning', (e: Error) => this.opts.log.debug({ err: e.message }, 'mDNS warning'));
