@@ -80,14 +80,13 @@ export function nodeParts(config: Config, log: Logger): Part[] {
     if (node.serverFrom === 'config') return configured;
     const own = serving?.servingEpoch ?? null;
     let found: ServerAnnouncement | null;
-    let url: string | null;
     if (own !== null && chooser.highestEpochSeen <= own) {
       // Its own server, over loopback (plain MQTT: the loopback never leaves the Pi).
       found = chooser.choose([{ site: config.site.name, epoch: own, nodeId, host: '127.0.0.1', port: config.broker.port, tls: false }]);
     } else {
       found = chooser.choose(browser?.current() ?? []);
     }
-    url = found ? brokerUrl(found) : null;
+    const url = found ? brokerUrl(found) : null;
     if (url !== chosen) nodeLog.info({ url, epoch: found?.epoch ?? null, server: found?.nodeId ?? null }, url ? 'found the server' : 'no server found yet');
     chosen = url;
     return url;
