@@ -205,7 +205,10 @@ export class Election {
     }
     if (this.leaderId === null) {
       const learning = this.role === 'starting' && now - this.startedAt < this.window();
-      if (!learning && inSight >= quorum) {
+      // A peer that still names a leader of this epoch has heard from it lately: wait for that
+      // leader's own heartbeat (a node back from a partition hears the followers first).
+      const vouched = live.some((p) => p.hb.leaderId !== null && p.hb.leaderId !== this.settings.nodeId && p.hb.epoch >= this.epoch);
+      if (!learning && !vouched && inSight >= quorum) {
         const best = [this.self(), ...live.map((p) => p.hb)].sort(compareRank)[0];
         if (best?.nodeId === this.settings.nodeId) this.claim(live);
         else if (this.role === 'starting') this.role = 'follower';

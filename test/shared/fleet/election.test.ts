@@ -226,6 +226,24 @@ const rows: Row[] = [
     epochs: { a: 2, b: 2, c: 2 },
   },
   {
+    name: 'heal (3 nodes): back from a partition, a better-ranked node that hears a follower first does not depose the leader',
+    run: () => {
+      const site = settledThree();
+      site.isolate('a');
+      site.run(WINDOW * 3);
+      // The link comes back towards c first; b (the leader) is heard one beat later.
+      site.heal();
+      site.cut('a', 'b');
+      site.run(BEAT + 500);
+      site.heal();
+      site.run(BEAT * 2);
+      return site;
+    },
+    leaders: ['b'],
+    following: { a: 'b', b: 'b', c: 'b' },
+    epochs: { a: 2, b: 2, c: 2 },
+  },
+  {
     name: 'partition (2 nodes): both sides lead, and on heal the higher epoch wins',
     run: () => {
       const site = new FakeSite(2);
