@@ -75,6 +75,7 @@ export function nodeParts(config: Config, log: Logger): Part[] {
   let election: Election | null = null;
   let serving: ServeWhileLeading | null = null;
   let chosen: string | null = null;
+  const staleSeen = new Set<string>();
 
   const serverUrl = (configured: string): string | null => {
     if (node.serverFrom === 'config') return configured;
@@ -84,7 +85,14 @@ export function nodeParts(config: Config, log: Logger): Part[] {
       // Its own server, over loopback (plain MQTT: the loopback never leaves the Pi).
       found = chooser.choose([{ site: config.site.name, epoch: own, nodeId, host: '127.0.0.1', port: config.broker.port, tls: false }]);
     } else {
-      found = chooser.choose(browser?.current() ?? []);
+      const listed = browser?.current() ?? [];
+      found = chooser.choose(listed);
+      for (const a of listed) {
+        const key = `${a.nodeId}@${a.epoch}`;
+        if (a.site !== config.site.name || a.epoch >= chooser.highestEpochSeen || staleSeen.has(key)) continue;
+        staleSeen.add(key);
+        nodeLog.warn({ server: a.nodeId, epoch: a.epoch, highest: chooser.highestEpochSeen, host: a.host }, 'ignored a server announcing a stale epoch');
+      }
     }
     const url = found ? brokerUrl(found) : null;
     if (url !== chosen) nodeLog.info({ url, epoch: found?.epoch ?? null, server: found?.nodeId ?? null }, url ? 'found the server' : 'no server found yet');

@@ -232,7 +232,7 @@ test('fleet: separate hosts elect one server, every display finds it over mDNS; 
 const { silentLogger } = await import(${JSON.stringify(resolve(here, '../../shared/logger.js'))});
 const p = new CiaoPublisher({ log: silentLogger(), interfaceAddress: ${JSON.stringify(lan.hub.address)} });
 await p.publish({ site: ${JSON.stringify(site)}, epoch: 1, nodeId: 'stale', host: ${JSON.stringify(lan.hub.address)}, port: 1883, tls: false });
-process.stdout.write('announced\n');
+console.log('announced');
 setInterval(() => undefined, 1000);
 `,
   );
@@ -248,6 +248,8 @@ setInterval(() => undefined, 1000);
     procs.delete('e');
     start('e', false);
     await until(() => status('e')?.server !== null && status('e')?.server !== undefined, 'the restarted display to choose a server', 30_000);
+    await until(() => readFileSync(join(dir, 'e.log'), 'utf8').includes('"server":"stale","epoch":1'), 'the restarted display to see and ignore the stale announcement', 15_000);
+    assert.match(readFileSync(join(dir, 'e.log'), 'utf8'), /"server":"stale","epoch":1,.*"msg":"ignored a server announcing a stale epoch"/);
     assert.equal(status('e')?.server, `mqtt://${addressOf(third)}:1883`, `epoch ${thirdEpoch} wins over the stale epoch 1`);
     assert.equal(status('d')?.server, `mqtt://${addressOf(third)}:1883`);
   } finally {
