@@ -24,6 +24,7 @@ export function serverMetrics(s: DoorplateServer): DoorplateMetrics {
       streamChanges: () => s.store.changes.count(),
       outbox: () =>
         s.store.outbox.list({ limit: 100_000 }).map((i) => ({ kind: i.kind, state: i.doneAt !== null ? 'done' : i.nextAttemptAt === null ? 'failed' : 'pending' })),
+      ...(s.fleet ? { fleet: s.fleet } : {}),
     },
     { clock: s.clock },
   );

@@ -13,6 +13,7 @@ import { EpochFile } from '../../shared/fleet/epoch-file.js';
 import { ServeWhileLeading } from '../../shared/fleet/serve-while-leading.js';
 import { UdpHeartbeats } from '../../shared/fleet/udp-heartbeats.js';
 import { hostDeviceId } from '../../edge/agent/system-info.js';
+import type { FleetMetrics } from '../../server/metrics/metric-sources.js';
 import { edgePart } from './edge-role.js';
 
 /** A fleet display retries soon: the server it lost is replaced within seconds. */
@@ -41,13 +42,13 @@ function announcementOf(config: Config, nodeId: string, host: string, epoch: num
 }
 
 /** The server as one part, imported when first needed: a node that never leads never loads it. */
-function lazyServerPart(config: Config): Part {
+function lazyServerPart(config: Config, fleet: () => FleetMetrics | null): Part {
   let server: Part | null = null;
   return {
     name: 'server',
     async start(signal) {
       const { serverPart } = await import('./server-role.js');
-      server = serverPart(config);
+      server = serverPart(config, { fleet });
       await server.start(signal);
     },
     async stop() {
@@ -75,6 +76,9 @@ export function nodeParts(config: Config, log: Logger): Part[] {
   let election: Election | null = null;
   let serving: ServeWhileLeading | null = null;
   let chosen: string | null = null;
+  let leaderChanges = 0;
+  let lastLeader: string | null = null;
+  const fleetMetrics = (): FleetMetrics | null => (election ? { isLeader: election.isLeader, epoch: election.status.epoch, leaderChanges } : null);
   const staleSeen = new Set<string>();
 
   const serverUrl = (configured: string): string | null => {
@@ -124,7 +128,7 @@ export function nodeParts(config: Config, log: Logger): Part[] {
         publisher = await stack.publisher();
         const host = node.advertiseAddress ?? node.interfaceAddress ?? firstLanAddress() ?? '127.0.0.1';
         const lead = new ServeWhileLeading({
-          serverParts: () => [lazyServerPart(config)],
+          serverParts: () => [lazyServerPart(config, fleetMetrics)],
           publisher,
           announcement: (epoch) => announcementOf(config, nodeId, host, epoch),
           log: nodeLog,
@@ -138,6 +142,10 @@ export function nodeParts(config: Config, log: Logger): Part[] {
             send: (hb) => heartbeats.send(hb),
             serves: () => (lead.servingEpoch !== null ? `${host}:${config.broker.port}` : null),
             onChange: (s) => {
+              if (s.leaderId !== null && s.leaderId !== lastLeader) {
+                if (lastLeader !== null) leaderChanges++;
+                lastLeader = s.leaderId;
+              }
               nodeLog.info({ role: s.role, epoch: s.epoch, leader: s.leaderId, peers: s.peers }, 'election');
               void lead.update(s);
             },

@@ -17,4 +17,13 @@ export interface MetricSources {
   streamClients: () => Record<string, number>;
   streamChanges: () => number;
   outbox: () => ReadonlyArray<{ kind: string; state: 'pending' | 'done' | 'failed' }>;
+  /** The fleet election as the node running this server sees it; absent for a lone server. */
+  fleet?: () => FleetMetrics | null;
+}
+
+export interface FleetMetrics {
+  isLeader: boolean;
+  epoch: number;
+  /** How often this node saw the lead move to another node since it started. */
+  leaderChanges: number;
 }

@@ -1,3 +1,4 @@
+import type { FleetMetrics } from '../metrics/metric-sources.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Config } from '../../shared/config/schema.js';
 import type { HealthReport } from '../../shared/lifecycle.js';
@@ -23,6 +24,8 @@ export interface ServerOptions {
   extraRoutes?: (app: HttpApp, ctx: HttpContext) => void;
   /** Provider credentials injected instead of the configured ones (tests, the benchmark). */
   providerDeps?: Pick<ProviderDeps, 'googleAuth'>;
+  /** The fleet election as the node running this server sees it (the `node` role), for the metrics. */
+  fleet?: () => FleetMetrics | null;
 }
 
 /** What every server part is built from. */

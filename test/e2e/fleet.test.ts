@@ -108,7 +108,7 @@ test('fleet: separate hosts elect one server, every display finds it over mDNS; 
   const api = async (id: NodeId, method: string, path: string, body?: unknown): Promise<{ code: number; json: unknown }> => {
     const args = ['netns', 'exec', lan!.hub.ns, 'curl', '-s', '-m', '5', '-o', '-', '-w', '\n%{http_code}', '-X', method, '-H', `authorization: Bearer ${ADMIN}`];
     if (body !== undefined) args.push('-H', 'content-type: application/json', '-d', JSON.stringify(body));
-    args.push(`http://${addressOf(id)}:8080/api/v1${path}`);
+    args.push(`http://${addressOf(id)}:8080${path.startsWith('/metrics') ? '' : '/api/v1'}${path}`);
     const { stdout } = await run('ip', args).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '\n0' }));
     const cut = stdout.lastIndexOf('\n');
     const text = stdout.slice(0, cut);
@@ -185,6 +185,10 @@ test('fleet: separate hosts elect one server, every display finds it over mDNS; 
   }
   // The new leader starts from its own store (no replication yet): the displays enroll again
   // with the site token (auto-approved) and are assigned again.
+  const metrics = String((await api(second, 'GET', '/metrics')).json);
+  assert.match(metrics, /^doorplate_is_leader 1$/m);
+  assert.match(metrics, new RegExp(`^doorplate_fleet_epoch ${status(second)?.servingEpoch}$`, 'm'));
+  assert.match(metrics, /^doorplate_leader_changes_total 1$/m, 'b saw the lead move from a to itself');
   await assignRooms(second);
   await until(() => displaysRight(second), 'every display to show its room\'s state from the new server', 30_000);
   const rightMs = Date.now() - killedAt;
