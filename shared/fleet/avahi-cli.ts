@@ -87,7 +87,7 @@ export function parseAvahiBrowseLine(line: string): AvahiLine {
   return { kind: 'resolved', key, host: f[6] ?? '', address: f[7] ?? '', port, txt: parseTxt(f.slice(9).join(';')) };
 }
 
-/** Streams `avahi-browse -rpk _doorplate._tcp` (IPv4 only) and keeps what is resolved now. */
+/** Streams `avahi-browse -rpkf _doorplate._tcp` (`-f`: waits for a daemon that is not up yet) and keeps the IPv4 instances resolved now. */
 export class AvahiBrowser implements ServiceBrowser {
   private child: ChildProcess | null = null;
   private readonly found = new Map<string, ServerAnnouncement>();
@@ -95,7 +95,7 @@ export class AvahiBrowser implements ServiceBrowser {
   constructor(private readonly opts: { log: Logger; bin?: string }) {}
 
   async start(): Promise<void> {
-    const child = spawn(this.opts.bin ?? 'avahi-browse', ['-r', '-p', '-k', '-4', DOORPLATE_SERVICE], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.opts.bin ?? 'avahi-browse', ['-r', '-p', '-k', '-f', DOORPLATE_SERVICE], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let rest = '';
     child.stdout?.on('data', (d: Buffer) => {
@@ -120,7 +120,7 @@ export class AvahiBrowser implements ServiceBrowser {
   /** Public for the parser's test: what one line does to the list. */
   take(line: AvahiLine): void {
     if (line.kind === 'removed') this.found.delete(line.key);
-    if (line.kind !== 'resolved') return;
+    if (line.kind !== 'resolved' || !line.key.split(';')[1]?.startsWith('IPv4')) return;
     const parsed = parseAnnouncement(line.address, line.port, line.txt);
     if (parsed.ok) this.found.set(line.key, parsed.announcement);
     else this.opts.log.debug({ key: line.key, err: parsed.error }, 'an instance that is not a doorplate server');

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 
 /**
  * Separate network hosts on one machine: network namespaces joined by a bridge that lives in
@@ -74,4 +75,43 @@ export function makeTestLan(hosts: number, subnet = '10.77.0'): TestLan {
     throw e;
   }
   return lan;
+}
+
+/** Null when avahi-daemon and dbus-daemon are installed (to run one Avahi per test host). */
+export function avahiUnavailable(): string | null {
+  for (const bin of ['avahi-daemon', 'dbus-daemon', 'avahi-publish', 'avahi-browse', 'unshare']) {
+    if (spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0) return `${bin} is not installed (Debian: avahi-daemon, avahi-utils, dbus)`;
+  }
+  return null;
+}
+
+/**
+ * The command prefix that runs a program on test host `ns` beside its own avahi-daemon: a
+ * private mount namespace with a fresh /run, its own system D-Bus, then the daemon. The
+ * program runs as PID 1 of a PID namespace of its own: when it ends (or is killed), the kernel
+ * ends the daemons with it, so none outlives the test.
+ */
+export function withAvahi(ns: string, scriptDir: string): string[] {
+  const script = `${scriptDir}/avahi-host-${ns}.sh`;
+  const conf = `${scriptDir}/avahi-${ns}.conf`;
+  // A host name of its own (the test hosts share the machine's) and IPv4 only, so no daemon
+  // spends seconds probing and renaming.
+  writeFileSync(conf, `[server]\nhost-name=${ns.replace(/[^A-Za-z0-9-]/g, '-')}\nuse-ipv4=yes\nuse-ipv6=no\nallow-interfaces=eth0\n[publish]\npublish-hinfo=no\npublish-workstation=no\n`);
+  writeFileSync(
+    script,
+    [
+      '#!/bin/sh',
+      'set -e',
+      'mount --make-rprivate /',
+      'mount -t tmpfs tmpfs /run',
+      'mkdir -p /run/dbus /run/avahi-daemon',
+      'dbus-daemon --system --fork',
+      `avahi-daemon --daemonize --no-chroot --no-rlimits --no-drop-root --file=${conf}`,
+      'i=0; while [ ! -S /run/avahi-daemon/socket ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done',
+      'exec "$@"',
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
+  return ['ip', 'netns', 'exec', ns, 'unshare', '--mount', '--pid', '--fork', '--kill-child', script];
 }
