@@ -76,10 +76,25 @@ export function nodeParts(config: Config, log: Logger): Part[] {
   let election: Election | null = null;
   let serving: ServeWhileLeading | null = null;
   let chosen: string | null = null;
+  /** What discovery would choose now (the display keeps its connection until it drops). */
+  let bestListed: string | null = null;
   let leaderChanges = 0;
   let lastLeader: string | null = null;
   const fleetMetrics = (): FleetMetrics | null => (election ? { isLeader: election.isLeader, epoch: election.status.epoch, leaderChanges } : null);
   const staleSeen = new Set<string>();
+
+  /** The best server listed now; also learns the highest epoch and logs each stale announcement once. */
+  const look = (): ServerAnnouncement | null => {
+    const listed = browser?.current() ?? [];
+    const found = chooser.choose(listed);
+    for (const a of listed) {
+      const key = `${a.nodeId}@${a.epoch}`;
+      if (a.site !== config.site.name || a.epoch >= chooser.highestEpochSeen || staleSeen.has(key)) continue;
+      staleSeen.add(key);
+      nodeLog.warn({ server: a.nodeId, epoch: a.epoch, highest: chooser.highestEpochSeen, host: a.host }, 'ignored a server announcing a stale epoch');
+    }
+    return found;
+  };
 
   const serverUrl = (configured: string): string | null => {
     if (node.serverFrom === 'config') return configured;
@@ -89,14 +104,7 @@ export function nodeParts(config: Config, log: Logger): Part[] {
       // Its own server, over loopback (plain MQTT: the loopback never leaves the Pi).
       found = chooser.choose([{ site: config.site.name, epoch: own, nodeId, host: '127.0.0.1', port: config.broker.port, tls: false }]);
     } else {
-      const listed = browser?.current() ?? [];
-      found = chooser.choose(listed);
-      for (const a of listed) {
-        const key = `${a.nodeId}@${a.epoch}`;
-        if (a.site !== config.site.name || a.epoch >= chooser.highestEpochSeen || staleSeen.has(key)) continue;
-        staleSeen.add(key);
-        nodeLog.warn({ server: a.nodeId, epoch: a.epoch, highest: chooser.highestEpochSeen, host: a.host }, 'ignored a server announcing a stale epoch');
-      }
+      found = look();
     }
     const url = found ? brokerUrl(found) : null;
     if (url !== chosen) nodeLog.info({ url, epoch: found?.epoch ?? null, server: found?.nodeId ?? null }, url ? 'found the server' : 'no server found yet');
@@ -106,14 +114,23 @@ export function nodeParts(config: Config, log: Logger): Part[] {
 
   const parts: Part[] = [];
   if (node.serverFrom === 'discovery') {
+    let watch: TimerHandle | null = null;
     parts.push({
       name: 'discovery',
       async start() {
         browser = await stack.browser();
         await browser.start();
         nodeLog.info({ stack: stack.kind }, 'browsing for the server');
+        // Also between connection attempts: the fence learns new epochs as they are announced.
+        const tick = (): void => {
+          const best = look();
+          bestListed = best ? brokerUrl(best) : null;
+          watch = clock.setTimeout(tick, 2000);
+        };
+        tick();
       },
       async stop() {
+        clock.clearTimeout(watch);
         await browser?.stop();
         browser = null;
       },
@@ -180,6 +197,7 @@ export function nodeParts(config: Config, log: Logger): Part[] {
         election: election?.status ?? null,
         servingEpoch: serving?.servingEpoch ?? null,
         server: chosen,
+        discovered: bestListed,
         display: { phase: edge.edge?.phase ?? null, room: view?.roomName ?? null, status: view?.state.status ?? null, offline: view?.offline ?? null },
       };
       writeFileSync(`${file}.tmp`, JSON.stringify(status) + '\n');

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Logger } from '../logger.js';
-import { announcementTxt, DOORPLATE_SERVICE, MQTT_SERVICE, parseAnnouncement, type ServerAnnouncement, type ServiceBrowser, type ServicePublisher } from './discovery.js';
+import { announcementTxt, DOORPLATE_SERVICE, instanceName, MQTT_SERVICE, parseAnnouncement, type ServerAnnouncement, type ServiceBrowser, type ServicePublisher } from './discovery.js';
 
 /**
  * DNS-SD through the host's avahi-daemon (Raspberry Pi OS runs one, and it owns UDP 5353),
@@ -18,7 +18,7 @@ export class AvahiPublisher implements ServicePublisher {
     const txt = Object.entries(announcementTxt(a)).map(([k, v]) => `${k}=${v}`);
     const bin = this.opts.bin ?? 'avahi-publish';
     this.children = [DOORPLATE_SERVICE, MQTT_SERVICE].map((type) => {
-      const name = type === DOORPLATE_SERVICE ? `doorplate ${a.site} ${a.nodeId}` : `doorplate broker ${a.site} ${a.nodeId}`;
+      const name = instanceName(a, type === DOORPLATE_SERVICE ? 'doorplate' : 'broker');
       const child = spawn(bin, ['-s', name, type, String(a.port), ...txt], { stdio: ['ignore', 'ignore', 'pipe'] });
       child.stderr?.on('data', (d: Buffer) => this.opts.log.debug({ type, out: d.toString().trim() }, 'avahi-publish'));
       child.on('error', (e) => this.opts.log.error({ err: e.message }, 'could not run avahi-publish (avahi-utils installed?)'));

@@ -27,6 +27,16 @@ const TxtSchema = z.object({
   fp: z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest').optional(),
 });
 
+/**
+ * The DNS-SD instance name: one per node and epoch. A new lead is a new instance, so a browser
+ * that still holds the node's earlier instance (Avahi keeps a crashed host's records for an
+ * hour and does not resolve a known instance again) sees it as new and resolves it.
+ */
+export function instanceName(a: Pick<ServerAnnouncement, 'site' | 'nodeId' | 'epoch'>, service: 'doorplate' | 'broker'): string {
+  // The epoch first: a long site name is what a 63-byte label cuts.
+  return `doorplate${service === 'broker' ? ' broker' : ''} e${a.epoch} ${a.nodeId} ${a.site}`.slice(0, 63);
+}
+
 export function announcementTxt(a: ServerAnnouncement): Record<string, string> {
   return { site: a.site, epoch: String(a.epoch), node: a.nodeId, tls: a.tls ? '1' : '0', ...(a.fingerprint ? { fp: a.fingerprint } : {}) };
 }

@@ -2,7 +2,7 @@ import { getResponder, type CiaoService, type Responder } from '@homebridge/ciao
 import multicastDns from 'multicast-dns';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { Logger } from '../logger.js';
-import { announcementTxt, DOORPLATE_SERVICE, parseAnnouncement, type ServerAnnouncement, type ServiceBrowser, type ServicePublisher } from './discovery.js';
+import { announcementTxt, DOORPLATE_SERVICE, instanceName, parseAnnouncement, type ServerAnnouncement, type ServiceBrowser, type ServicePublisher } from './discovery.js';
 
 /**
  * The in-process mDNS stack, only for hosts where no avahi-daemon runs (two stacks on one
@@ -25,8 +25,8 @@ export class CiaoPublisher implements ServicePublisher {
     // would rename a second service on the same name), never the shared one of cloned images.
     const hostname = `doorplate-${a.nodeId.replace(/[^A-Za-z0-9-]/g, '-')}`;
     this.services = [
-      this.responder.createService({ name: `doorplate ${a.site} ${a.nodeId}`, type: 'doorplate', port: a.port, txt, hostname, disabledIpv6: true, ...restricted }),
-      this.responder.createService({ name: `doorplate broker ${a.site} ${a.nodeId}`, type: 'mqtt', port: a.port, txt, hostname: `${hostname}-broker`, disabledIpv6: true, ...restricted }),
+      this.responder.createService({ name: instanceName(a, 'doorplate'), type: 'doorplate', port: a.port, txt, hostname, disabledIpv6: true, ...restricted }),
+      this.responder.createService({ name: instanceName(a, 'broker'), type: 'mqtt', port: a.port, txt, hostname: `${hostname}-broker`, disabledIpv6: true, ...restricted }),
     ];
     await Promise.all(this.services.map((s) => s.advertise()));
     this.opts.log.info({ epoch: a.epoch, port: a.port }, 'announced over mDNS');

@@ -91,12 +91,12 @@ export function avahiUnavailable(): string | null {
  * program runs as PID 1 of a PID namespace of its own: when it ends (or is killed), the kernel
  * ends the daemons with it, so none outlives the test.
  */
-export function withAvahi(ns: string, scriptDir: string): string[] {
+export function withAvahi(ns: string, scriptDir: string, iface = 'eth0'): string[] {
   const script = `${scriptDir}/avahi-host-${ns}.sh`;
   const conf = `${scriptDir}/avahi-${ns}.conf`;
   // A host name of its own (the test hosts share the machine's) and IPv4 only, so no daemon
   // spends seconds probing and renaming.
-  writeFileSync(conf, `[server]\nhost-name=${ns.replace(/[^A-Za-z0-9-]/g, '-')}\nuse-ipv4=yes\nuse-ipv6=no\nallow-interfaces=eth0\n[publish]\npublish-hinfo=no\npublish-workstation=no\n`);
+  writeFileSync(conf, `[server]\nhost-name=${ns.replace(/[^A-Za-z0-9-]/g, '-')}\nuse-ipv4=yes\nuse-ipv6=no\nallow-interfaces=${iface}\n[publish]\npublish-hinfo=no\npublish-workstation=no\n`);
   writeFileSync(
     script,
     [

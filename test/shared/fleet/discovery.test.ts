@@ -66,3 +66,12 @@ test('discovery stack: auto takes Avahi only where its daemon runs', async () =>
   assert.equal(discoveryStack('builtin', deps, () => true).kind, 'builtin');
   assert.equal(discoveryStack('avahi', deps, () => false).kind, 'avahi');
 });
+
+test('discovery: one instance name per node and epoch, within the 63-byte DNS label', async () => {
+  const { instanceName } = await import('../../../shared/fleet/discovery.js');
+  assert.equal(instanceName({ site: 'hq', nodeId: 'a', epoch: 3 }, 'doorplate'), 'doorplate e3 a hq');
+  assert.notEqual(instanceName({ site: 'hq', nodeId: 'a', epoch: 4 }, 'doorplate'), instanceName({ site: 'hq', nodeId: 'a', epoch: 3 }, 'doorplate'));
+  assert.equal(instanceName({ site: 'hq', nodeId: 'a', epoch: 3 }, 'broker'), 'doorplate broker e3 a hq');
+  const long = instanceName({ site: 'x'.repeat(128), nodeId: 'a', epoch: 3 }, 'doorplate');
+  assert.ok(long.length <= 63 && long.startsWith('doorplate e3 a '));
+});
