@@ -5,6 +5,7 @@ import { formatServerRss, runServerRssBench } from './server-rss.bench.js';
 import { formatPanelBench, runPanelBench } from './panel.bench.js';
 import { formatProviderBench, runProviderBench } from './providers.bench.js';
 import { formatCrashWeek, runCrashWeek } from './provider-crash.js';
+import { formatFailover, runFailover } from './fleet-failover.bench.js';
 
 /**
  * `npm run bench [-- NAME...]`: every benchmark (or the named ones), each printed as a table
@@ -16,6 +17,8 @@ const BENCHES: Record<string, () => Promise<string>> = {
   reconnect: async () => `Reconnect storm: 2,000 displays of 1,000 rooms, the server restarted after 3 s down\n${formatReconnect(await runReconnect(2000, 1000))}`,
   'server-rss': async () => `Server memory (RSS) by number of rooms, each with a day of meetings\n${formatServerRss(await runServerRssBench([10, 1000]))}`,
   panels: async () => formatPanelBench(await runPanelBench()),
+  failover: async () =>
+    `Fleet failover: 5 nodes on separate network hosts (namespaces), heartbeat 1 s, 3 missed beats; the leader killed (SIGKILL) 10 times\n${formatFailover(await runFailover(10))}`,
   providers: async () => `Google Workspace: a simulated week of calendar edits, push, one outage, lost notifications\n${formatProviderBench(await runProviderBench())}\n${formatCrashWeek(await runCrashWeek())}`,
 };
 
