@@ -75,6 +75,7 @@ export class Election {
   private startedAt = 0;
   private readonly peers = new Map<string, Peer>();
   private timer: TimerHandle | null = null;
+  private midBeat: TimerHandle | null = null;
   private running = false;
   private last = '';
 
@@ -107,7 +108,9 @@ export class Election {
     if (!this.running) return;
     this.running = false;
     this.deps.clock.clearTimeout(this.timer);
+    this.deps.clock.clearTimeout(this.midBeat);
     this.timer = null;
+    this.midBeat = null;
     this.role = 'follower';
     this.leaderId = null;
     this.deps.send({ ...this.heartbeat(), leader: false, leaderId: null, serves: null, leaving: true });
@@ -162,6 +165,12 @@ export class Election {
     this.evaluate();
     this.deps.send(this.heartbeat());
     this.timer = this.deps.clock.setTimeout(() => this.beat(), this.settings.heartbeatMs);
+    // A leader also looks half-way between its beats, so it gives up the lead at most half a
+    // beat after its lease ran out: well before the others, who wait a whole beat longer, claim.
+    if (this.role === 'leader') {
+      this.deps.clock.clearTimeout(this.midBeat);
+      this.midBeat = this.deps.clock.setTimeout(() => this.evaluate(), this.settings.heartbeatMs / 2);
+    }
   }
 
   private window(): number {
@@ -181,13 +190,15 @@ export class Election {
     if (!this.running) return;
     const now = this.deps.clock.now();
     const live = this.livePeers();
-    const inSight = 1 + live.length;
+    // The majority is counted over one beat less than a leader is waited for: a leader cut off
+    // from the majority is gone before the majority claims, and a node that just stepped down
+    // does not claim again on the strength of peers it no longer hears.
+    const lease = this.settings.heartbeatMs * (this.settings.missedBeats - 1);
+    const fresh = live.filter((p) => now - p.lastSeen <= lease);
+    const inSight = 1 + fresh.length;
     const quorum = quorumOf(this.settings.serveCapableNodes);
     if (this.role === 'leader') {
-      // The leader counts its peers over one beat less than the others wait before they claim,
-      // so a leader cut off from the majority is gone before the majority elects another.
-      const lease = this.settings.heartbeatMs * (this.settings.missedBeats - 1);
-      const heldBy = 1 + live.filter((p) => now - p.lastSeen <= lease).length;
+      const heldBy = inSight;
       if (heldBy < quorum) {
         this.deps.log?.warn({ epoch: this.epoch, inSight: heldBy, quorum }, 'the majority is out of sight: stepping down');
         this.role = 'follower';
@@ -209,7 +220,7 @@ export class Election {
       // leader's own heartbeat (a node back from a partition hears the followers first).
       const vouched = live.some((p) => p.hb.leaderId !== null && p.hb.leaderId !== this.settings.nodeId && p.hb.epoch >= this.epoch);
       if (!learning && !vouched && inSight >= quorum) {
-        const best = [this.self(), ...live.map((p) => p.hb)].sort(compareRank)[0];
+        const best = [this.self(), ...fresh.map((p) => p.hb)].sort(compareRank)[0];
         if (best?.nodeId === this.settings.nodeId) this.claim(live);
         else if (this.role === 'starting') this.role = 'follower';
       }
