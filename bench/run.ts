@@ -9,6 +9,7 @@ import { formatCaldavWeek, runCaldavWeek } from './caldav-week.js';
 import { formatBrokerAttack, runBrokerAttack } from './broker-attack.bench.js';
 import { formatStoreDurability, runStoreDurability } from './store-durability.bench.js';
 import { formatReconnect as formatBrokerReconnect, runReconnectBench } from './broker-reconnect.bench.js';
+import { formatFailover, runFailover } from './fleet-failover.bench.js';
 
 /**
  * `npm run bench [-- NAME...]`: every benchmark (or the named ones), each printed as a table
@@ -24,6 +25,8 @@ const BENCHES: Record<string, () => Promise<string>> = {
   'store-durability': async () =>
     `Store durability: 500 bookings (each with its idempotency key) through the booking rules on a store file, synchronous NORMAL vs FULL\n${formatStoreDurability(await runStoreDurability(500))}`,
   panels: async () => formatPanelBench(await runPanelBench()),
+  failover: async () =>
+    `Fleet failover: 5 nodes on separate network hosts (namespaces), heartbeat 1 s, 3 missed beats; the leader killed (SIGKILL) 10 times\n${formatFailover(await runFailover(10))}`,
   providers: async () =>
     `Google Workspace: a simulated week of calendar edits, push, one outage, lost notifications\n${formatProviderBench(await runProviderBench())}\n${formatCrashWeek(await runCrashWeek())}\n\n` +
     `Microsoft 365: the same week on Graph\n${formatProviderBench(await runProviderBench({ tenant: 'microsoft' }))}\n${formatCrashWeek(await runCrashWeek({ tenant: 'microsoft' }))}\n\n` +

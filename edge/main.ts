@@ -10,6 +10,7 @@ import { FileCredentialsStore, type CredentialsStore } from './agent/credentials
 import { MqttJsTransport, RECONNECT_BACKOFF } from './agent/mqtt-transport.js';
 import { hostDeviceId, hostSystemInfo, readAgentVersion, type SystemInfo } from './agent/system-info.js';
 import type { TransportFactory } from './agent/transport.js';
+import type { JitterPolicy } from '../shared/backoff.js';
 
 /** The hardware and the machine, injected so the demo can run several edges in one process. */
 export interface EdgeDeps {
@@ -25,6 +26,10 @@ export interface EdgeDeps {
   deviceId?: () => string;
   system?: SystemInfo;
   transports?: TransportFactory;
+  /** Where the agent connects, asked before every attempt (a fleet's serving node, found by discovery); null while none is known. */
+  serverUrl?: (configuredUrl: string) => string | null;
+  /** The reconnect backoff (a fleet caps it low, so a display reaches a new leader soon). */
+  reconnect?: JitterPolicy;
   credentials?: CredentialsStore;
   /** Button and LED names for the hello, when they are not the configured GPIO ones (simulated devices). */
   buttons?: string[];
@@ -61,8 +66,9 @@ export function createEdge(config: Config, deps: EdgeDeps): Edge {
           new MqttJsTransport({
             clock,
             logger: createLogger('edge:agent:mqtt', logger),
-            backoff: { ...RECONNECT_BACKOFF, capMs: edge.server.reconnectMaxSecs * 1000 },
+            backoff: deps.reconnect ?? { ...RECONNECT_BACKOFF, capMs: edge.server.reconnectMaxSecs * 1000 },
             ...(edge.server.caFingerprint ? { pinnedFingerprint: edge.server.caFingerprint } : {}),
+            ...(deps.serverUrl ? { target: deps.serverUrl } : {}),
           })),
       credentials: deps.credentials ?? new FileCredentialsStore(edge.credentialsFile),
       system: deps.system ?? hostSystemInfo(),

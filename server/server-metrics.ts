@@ -26,6 +26,7 @@ export function serverMetrics(s: DoorplateServer): DoorplateMetrics {
         s.store.outbox.list({ limit: 100_000 }).map((i) => ({ kind: i.kind, state: i.doneAt !== null ? 'done' : i.nextAttemptAt === null ? 'failed' : 'pending' })),
       mail: () => s.mail.metricSource(),
       deviceLimits: () => s.devices.stats(),
+      ...(s.fleet ? { fleet: s.fleet } : {}),
     },
     { clock: s.clock },
   );

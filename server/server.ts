@@ -48,6 +48,7 @@ export class DoorplateServer implements Part {
   }
 
   get config(): Config { return this.opts.config; }
+  get fleet(): ServerOptions['fleet'] { return this.opts.fleet; }
   get store() { return this.slots.get('store'); }
   get rooms() { return this.slots.get('rooms'); }
   get broker() { return this.slots.has('broker') ? this.slots.get('broker') : null; }

@@ -14,16 +14,17 @@ function configFrom(argv: string[]): Config {
 
 /**
  * `doorplate server|edge|node --config FILE`. Each role imports only its own modules, so an
- * edge on a Pi Zero never loads fastify, aedes, SQLite or a provider SDK. A node serves and
- * shows its own room; when its edge fails to start, the server it started is stopped again
- * and the process exits non-zero.
+ * edge on a Pi Zero never loads fastify, aedes, SQLite or a provider SDK. A node always shows
+ * its own room and, where it may serve, takes part in the election and serves while it leads
+ * (cli/roles/node-role.ts); a part that fails to start stops the ones started before it.
  */
 export async function runCommand(role: 'server' | 'edge' | 'node', argv: string[]): Promise<number> {
   const config = configFrom(argv);
   const log = createLogger(role);
   const parts: Part[] = [];
-  if (role !== 'edge') parts.push((await import('../roles/server-role.js')).serverPart(config));
-  if (role !== 'server') parts.push((await import('../roles/edge-role.js')).edgePart(config, role === 'edge' ? log : createLogger('edge')));
+  if (role === 'node') parts.push(...(await import('../roles/node-role.js')).nodeParts(config, log));
+  if (role === 'server') parts.push((await import('../roles/server-role.js')).serverPart(config));
+  if (role === 'edge') parts.push((await import('../roles/edge-role.js')).edgePart(config, log));
   parts.push(systemdPart(`${role} running`));
   return runParts({ log, parts });
 }

@@ -2,7 +2,7 @@ import { SystemClock } from '../../shared/clock.js';
 import type { Config } from '../../shared/config/schema.js';
 import type { Part } from '../../shared/lifecycle.js';
 import type { Logger } from '../../shared/logger.js';
-import { createEdge, type Edge } from '../../edge/main.js';
+import { createEdge, type Edge, type EdgeDeps } from '../../edge/main.js';
 import { hardwareFromConfig, type Hardware } from '../../edge/hal/hardware-from-config.js';
 import { RefreshPolicy } from '../../edge/hal/refresh-policy.js';
 import { renderStatus, renderView } from '../../edge/render/renderer.js';
@@ -14,10 +14,14 @@ import type { RoomState } from '../../shared/model/room-state.js';
  * The display agent with the Pi's own hardware, as one part. Loaded only by the `edge` and
  * `node` roles, and imports nothing of the server.
  */
-export function edgePart(config: Config, log: Logger): Part {
+export function edgePart(config: Config, log: Logger, extra: Pick<EdgeDeps, 'serverUrl' | 'reconnect'> = {}): Part & { readonly edge: Edge | null } {
   let stopAll: (() => Promise<void>) | null = null;
+  let current: Edge | null = null;
   return {
     name: 'edge',
+    get edge() {
+      return current;
+    },
     async start() {
       const clock = new SystemClock();
       const hw: Hardware = await hardwareFromConfig(config, clock, log);
@@ -54,17 +58,20 @@ export function edgePart(config: Config, log: Logger): Part {
         buttons: hw.buttonNames,
         leds: hw.ledNames,
         logger: log,
+        ...extra,
       });
       agentState = () => made.agent.roomState?.state ?? null;
       sink.start();
       hw.actions.start();
       hw.presence?.start();
       edge = made;
+      current = made;
       await made.start();
     },
     async stop() {
       const stop = stopAll;
       stopAll = null;
+      current = null;
       await stop?.();
     },
   };

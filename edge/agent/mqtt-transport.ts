@@ -20,6 +20,11 @@ export interface MqttJsTransportDeps {
    * it. Any other certificate is refused, and nothing (no secret, no token) is sent to it.
    */
   pinnedFingerprint?: string;
+  /**
+   * Where each attempt goes, asked afresh every time (a fleet's serving node moves); given the
+   * configured url. Null: no server is known yet, the attempt counts as failed and is retried.
+   */
+  target?: (configuredUrl: string) => string | null;
 }
 
 /** CONNACK codes that mean "these credentials are not welcome" (MQTT 3.1.1 and 5). */
@@ -45,6 +50,7 @@ export class MqttJsTransport implements MqttTransport {
   private readonly log: Logger;
   private readonly connectTimeoutMs: number;
   private readonly pinnedFingerprint: string | null;
+  private readonly target: (configuredUrl: string) => string | null;
   private readonly listeners: Listeners = { connect: [], message: [], close: [], error: [], reconnecting: [] };
   private options: ConnectOptions | null = null;
   private client: MqttClient | null = null;
@@ -60,6 +66,7 @@ export class MqttJsTransport implements MqttTransport {
     this.log = deps.logger ?? createLogger('edge:agent:mqtt');
     this.connectTimeoutMs = deps.connectTimeoutMs ?? 10_000;
     this.pinnedFingerprint = deps.pinnedFingerprint ?? null;
+    this.target = deps.target ?? ((url) => url);
   }
 
   get connected(): boolean {
@@ -120,6 +127,12 @@ export class MqttJsTransport implements MqttTransport {
     const options = this.options;
     if (!options || this.ended) return;
     this.timer = null;
+    const url = this.target(options.url);
+    if (url === null) {
+      this.emit('error', { kind: 'network', message: 'no server found yet' });
+      this.scheduleReconnect();
+      return;
+    }
     const clientOptions: IClientOptions = {
       clientId: options.clientId,
       username: options.username,
@@ -135,14 +148,14 @@ export class MqttJsTransport implements MqttTransport {
     };
     const pin = this.pinnedFingerprint;
     let client: MqttClient;
-    if (pin && options.url.startsWith('mqtts:')) {
+    if (pin && url.startsWith('mqtts:')) {
       // mqtt.js passes only socket-level errors on: the refusal is reported here.
       const refused = (message: string): void => {
         if (this.client === client) this.emit('error', { kind: 'tls', message });
       };
-      client = new MqttClient(pinnedTlsStream(options.url, pin, refused), clientOptions);
+      client = new MqttClient(pinnedTlsStream(url, pin, refused), clientOptions);
     } else {
-      client = mqttConnect(options.url, clientOptions);
+      client = mqttConnect(url, clientOptions);
     }
     this.client = client;
     let closed = false;
@@ -150,7 +163,7 @@ export class MqttJsTransport implements MqttTransport {
       if (this.client !== client) return;
       this.failures = 0;
       this.isConnected = true;
-      this.log.info({ url: options.url, clientId: options.clientId }, 'connected to the broker');
+      this.log.info({ url, clientId: options.clientId }, 'connected to the broker');
       this.emit('connect');
     });
     client.on('message', (topic, payload, packet) => {
@@ -171,7 +184,7 @@ export class MqttJsTransport implements MqttTransport {
       client.removeAllListeners('connect');
       client.end(true);
       if (wasConnected) {
-        this.log.warn({ url: options.url }, 'lost the broker connection');
+        this.log.warn({ url }, 'lost the broker connection');
         this.emit('close');
       }
       this.scheduleReconnect();

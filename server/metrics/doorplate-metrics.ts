@@ -138,6 +138,12 @@ export class DoorplateMetrics {
       },
     });
 
+    const fleet = src.fleet;
+    if (fleet) {
+      gauge('doorplate_is_leader', 'Whether this node holds the fleet lead now: 1 or 0.', [], (g) => g.set(fleet()?.isLeader ? 1 : 0));
+      gauge('doorplate_fleet_epoch', 'The highest fleet epoch (term) this node has seen.', [], (g) => g.set(fleet()?.epoch ?? 0));
+      mirrored('doorplate_leader_changes_total', 'Times this node saw the fleet lead move to another node.', () => fleet()?.leaderChanges ?? 0);
+    }
     mirrored('doorplate_retained_publishes_total', 'Room states and agendas published (retained).', src.retainedPublishes);
     mirrored('doorplate_meetings_released_total', 'No-shows released at the close of their check-in window.', src.meetingsReleased);
     mirrored('doorplate_notices_sent_total', 'Notify messages accepted and sent.', src.noticesSent);

@@ -22,4 +22,13 @@ export interface MetricSources {
   mail?: () => MailMetricSource | null;
   /** Device requests and enrollments refused by a rate limit; pending devices dropped when the list was full. */
   deviceLimits?: () => { rateLimited: number; pendingEvicted: number };
+  /** The fleet election as the node running this server sees it; absent for a lone server. */
+  fleet?: () => FleetMetrics | null;
+}
+
+export interface FleetMetrics {
+  isLeader: boolean;
+  epoch: number;
+  /** How often this node saw the lead move to another node since it started. */
+  leaderChanges: number;
 }

@@ -1,3 +1,4 @@
+import type { FleetMetrics } from '../metrics/metric-sources.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Config } from '../../shared/config/schema.js';
 import type { HealthReport } from '../../shared/lifecycle.js';
@@ -26,6 +27,8 @@ export interface ServerOptions {
   providerDeps?: Pick<ProviderDeps, 'googleAuth'>;
   /** Mail transport and jitter injected instead of SMTP from the config (tests). */
   mail?: Pick<MailPartDeps, 'transport' | 'random'>;
+  /** The fleet election as the node running this server sees it (the `node` role), for the metrics. */
+  fleet?: () => FleetMetrics | null;
 }
 
 /** What every server part is built from. */

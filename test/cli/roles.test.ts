@@ -65,28 +65,51 @@ test('doorplate edge: runs against a server, stops on SIGTERM, and loads no serv
   assert.deepEqual(serverPieces(modules), [], 'no server module and no server-only package');
 });
 
-test('doorplate node: when its edge cannot start, the server is stopped again and the process exits non-zero', async (t) => {
+test('doorplate node: the only serve-capable node leads, serves, its display connects to it; SIGTERM stops all in order', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'doorplate-node-role-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const site = `role-test-${process.pid}`;
+  const config = writeConfig(dir, {
+    role: 'node',
+    site: { name: site, timeZone: 'Europe/Berlin' },
+    rooms: [{ id: 'ada', name: 'Ada Lovelace' }],
+    broker: { host: '127.0.0.1', port: 0 },
+    server: { dataDir: join(dir, 'data'), http: { host: '127.0.0.1', port: 0 }, enrollment: { autoApprove: true } },
+    // Heartbeats stay on the loopback interface, in a site of its own.
+    node: { canServe: true, serveCapableNodes: 1, heartbeatMs: 200, missedBeats: 2, interfaceAddress: '127.0.0.1', advertiseAddress: '127.0.0.1', discovery: 'builtin', serverFrom: 'config', statusFile: join(dir, 'status.json') },
+    edge: { deviceId: 'node-1', server: { host: '127.0.0.1', port: 1 }, credentialsFile: join(dir, 'credentials.json'), enrollmentToken: ENROLL_TOKEN, panel: { model: 'png', path: join(dir, 'panel.png') } },
+  });
+  const node = runCli(['node', '--config', config], dir);
+  await until(() => node.output().includes('"msg":"server started"'), 'the node to lead and start the server', 30_000);
+  await until(() => existsSync(join(dir, 'status.json')) && (JSON.parse(readFileSync(join(dir, 'status.json'), 'utf8')) as { servingEpoch: number | null }).servingEpoch === 1, 'the status file to say it serves epoch 1', 10_000);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'data', 'fleet-epoch.json'), 'utf8')).epoch, 1, 'the epoch is persisted');
+  node.child.kill('SIGTERM');
+  const code = await node.exited;
+  const out = node.output();
+  assert.equal(code, 0, out);
+  assert.ok(out.indexOf('no longer leading: stopping the server parts') > 0, out);
+  assert.equal(existsSync(join(dir, 'data', 'doorplate.db-wal')), false, 'the store was closed cleanly');
+  assert.ok(serverPieces(node.modules()).length > 0, 'a leading node loads the server');
+});
+
+test('doorplate node: a display-only node loads no server module', async (t) => {
+  const { server, cleanup } = await startTestServer();
+  const dir = mkdtempSync(join(tmpdir(), 'doorplate-node-display-'));
+  t.after(async () => {
+    await cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
   const config = writeConfig(dir, {
     role: 'node',
     site: { timeZone: 'Europe/Berlin' },
-    rooms: [{ id: 'ada', name: 'Ada Lovelace' }],
-    broker: { host: '127.0.0.1', port: 0 },
-    server: { dataDir: join(dir, 'data'), http: { host: '127.0.0.1', port: 0 } },
-    // A framebuffer that does not exist: the edge fails after the server has started.
-    edge: { deviceId: 'node-1', server: { host: '127.0.0.1', port: 1 }, credentialsFile: join(dir, 'credentials.json'), panel: { model: 'fb', path: '/dev/fb-missing' } },
+    node: { serverFrom: 'config' },
+    edge: { deviceId: 'lean-node', server: { host: '127.0.0.1', port: server.mqttPort }, credentialsFile: join(dir, 'credentials.json'), enrollmentToken: ENROLL_TOKEN, panel: { model: 'png', path: join(dir, 'panel.png') } },
   });
   const node = runCli(['node', '--config', config], dir);
-  // The process ends by itself: nothing the server opened is left holding it.
-  const code = await node.exited;
-  const out = node.output();
-  assert.equal(code, 1, out);
-  assert.match(out, /"msg":"server started"/, 'the server had started');
-  assert.match(out, /"part":"edge".*start failed: stopping what started/);
-  assert.ok(existsSync(join(dir, 'data', 'doorplate.db')));
-  assert.equal(existsSync(join(dir, 'data', 'doorplate.db-wal')), false, 'the store was closed cleanly');
-  assert.ok(serverPieces(node.modules()).length > 0, 'a node loads the server');
+  await until(() => server.store.devices.get('lean-node') !== null, 'the display to enroll at the configured server', 30_000);
+  node.child.kill('SIGTERM');
+  assert.equal(await node.exited, 0, node.output());
+  assert.deepEqual(serverPieces(node.modules()), [], 'no server module and no server-only package');
 });
 
 test('doorplate server: starts, stops on SIGTERM with exit code 0, the store closed', async (t) => {

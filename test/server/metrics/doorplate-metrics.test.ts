@@ -77,3 +77,19 @@ test('metrics: a sync is timed, a failure counted by reason, a success stamped w
   assert.equal(value(text, 'doorplate_provider_sync_errors_total{provider="google",reason="unavailable"}'), 0);
   assert.equal(value(text, 'doorplate_provider_last_success_timestamp_seconds{provider="google"}'), Date.parse('2026-03-02T09:00:00Z') / 1000);
 });
+
+test('metrics: the fleet lead, its epoch and the leader changes, only where the server runs in a fleet', async () => {
+  let fleet = { isLeader: true, epoch: 3, leaderChanges: 1 };
+  const m = new DoorplateMetrics(sources({ fleet: () => fleet }), { clock: new FakeClock('2026-03-02T09:00:00Z') });
+  let text = await m.text();
+  assert.equal(value(text, 'doorplate_is_leader'), 1);
+  assert.equal(value(text, 'doorplate_fleet_epoch'), 3);
+  assert.equal(value(text, 'doorplate_leader_changes_total'), 1);
+  fleet = { isLeader: false, epoch: 4, leaderChanges: 2 };
+  text = await m.text();
+  assert.equal(value(text, 'doorplate_is_leader'), 0);
+  assert.equal(value(text, 'doorplate_fleet_epoch'), 4);
+  assert.equal(value(text, 'doorplate_leader_changes_total'), 2);
+  const lone = await new DoorplateMetrics(sources(), { clock: new FakeClock('2026-03-02T09:00:00Z') }).text();
+  assert.equal(value(lone, 'doorplate_is_leader'), undefined, 'a lone server has no fleet metrics');
+});

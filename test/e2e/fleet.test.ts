@@ -1,0 +1,171 @@
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NODES, roomOf, TestFleet, type DiscoveryMode, type NodeId } from '../helpers/fleet.js';
+import { avahiUnavailable, netnsUnavailable } from '../helpers/netns.js';
+import { until } from '../helpers/wait.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+const unavailable = netnsUnavailable();
+const noAvahi = unavailable ?? avahiUnavailable();
+
+/**
+ * `builtin`: the in-process mDNS stack on each host. `avahi`: an avahi-daemon with its own
+ * system bus on each host, as on Raspberry Pi OS, published and browsed through it.
+ */
+for (const mode of ['builtin', 'avahi'] as const) {
+  const skip = mode === 'avahi' ? noAvahi : unavailable;
+  test(`fleet (${mode} mDNS): separate hosts elect one server, every display finds it; kill -9 of the leader, a cut link and a stale announcement`, { skip: skip ? `cannot build the test hosts here (${skip})` : false, timeout: 180_000 }, async (t) => {
+    await fleetScenario(mode, t);
+  });
+}
+
+async function fleetScenario(mode: DiscoveryMode, t: TestContext): Promise<void> {
+  const fleet = new TestFleet(mode);
+  t.after(async () => {
+    const keep = Boolean(process.env.DOORPLATE_KEEP_FLEET_LOGS);
+    if (keep) console.log(`fleet logs kept in ${fleet.dir}`);
+    await fleet.close(keep);
+  });
+  const site = fleet.site;
+
+  /** Assigns each live display to its room on the serving node once it has enrolled there. */
+  const assignRooms = async (leader: NodeId): Promise<void> => {
+    for (const id of fleet.alive()) {
+      await until(async () => {
+        const r = await fleet.api(leader, 'GET', `/devices/${id}`);
+        return r.code === 200 && (r.json as { status: string }).status === 'approved';
+      }, `display ${id} to enroll at ${leader}`, 30_000);
+      const put = await fleet.api(leader, 'PUT', `/devices/${id}/room`, { room: roomOf(id) });
+      assert.equal(put.code, 200, JSON.stringify(put.json));
+    }
+  };
+
+  /** Every live display shows its own room with the state the serving node holds for it, online. */
+  const displaysRight = async (leader: NodeId): Promise<boolean> => {
+    for (const id of fleet.alive()) {
+      const s = fleet.status(id);
+      const room = await fleet.api(leader, 'GET', `/rooms/${roomOf(id)}`);
+      const want = (room.json as { name: string; state: { status: string } | null }) ?? null;
+      if (room.code !== 200 || !want.state || !s) return false;
+      if (s.display.room !== want.name || s.display.status !== want.state.status || s.display.offline !== false) return false;
+    }
+    return true;
+  };
+
+  // --- boot: nobody is told where the server is -------------------------------------------
+  const t0 = Date.now();
+  for (const n of NODES) fleet.start(n.id);
+  await until(() => fleet.servers().length === 1, 'one node to serve', 40_000);
+  const first = fleet.servers()[0] as NodeId;
+  const firstEpoch = fleet.status(first)?.servingEpoch ?? 0;
+  assert.equal(first, 'a', 'equal priorities: the lowest id leads');
+  assert.ok(firstEpoch >= 1);
+  for (const id of fleet.alive()) {
+    await until(() => {
+      const s = fleet.status(id);
+      return s !== null && s.server === fleet.urlSeenBy(id, first);
+    }, `display ${id} to find the server by discovery`, 30_000);
+  }
+  await assignRooms(first);
+  const booked = await fleet.api(first, 'POST', '/meetings', { room: roomOf('d'), durationMins: 30, title: 'Fleet check' });
+  assert.equal(booked.code, 201, JSON.stringify(booked.json));
+  await until(() => displaysRight(first), 'every display to show its room\'s state', 30_000);
+  assert.equal(fleet.status('d')?.display.status, 'busy', 'the booked room shows busy');
+  assert.equal(fleet.status('e')?.display.status, 'free');
+  const bootMs = Date.now() - t0;
+
+  // --- kill -9 the leader ---------------------------------------------------------------
+  const killedAt = Date.now();
+  await fleet.kill(first);
+  await until(() => fleet.servers().length === 1 && fleet.servers()[0] !== first, 'a new node to serve', 30_000);
+  const second = fleet.servers()[0] as NodeId;
+  const servingMs = Date.now() - killedAt;
+  assert.equal(second, 'b', 'the next best leads');
+  assert.ok((fleet.status(second)?.servingEpoch ?? 0) > firstEpoch, 'under a higher epoch');
+  for (const id of fleet.alive()) {
+    await until(() => {
+      const s = fleet.status(id);
+      return s !== null && s.server === fleet.urlSeenBy(id, second);
+    }, `display ${id} to find the new server`, 30_000);
+  }
+  // The new leader starts from its own store (no replication yet): the displays enroll again
+  // with the site token (auto-approved) and are assigned again.
+  const metrics = String((await fleet.api(second, 'GET', '/metrics')).json);
+  assert.match(metrics, /^doorplate_is_leader 1$/m);
+  assert.match(metrics, new RegExp(`^doorplate_fleet_epoch ${fleet.status(second)?.servingEpoch}$`, 'm'));
+  assert.match(metrics, /^doorplate_leader_changes_total 1$/m, 'b saw the lead move from a to itself');
+  await assignRooms(second);
+  await until(() => displaysRight(second), 'every display to show its room\'s state from the new server', 30_000);
+  const rightMs = Date.now() - killedAt;
+  t.diagnostic(`fleet (${mode}): boot to right state ${bootMs} ms; after kill -9 of ${first}: ${second} serves in ${servingMs} ms, displays right in ${rightMs} ms (rooms assigned again by the test)`);
+
+  // --- the old leader comes back: it follows the higher epoch -------------------------------
+  fleet.start(first);
+  await until(() => fleet.status(first)?.election?.role === 'follower' && fleet.status(first)?.election?.leaderId === second, `${first} to rejoin as a standby`, 30_000);
+  const secondEpoch = fleet.status(second)?.servingEpoch ?? 0;
+  assert.equal(fleet.status(first)?.election?.epoch, secondEpoch, 'it took the higher epoch');
+  assert.equal(JSON.parse(readFileSync(join(fleet.dir, first, 'data', 'fleet-epoch.json'), 'utf8')).epoch, secondEpoch, 'and persisted it');
+  assert.deepEqual(fleet.servers(), [second], 'the serving node keeps the lead');
+
+  // --- cut the leader's cable: it steps down, the majority elects, never two serve at once ---
+  const overlap: string[] = [];
+  const watch = setInterval(() => {
+    const now = fleet.servers();
+    if (now.length > 1) overlap.push(now.join('+'));
+  }, 100);
+  const cutAt = Date.now();
+  fleet.lan.setLink(fleet.index(second), false);
+  try {
+    await until(() => (fleet.status(second)?.servingEpoch ?? null) === null, `${second} to step down without a majority`, 30_000);
+    await until(() => fleet.servers().length === 1 && fleet.servers()[0] === first, `${first} to serve for the majority`, 30_000);
+  } finally {
+    clearInterval(watch);
+  }
+  const cutMs = Date.now() - cutAt;
+  assert.deepEqual(overlap, [], 'two nodes served at once');
+  assert.ok((fleet.status(first)?.servingEpoch ?? 0) > secondEpoch);
+  fleet.lan.setLink(fleet.index(second), true);
+  await until(() => fleet.status(second)?.election?.leaderId === first && fleet.status(second)?.election?.role === 'follower', `${second} to follow after the link is back`, 30_000);
+  t.diagnostic(`fleet (${mode}): link of ${second} cut: ${first} serves after ${cutMs} ms, no overlap seen (sampled every 100 ms from the status files)`);
+
+  // --- a stale announcement on the LAN is ignored by the displays ---------------------------
+  const third = first;
+  const thirdEpoch = fleet.status(third)?.servingEpoch ?? 0;
+  for (const id of ['d', 'e'] as const) {
+    await until(() => fleet.status(id)?.server === `mqtt://${fleet.addressOf(third)}:1883`, `display ${id} to find ${third}`, 30_000);
+  }
+  const announcer = join(fleet.dir, 'stale.mjs');
+  writeFileSync(
+    announcer,
+    `const { CiaoPublisher } = await import(${JSON.stringify(resolve(here, '../../shared/fleet/mdns-builtin.js'))});
+const { AvahiPublisher } = await import(${JSON.stringify(resolve(here, '../../shared/fleet/avahi-cli.js'))});
+const { silentLogger } = await import(${JSON.stringify(resolve(here, '../../shared/logger.js'))});
+const p = ${mode === 'avahi' ? 'new AvahiPublisher({ log: silentLogger() })' : `new CiaoPublisher({ log: silentLogger(), interfaceAddress: ${JSON.stringify(fleet.lan.hub.address)} })`};
+await p.publish({ site: ${JSON.stringify(site)}, epoch: 1, nodeId: 'stale', host: ${JSON.stringify(fleet.lan.hub.address)}, port: 1883, tls: false });
+console.log('announced');
+setInterval(() => undefined, 1000);
+`,
+  );
+  const hubPrefix = fleet.onHost(fleet.lan.hub.ns, 'br0');
+  const stale = spawn(hubPrefix[0] as string, [...hubPrefix.slice(1), process.execPath, announcer], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const staleExit = new Promise<void>((r) => stale.once('exit', () => r()));
+  try {
+    let said = '';
+    stale.stdout?.on('data', (c: Buffer) => (said += c.toString()));
+    await until(() => said.includes('announced'), 'the stale announcement', 15_000);
+    for (const id of ['d', 'e'] as const) {
+      await until(() => fleet.log(id).includes('"server":"stale","epoch":1'), `display ${id} to see and ignore the stale announcement`, 20_000);
+      assert.match(fleet.log(id), /"server":"stale","epoch":1,.*"msg":"ignored a server announcing a stale epoch"/);
+      assert.equal(fleet.status(id)?.discovered, `mqtt://${fleet.addressOf(third)}:1883`, `epoch ${thirdEpoch} stays the choice over the stale epoch 1`);
+      assert.equal(fleet.status(id)?.server, `mqtt://${fleet.addressOf(third)}:1883`);
+    }
+  } finally {
+    stale.kill('SIGKILL');
+    await staleExit;
+  }
+}
