@@ -59,7 +59,7 @@ export class DynsecAccounts implements BrokerAccounts {
     return this.serial(async () => {
       const { prefix, discoveryPrefix } = this.opts;
       await this.ensureRole(ROLES.server, brokerGrants({ kind: 'server' }, prefix), false);
-      await this.opts.dynsec.run([{ command: 'addClientRole', username: this.opts.serverUsername, rolename: ROLES.server, priority: 10 }]);
+      await this.ensureOwnRole();
       await this.ensureRole(ROLES.inspector, brokerGrants({ kind: 'inspector', username: 'inspector' }, prefix));
       await this.ensureRole(ROLES.homeAssistant, brokerGrants({ kind: 'inspector', username: 'homeassistant', homeAssistant: { discoveryPrefix } }, prefix));
       const known = new Set(devices.map((d) => d.id));
@@ -100,6 +100,15 @@ export class DynsecAccounts implements BrokerAccounts {
     const next = this.queue.then(fn, fn);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** The server's login gets the server role once (the change disconnects it). */
+  private async ensureOwnRole(): Promise<void> {
+    const username = this.opts.serverUsername;
+    const [got] = await this.opts.dynsec.run([{ command: 'getClient', username }]);
+    const roles = (got?.data?.client as { roles?: Array<{ rolename: string }> } | undefined)?.roles ?? [];
+    if (roles.some((r) => r.rolename === ROLES.server)) return;
+    await this.opts.dynsec.changeOwnAccount({ command: 'addClientRole', username, rolename: ROLES.server, priority: 10 });
   }
 
   private deviceGrants(deviceId: string, roomId: string | null): Grant[] {

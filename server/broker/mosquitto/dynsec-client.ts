@@ -39,7 +39,7 @@ export class DynsecClient {
   ) {}
 
   async start(): Promise<void> {
-    const client = connect(this.login.url, { username: this.login.username, password: this.login.password, clientId: this.login.clientId, reconnectPeriod: 2000, resubscribe: true });
+    const client = connect(this.login.url, { username: this.login.username, password: this.login.password, clientId: this.login.clientId, reconnectPeriod: 500, resubscribe: true });
     this.client = client;
     client.on('message', (topic, payload) => this.onAnswer(topic, payload));
     client.on('error', (err) => this.log.warn({ err: err.message }, 'dynamic security connection'));
@@ -76,6 +76,18 @@ export class DynsecClient {
     );
     await client.publishAsync(DYNSEC_TOPIC, JSON.stringify({ commands: tagged }), { qos: 1 });
     return Promise.all(answers);
+  }
+
+  /**
+   * A change to this login's own account: the plugin applies it, then disconnects the login
+   * (so its rights are read again) before answering; the call ends when it is back.
+   */
+  async changeOwnAccount(command: DynsecCommand): Promise<void> {
+    const client = this.client;
+    if (!client) throw new DynsecError('dynamic security client not started');
+    const back = new Promise<void>((resolve) => client.once('connect', () => resolve()));
+    await client.publishAsync(DYNSEC_TOPIC, JSON.stringify({ commands: [command] }), { qos: 1 });
+    await back;
   }
 
   /** Like send, but any error other than those `tolerated` (e.g. "Client not found") throws. */
