@@ -9,6 +9,8 @@ export interface BrokerAccounts {
   sync(devices: readonly Device[]): Promise<void>;
   /** A device was enrolled, approved, moved or revoked. */
   deviceChanged(device: Device): Promise<void>;
+  /** The device is about to be sent its config (its room): its rights follow first. */
+  beforeConfig(deviceId: string): Promise<void>;
   /** A new secret for the device: its account accepts it before the device is told it. */
   secretIssued(deviceId: string, secret: string): Promise<void>;
   stop(): Promise<void>;
@@ -18,6 +20,7 @@ export interface BrokerAccounts {
 export const embeddedAccounts: BrokerAccounts = {
   sync: () => Promise.resolve(),
   deviceChanged: () => Promise.resolve(),
+  beforeConfig: () => Promise.resolve(),
   secretIssued: () => Promise.resolve(),
   stop: () => Promise.resolve(),
 };

@@ -73,7 +73,8 @@ export function externalHelloPart({ slots, events }: PartDeps): Part {
 
 /**
  * The bus the fleet publishes on: an enrollment reply carrying a secret waits until the broker
- * accepts that secret, so the device never tries it too early.
+ * accepts that secret, and a device's config (its room) until the broker grants that room, so
+ * the device never tries either too early.
  */
 export function accountsFirst(bus: ServerBus, accounts: () => BrokerAccounts | null): ServerBus {
   return {
@@ -84,6 +85,7 @@ export function accountsFirst(bus: ServerBus, accounts: () => BrokerAccounts | n
         const device = (params as ParamsOf<'deviceEnrollment'>).device;
         if (reply.status === 'approved' && reply.secret !== undefined) await acc.secretIssued(device, reply.secret);
       }
+      if (acc && name === 'deviceConfig') await acc.beforeConfig((params as ParamsOf<'deviceConfig'>).device);
       return bus.publish(name, params, payload);
     },
     clearRetained: (name, params) => bus.clearRetained(name, params),

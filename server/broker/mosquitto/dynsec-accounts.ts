@@ -52,6 +52,8 @@ const EXISTS = ['already exists'];
 export class DynsecAccounts implements BrokerAccounts {
   /** Changes go to the broker one after another, in the order they happened. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** The token each enrolling account was given by this process: setting a password disconnects. */
+  private readonly enrollPasswords = new Map<string, string>();
 
   constructor(private readonly opts: DynsecAccountsOptions) {}
 
@@ -71,6 +73,13 @@ export class DynsecAccounts implements BrokerAccounts {
 
   deviceChanged(device: Device): Promise<void> {
     return this.serial(() => this.applyDevice(device));
+  }
+
+  beforeConfig(deviceId: string): Promise<void> {
+    return this.serial(async () => {
+      const d = this.opts.device(deviceId);
+      if (d) await this.applyDevice(d);
+    });
   }
 
   secretIssued(deviceId: string, secret: string): Promise<void> {
@@ -127,6 +136,7 @@ export class DynsecAccounts implements BrokerAccounts {
         ],
         NOT_FOUND,
       );
+      this.enrollPasswords.delete(d.id);
       return;
     }
     if (d.status === 'approved') await this.ensureRole(ROLES.device(d.id), this.deviceGrants(d.id, d.roomId));
@@ -141,8 +151,10 @@ export class DynsecAccounts implements BrokerAccounts {
     const identity: Identity = { kind: 'enrolling', deviceId: id };
     await this.ensureRole(role, brokerGrants(identity, this.opts.prefix));
     const username = `${ENROLL_PREFIX}${id}`;
+    if (this.enrollPasswords.get(id) === token) return;
     const [created] = await this.opts.dynsec.run([{ command: 'createClient', username, password: token, clientid: id, roles: [{ rolename: role }] }], EXISTS);
     if (created?.error !== undefined) await this.opts.dynsec.run([{ command: 'setClientPassword', username, password: token }]);
+    this.enrollPasswords.set(id, token);
   }
 
   /** Creates the role, or brings its ACLs to exactly `grants` (what is right stays untouched). */
