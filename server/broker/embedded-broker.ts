@@ -7,6 +7,8 @@ import { createLogger, type Logger } from '../../shared/logger.js';
 import { topicOf } from '../../shared/api/topics.js';
 import { describeIdentity, mayPublish, mayReceive, maySubscribe, type Identity } from './acl.js';
 import { Authenticator, type BrokerDirectory } from './authenticator.js';
+import { listenWebSocket, type WsListener } from './ws-listener.js';
+import type { Duplex } from 'node:stream';
 
 /**
  * The embedded MQTT broker: aedes on a TCP listener (and optionally a TLS one), with every
@@ -19,6 +21,8 @@ export interface EmbeddedBrokerOptions {
   port: number;
   /** A second listener speaking MQTT over TLS, on the same host. */
   tls?: { port: number; keyPath: string; certPath: string };
+  /** A third listener speaking MQTT over WebSocket, on the same host. */
+  ws?: { port: number };
   prefix: string;
   directory: BrokerDirectory;
   logger?: Logger;
@@ -46,13 +50,14 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
   private aedes: Aedes | null = null;
   private tcp: Server | null = null;
   private tlsServer: Server | null = null;
+  private wsListener: WsListener | null = null;
   /** Identities decided at CONNECT, kept for the client's lifetime. */
   private readonly identities = new WeakMap<Client, Identity>();
   /** Clients past CONNACK, for counting and for kicking. */
   private readonly connected = new Map<Client, Identity>();
   private readonly refused = { connect: 0, publish: 0, subscribe: 0, forward: 0 };
   /** Every open socket, so stop() also ends those that never completed CONNECT. */
-  private readonly sockets = new Set<Socket>();
+  private readonly sockets = new Set<Duplex>();
   private boundPort: number | null = null;
   private boundTlsPort: number | null = null;
 
@@ -70,6 +75,11 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
 
   get tlsPort(): number | null {
     return this.boundTlsPort;
+  }
+
+  /** The bound WebSocket port, when that listener is on. */
+  get wsPort(): number | null {
+    return this.wsListener?.port ?? null;
   }
 
   get running(): boolean {
@@ -107,11 +117,12 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
         this.tlsServer = createTlsServer(tlsOptions, (socket) => this.accept(aedes, socket));
         this.boundTlsPort = await listen(this.tlsServer, this.opts.host, this.opts.tls.port, 'MQTT over TLS');
       }
+      if (this.opts.ws) this.wsListener = await listenWebSocket(this.opts.host, this.opts.ws.port, (stream) => this.accept(aedes, stream));
     } catch (err) {
       await this.stop();
       throw err;
     }
-    this.log.info({ host: this.opts.host, port: this.boundPort, tlsPort: this.boundTlsPort }, 'MQTT broker listening');
+    this.log.info({ host: this.opts.host, port: this.boundPort, tlsPort: this.boundTlsPort, wsPort: this.wsPort }, 'MQTT broker listening');
   }
 
   /** Closes the listeners, every client and the broker. Safe to call twice. */
@@ -121,6 +132,8 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     this.aedes = null;
     this.tcp = null;
     this.tlsServer = null;
+    const ws = this.wsListener;
+    this.wsListener = null;
     // Stop accepting first; each server's close callback waits for its sockets, which the
     // broker's close ends.
     const closed = servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
@@ -128,6 +141,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
     await Promise.all(closed);
+    await ws?.close();
     this.connected.clear();
     this.boundPort = null;
     this.boundTlsPort = null;
@@ -169,7 +183,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     return false;
   }
 
-  private accept(aedes: Aedes, socket: Socket): void {
+  private accept(aedes: Aedes, socket: Duplex): void {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
     aedes.handle(socket);
