@@ -2,6 +2,7 @@ import { machine } from './table.js';
 import { formatSiteFanout, runSiteFanout } from './site/site-fanout.bench.js';
 import { formatReconnect, runReconnect } from './site/reconnect.bench.js';
 import { formatServerRss, runServerRssBench } from './server-rss.bench.js';
+import { formatLean, runLeanBench } from './lean.bench.js';
 import { formatPanelBench, runPanelBench } from './panel.bench.js';
 import { formatProviderBench, runProviderBench } from './providers.bench.js';
 import { formatCrashWeek, runCrashWeek } from './provider-crash.js';
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<string>> = {
     `MQTT fan-out: one room state change -> every display of the room; displays in 4 processes, each with its own credentials (loopback)\n${formatSiteFanout([...(await runSiteFanout(1000)), ...(await runSiteFanout(3000))])}`,
   reconnect: async () => `Reconnect storm: 2,000 displays of 1,000 rooms, the server restarted after 3 s down\n${formatReconnect(await runReconnect(2000, 1000))}`,
   'server-rss': async () => `Server memory (RSS) by number of rooms, each with a day of meetings\n${formatServerRss(await runServerRssBench([10, 1000]))}`,
+  lean: async () => `Process settings (node flags, glibc arenas), each against none, each in a fresh process\n${formatLean(await runLeanBench())}`,
   panels: async () => formatPanelBench(await runPanelBench()),
   providers: async () => `Google Workspace: a simulated week of calendar edits, push, one outage, lost notifications\n${formatProviderBench(await runProviderBench())}\n${formatCrashWeek(await runCrashWeek())}`,
 };
