@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isValidFilter, mayPublish, mayReceive, maySubscribe, type Identity } from '../../../server/broker/acl.js';
-
 import { P, PUBLISH, RECEIVE, SUBSCRIBE, d1, inspector, type Row } from './acl-table.js';
 
 function runTable(kind: string, rows: Row[], fn: (i: Identity, t: string, p: string) => boolean): void {
