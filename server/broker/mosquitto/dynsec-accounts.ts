@@ -92,10 +92,13 @@ export class DynsecAccounts implements BrokerAccounts {
         EXISTS,
       );
       if (created?.error !== undefined) {
-        await this.opts.dynsec.run([
-          { command: 'setClientPassword', username: deviceId, password: secret },
-          { command: 'addClientRole', username: deviceId, rolename: role },
-        ]);
+        await this.opts.dynsec.run(
+          [
+            { command: 'setClientPassword', username: deviceId, password: secret },
+            { command: 'addClientRole', username: deviceId, rolename: role },
+          ],
+          ['already'],
+        );
       }
       this.opts.log.info({ device: deviceId }, 'device account ready on the broker');
     });
