@@ -1,3 +1,4 @@
+import { procMemory } from './proc-memory.js';
 import { SystemClock } from '../shared/clock.js';
 import { parseConfig } from '../shared/config/load.js';
 import { silentLogger } from '../shared/logger.js';
@@ -33,6 +34,6 @@ const deadline = Date.now() + 30_000;
 while (!panel.picture && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 await new Promise((r) => setTimeout(r, 500));
 (globalThis as { gc?: () => void }).gc?.();
-process.stdout.write(`${JSON.stringify({ drawn: panel.picture !== null, rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed })}\n`);
+process.stdout.write(`${JSON.stringify({ drawn: panel.picture !== null, ...procMemory(), heapUsed: process.memoryUsage().heapUsed })}\n`);
 sink.stop();
 await edge.stop();

@@ -38,7 +38,8 @@ async function stateToBuffer(width: number, height: number, colors: PanelColors)
   return toXrgb8888(raster);
 }
 
-async function edgeRss(): Promise<{ rssMiB: number; heapMiB: number; drawn: boolean }> {
+/** The edge agent in its own process (node flags and environment as given), against a real server. */
+export async function edgeRss(nodeArgs: readonly string[] = [], env: Record<string, string> = {}): Promise<{ rssMiB: number; privateMiB: number | null; heapMiB: number; drawn: boolean }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'doorplate-edge-rss-'));
   const config = parseConfig({ site: { timeZone: 'Europe/Berlin' }, rooms: [{ id: 'ada', name: 'Ada Lovelace' }], broker: { host: '127.0.0.1', port: 0 }, server: { dataDir, http: { host: '127.0.0.1', port: 0 } } });
   const server = new DoorplateServer({ config, logger: silentLogger() });
@@ -54,10 +55,10 @@ async function edgeRss(): Promise<{ rssMiB: number; heapMiB: number; drawn: bool
     writeFileSync(creds, JSON.stringify({ deviceId: 'bench-edge', secret, enrolledAt: new Date().toISOString() }), { mode: 0o600 });
     const child = fileURLToPath(new URL('./edge-rss-child.js', import.meta.url));
     const out = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, ['--expose-gc', child, String(server.mqttPort), creds], { timeout: 60_000, env: { ...process.env, DOORPLATE_LOG_LEVEL: 'silent' } }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+      execFile(process.execPath, ['--expose-gc', ...nodeArgs, child, String(server.mqttPort), creds], { timeout: 60_000, env: { ...process.env, DOORPLATE_LOG_LEVEL: 'silent', ...env } }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
     );
-    const r = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { rss: number; heapUsed: number; drawn: boolean };
-    return { rssMiB: mib(r.rss), heapMiB: mib(r.heapUsed), drawn: r.drawn };
+    const r = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { rss: number; privateBytes: number | null; heapUsed: number; drawn: boolean };
+    return { rssMiB: mib(r.rss), privateMiB: r.privateBytes === null ? null : mib(r.privateBytes), heapMiB: mib(r.heapUsed), drawn: r.drawn };
   } finally {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { machine } from './table.js';
 import { formatSiteFanout, runSiteFanout } from './site/site-fanout.bench.js';
 import { formatReconnect, runReconnect } from './site/reconnect.bench.js';
 import { formatServerRss, runServerRssBench } from './server-rss.bench.js';
+import { formatLean, runLeanBench } from './lean.bench.js';
 import { formatPanelBench, runPanelBench } from './panel.bench.js';
 import { formatProviderBench, runProviderBench } from './providers.bench.js';
 import { formatCrashWeek, runCrashWeek } from './provider-crash.js';
@@ -24,6 +25,7 @@ const BENCHES: Record<string, () => Promise<string>> = {
   'broker-reconnect': async () => `Embedded broker: a reconnect storm of 2,000 displays over 1,000 rooms (raw clients, broker in its own process)\n${formatBrokerReconnect(await runReconnectBench(2000, 1000))}`,
   'store-durability': async () =>
     `Store durability: 500 bookings (each with its idempotency key) through the booking rules on a store file, synchronous NORMAL vs FULL\n${formatStoreDurability(await runStoreDurability(500))}`,
+  lean: async () => `Process settings (node flags, glibc arenas), each against none, each in a fresh process\n${formatLean(await runLeanBench())}`,
   panels: async () => formatPanelBench(await runPanelBench()),
   failover: async () =>
     `Fleet failover: 5 nodes on separate network hosts (namespaces), heartbeat 1 s, 3 missed beats; the leader killed (SIGKILL) 10 times\n${formatFailover(await runFailover(10))}`,

@@ -1,3 +1,4 @@
+import { procMemory } from './proc-memory.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,6 @@ const startSecs = (performance.now() - t0) / 1000;
 await new Promise((r) => setTimeout(r, 500));
 (globalThis as { gc?: () => void }).gc?.();
 const events = list.reduce((n, r) => n + server.store.events.listForRoom(r.id).length, 0);
-process.stdout.write(`${JSON.stringify({ rooms, events, rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed, startSecs })}\n`);
+process.stdout.write(`${JSON.stringify({ rooms, events, ...procMemory(), heapUsed: process.memoryUsage().heapUsed, startSecs })}\n`);
 await server.stop();
 rmSync(dataDir, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import type { PartDeps, ServerOptions } from './parts/part-deps.js';
 import { Slots, type ServerSlots } from './parts/slots.js';
 import { changesPart, storePart } from './parts/store-part.js';
 import { brokerPart, mqttPart } from './parts/mqtt-parts.js';
+import { brokerAccountsPart, externalHelloPart } from './parts/accounts-part.js';
 import { calendarParts } from './parts/calendar-parts.js';
 import { statePart } from './parts/state-part.js';
 import { bookingsPart, fleetPart } from './parts/fleet-parts.js';
@@ -41,7 +42,9 @@ export class DoorplateServer implements Part {
     this.metrics = serverMetrics(this);
     const deps: PartDeps = { opts, config: opts.config, clock: this.clock, log: this.log, events: this.events, slots: this.slots, health: () => this.health(), metrics: this.metrics };
     const parts = [
-      storePart(deps), changesPart(deps), brokerPart(deps), mqttPart(deps), ...calendarParts(deps), metricsPart(deps),
+      storePart(deps), changesPart(deps), brokerPart(deps),
+      ...(opts.config.broker.url ? [brokerAccountsPart(deps), mqttPart(deps), externalHelloPart(deps)] : [mqttPart(deps)]),
+      ...calendarParts(deps), metricsPart(deps),
       statePart(deps), bookingsPart(deps), fleetPart(deps), mailPart(deps), homeAssistantPart(deps, this), httpPart(deps),
     ];
     this.lifecycle = new Lifecycle(parts, { log: this.log, clock: this.clock });

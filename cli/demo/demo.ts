@@ -75,6 +75,8 @@ export async function createDemo(opts: DemoOptions): Promise<Demo> {
         host,
         port: opts.mqttPort,
         anonymousLoopbackInspect: true,
+        // MQTT Explorer or a browser can look at the site over WebSocket (a free port in tests).
+        ws: { port: opts.mqttPort === 0 ? 0 : 9001 },
         // Home Assistant's account: reads the discovery topics and presses the book buttons.
         inspectors: [{ username: 'homeassistant', passwordHash: await hashPassword(homeAssistantPassword), role: 'homeassistant' }],
       },

@@ -30,8 +30,8 @@ export type Identity =
   | { kind: 'inspector'; username: string; homeAssistant?: { discoveryPrefix: string } };
 
 /** One level of an allowed-topic pattern: a fixed word, a verb, any one word, or the rest. */
-type Level = { lit: string } | { verb: true } | { any: true } | { rest: true };
-type Pattern = readonly Level[];
+export type Level = { lit: string } | { verb: true } | { any: true } | { rest: true };
+export type Pattern = readonly Level[];
 
 const lit = (s: string): Level => ({ lit: s });
 const VERB: Level = { verb: true };
@@ -76,7 +76,7 @@ function idsAreSafe(identity: Identity): boolean {
 }
 
 /** What a device or enrolling device may subscribe to and receive. */
-function readablePatterns(identity: Identity, prefix: string): Pattern[] {
+export function readablePatterns(identity: Identity, prefix: string): Pattern[] {
   if (!idsAreSafe(identity)) return [];
   switch (identity.kind) {
     case 'server':

@@ -11,6 +11,11 @@ import { Admission } from './admission.js';
 import { PacketFramer } from './packet-framer.js';
 import { retainedIndexedPersistence } from './retained-index.js';
 import { BrokerLimitsSchema, type BrokerLimits } from '../../shared/config/schema.js';
+import { listenWebSocket, type WsListener } from './ws-listener.js';
+import type { Duplex } from 'node:stream';
+
+/** A connection the broker serves: a TCP or TLS socket, or a WebSocket's byte stream with its peer's address. */
+type PeerStream = Duplex & { readonly remoteAddress?: string };
 
 /**
  * The embedded MQTT broker: aedes on a TCP listener (and optionally a TLS one), with every
@@ -23,6 +28,8 @@ export interface EmbeddedBrokerOptions {
   port: number;
   /** A second listener speaking MQTT over TLS, on the same host. */
   tls?: { port: number; keyPath: string; certPath: string };
+  /** A third listener speaking MQTT over WebSocket, on the same host. */
+  ws?: { port: number };
   prefix: string;
   directory: BrokerDirectory;
   /** Retained messages indexed by exact topic (the default); off only to compare in a benchmark. */
@@ -59,6 +66,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
   private aedes: Aedes | null = null;
   private tcp: Server | null = null;
   private tlsServer: Server | null = null;
+  private wsListener: WsListener | null = null;
   /** Identities decided at CONNECT, kept for the client's lifetime. */
   private readonly identities = new WeakMap<Client, Identity>();
   /** Clients past CONNACK, for counting and for kicking. */
@@ -68,7 +76,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
   private readonly refused = { connect: 0, publish: 0, subscribe: 0, forward: 0 };
   private readonly dropped = { overCap: 0, overBudget: 0, slowReader: 0 };
   /** Every open socket, so stop() also ends those that never completed CONNECT. */
-  private readonly sockets = new Set<Socket>();
+  private readonly sockets = new Set<PeerStream>();
   private readonly framers = new WeakMap<object, PacketFramer>();
   private readonly limits: BrokerLimits;
   private readonly admission: Admission;
@@ -91,6 +99,11 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
 
   get tlsPort(): number | null {
     return this.boundTlsPort;
+  }
+
+  /** The bound WebSocket port, when that listener is on. */
+  get wsPort(): number | null {
+    return this.wsListener?.port ?? null;
   }
 
   get running(): boolean {
@@ -133,11 +146,12 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
         this.tlsServer = createTlsServer({ ...tlsOptions, highWaterMark }, (socket) => this.accept(aedes, socket));
         this.boundTlsPort = await listen(this.tlsServer, this.opts.host, this.opts.tls.port, 'MQTT over TLS');
       }
+      if (this.opts.ws) this.wsListener = await listenWebSocket(this.opts.host, this.opts.ws.port, (stream) => this.accept(aedes, stream));
     } catch (err) {
       await this.stop();
       throw err;
     }
-    this.log.info({ host: this.opts.host, port: this.boundPort, tlsPort: this.boundTlsPort }, 'MQTT broker listening');
+    this.log.info({ host: this.opts.host, port: this.boundPort, tlsPort: this.boundTlsPort, wsPort: this.wsPort }, 'MQTT broker listening');
   }
 
   /** Closes the listeners, every client and the broker. Safe to call twice. */
@@ -147,6 +161,8 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     this.aedes = null;
     this.tcp = null;
     this.tlsServer = null;
+    const ws = this.wsListener;
+    this.wsListener = null;
     // Stop accepting first; each server's close callback waits for its sockets, which the
     // broker's close ends.
     const closed = servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
@@ -154,6 +170,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
     await Promise.all(closed);
+    await ws?.close();
     this.connected.clear();
     this.byClientId.clear();
     this.boundPort = null;
@@ -229,7 +246,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     return false;
   }
 
-  private accept(aedes: Aedes, socket: Socket): void {
+  private accept(aedes: Aedes, socket: PeerStream): void {
     const address = socket.remoteAddress ?? '';
     const admit = this.admission.admit(address);
     if (!admit.ok) {
@@ -252,7 +269,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
    * packet of whatever length its header announces. aedes pulls from the socket with read(),
    * so that is where the bytes are seen: without a copy, and before any is kept.
    */
-  private guardReads(socket: Socket): void {
+  private guardReads(socket: PeerStream): void {
     const framer = new PacketFramer({ preAuthBytes: this.limits.preAuthBytes, maxPacketBytes: this.limits.clientMaxPacketBytes });
     this.framers.set(socket, framer);
     const read = socket.read.bind(socket);
@@ -265,7 +282,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
       this.log.warn({ remoteAddress: socket.remoteAddress, reason: verdict.reason }, 'connection dropped');
       socket.destroy();
       return null;
-    }) as Socket['read'];
+    }) as PeerStream['read'];
   }
 
   private async readTlsFiles(tls: { keyPath: string; certPath: string }): Promise<{ key: Buffer; cert: Buffer }> {

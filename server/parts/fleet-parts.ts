@@ -8,6 +8,7 @@ import { TokenBucket } from '../notify/token-bucket.js';
 import { newSecret, sha256Hex } from '../security/secrets.js';
 import type { PartDeps } from './part-deps.js';
 import { keepingReleases } from '../reports/release-ledger.js';
+import { accountsFirst } from './accounts-part.js';
 
 /** The booking rules and the release of no-shows, re-armed on `room.changed` and `device.changed`. */
 export function bookingsPart({ clock, log, slots, events }: PartDeps): Part {
@@ -66,7 +67,7 @@ export function fleetPart({ config, clock, log, slots, events }: PartDeps): Part
           store: store.devices,
           rooms,
           bookings: slots.get('bookings'),
-          bus: mqtt,
+          bus: accountsFirst(mqtt, () => (slots.has('accounts') ? slots.get('accounts') : null)),
           secrets: { newSecret, hash: sha256Hex },
           log: createLogger('server:devices', log),
           autoApprove: () => config.server.enrollment.autoApprove,

@@ -26,6 +26,7 @@ export function brokerPart({ config, log, slots, events }: PartDeps): Part {
           host: config.broker.host,
           port: config.broker.port,
           tls: config.broker.tls && { port: config.broker.tls.port, keyPath: config.broker.tls.key, certPath: config.broker.tls.cert },
+          ...(config.broker.ws ? { ws: { port: config.broker.ws.port } } : {}),
           prefix: config.broker.prefix,
           limits: config.broker.limits,
           directory: storeDirectory({ devices: store.devices, serverPasswordHash: sha256Hex(password), enrollmentTokenHash: () => tokens.enrollmentHash, broker: config.broker, discoveryPrefix: config.homeAssistant.discoveryPrefix }),

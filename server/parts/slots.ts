@@ -2,6 +2,7 @@ import type { Store } from '../store/store.js';
 import type { RoomDirectory } from '../rooms/room-directory.js';
 import type { EmbeddedBroker } from '../broker/embedded-broker.js';
 import type { ServerClient } from '../broker/server-client.js';
+import type { BrokerAccounts } from '../broker/broker-accounts.js';
 import type { CalendarProvider } from '../providers/provider.js';
 import type { StatePublisher } from '../state/state-publisher.js';
 import type { RoomLinks } from '../qr/room-links.js';
@@ -42,6 +43,8 @@ export interface ServerSlots {
   broker: EmbeddedBroker | null;
   mqttLogin: MqttLogin;
   mqtt: ServerClient;
+  /** The device accounts on an external broker (absent on the embedded one). */
+  accounts: BrokerAccounts;
   provider: CalendarProvider;
   publisher: StatePublisher;
   /** The signer of the panels' QR links, when `server.qr` is set. */

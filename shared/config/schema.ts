@@ -270,6 +270,8 @@ export const BrokerSchema = z.strictObject({
   host: z.string().default('0.0.0.0'),
   port: Port.default(1883),
   tls: z.strictObject({ port: Port.default(8883), key: z.string(), cert: z.string() }).optional(),
+  /** MQTT over WebSocket on the embedded broker (browsers, MQTT Explorer); off unless given. */
+  ws: z.strictObject({ port: Port.default(8083) }).optional(),
   inspectors: z.array(InspectorSchema).default([]),
   /** Read-only anonymous access from 127.0.0.1/::1 (the demo turns it on). */
   anonymousLoopbackInspect: z.boolean().default(false),

@@ -61,7 +61,9 @@ test('app units restart, notify readiness, have a watchdog, log to the journal a
     assert.deepEqual(values(text, 'StandardOutput'), ['journal'], u);
     assert.deepEqual(values(text, 'User'), ['doorplate'], u);
     assert.match(values(text, 'MemoryMax')[0] ?? '', /^\d+M$/, u);
-    assert.ok(values(text, 'Environment').some((v) => /^NODE_OPTIONS=--max-old-space-size=\d+$/.test(v)), u);
+    const env = values(text, 'Environment').map((v) => v.replace(/^"(.*)"$/, '$1'));
+    assert.ok(env.some((v) => /^NODE_OPTIONS=--max-semi-space-size=1 --max-old-space-size=\d+$/.test(v)), u);
+    assert.ok(env.includes('MALLOC_ARENA_MAX=2'), u);
     assert.deepEqual(values(text, 'MemoryDenyWriteExecute'), [], `${u}: V8 needs W+X memory`);
     assert.deepEqual(values(text, 'ProtectKernelTunables'), [], `${u}: sysfs GPIO needs a writable /sys`);
     assert.deepEqual(values(text, 'WantedBy'), ['multi-user.target'], u);

@@ -1,0 +1,53 @@
+import { edgeRss } from './panel.bench.js';
+import { runServerRssBench } from './server-rss.bench.js';
+import { table } from './table.js';
+
+/**
+ * The process settings the systemd units and `npm start` pass, each measured against none:
+ * the server with 1,000 rooms and the edge agent showing its room, each in a fresh process.
+ */
+export interface LeanVariant {
+  name: string;
+  nodeArgs: string[];
+  env: Record<string, string>;
+}
+
+const SEMI = '--max-semi-space-size=1';
+const ARENAS = { MALLOC_ARENA_MAX: '2' };
+
+export const SERVER_VARIANTS: LeanVariant[] = [
+  { name: 'none', nodeArgs: [], env: {} },
+  { name: SEMI, nodeArgs: [SEMI], env: {} },
+  { name: 'MALLOC_ARENA_MAX=2', nodeArgs: [], env: ARENAS },
+  { name: `${SEMI} + MALLOC_ARENA_MAX=2`, nodeArgs: [SEMI], env: ARENAS },
+];
+
+export const EDGE_VARIANTS: LeanVariant[] = [
+  ...SERVER_VARIANTS,
+  { name: `${SEMI} + --max-old-space-size=64 + MALLOC_ARENA_MAX=2`, nodeArgs: [SEMI, '--max-old-space-size=64'], env: ARENAS },
+];
+
+export interface LeanRow {
+  process: string;
+  variant: string;
+  rssMiB: number;
+  privateMiB: number | null;
+  heapMiB: number;
+}
+
+export async function runLeanBench(rooms = 1000): Promise<LeanRow[]> {
+  const rows: LeanRow[] = [];
+  for (const v of SERVER_VARIANTS) {
+    const [r] = await runServerRssBench([rooms], v.nodeArgs, v.env);
+    if (r) rows.push({ process: `server, ${rooms} rooms`, variant: v.name, rssMiB: r.rssMiB, privateMiB: r.privateMiB, heapMiB: r.heapMiB });
+  }
+  for (const v of EDGE_VARIANTS) {
+    const r = await edgeRss(v.nodeArgs, v.env);
+    rows.push({ process: 'edge agent', variant: v.name, rssMiB: r.rssMiB, privateMiB: r.privateMiB, heapMiB: r.heapMiB });
+  }
+  return rows;
+}
+
+export function formatLean(rows: readonly LeanRow[]): string {
+  return table(['process', 'settings', 'RSS MiB', 'private MiB', 'heap used MiB'], rows.map((r) => [r.process, r.variant, r.rssMiB, r.privateMiB ?? '-', r.heapMiB]));
+}
