@@ -6,6 +6,14 @@ import { DoorplateError } from '../../../shared/errors.js';
 /** Application permissions come from the app registration; `.default` asks for all of them. */
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
+/**
+ * The token's audience follows the Graph root: a national cloud's Graph (graph.microsoft.us,
+ * microsoftgraph.chinacloudapi.cn) takes only tokens issued for itself.
+ */
+export function graphScope(apiRoot: string | undefined): string {
+  return apiRoot ? `${new URL(apiRoot).origin}/.default` : GRAPH_SCOPE;
+}
+
 /** The global cloud's login host; national clouds have their own (`provider.authority`). */
 export const LOGIN_HOST = 'https://login.microsoftonline.com';
 
@@ -16,7 +24,7 @@ export const LOGIN_HOST = 'https://login.microsoftonline.com';
  * asking at the same moment (every room at start-up) share one request. The client is built on
  * first use, so building the provider reads no files.
  */
-export function clientCredentialsToken(cfg: Pick<MicrosoftProviderConfig, 'tenant' | 'clientId' | 'clientSecret' | 'certificate' | 'authority'>): () => Promise<string> {
+export function clientCredentialsToken(cfg: Pick<MicrosoftProviderConfig, 'tenant' | 'clientId' | 'clientSecret' | 'certificate' | 'authority' | 'apiRoot'>): () => Promise<string> {
   let app: ConfidentialClientApplication | null = null;
   const build = (): ConfidentialClientApplication => {
     let privateKey: string | undefined;
@@ -38,7 +46,7 @@ export function clientCredentialsToken(cfg: Pick<MicrosoftProviderConfig, 'tenan
   };
   return sharedInFlight(async () => {
     app ??= build();
-    const result = await app.acquireTokenByClientCredential({ scopes: [GRAPH_SCOPE] });
+    const result = await app.acquireTokenByClientCredential({ scopes: [graphScope(cfg.apiRoot)] });
     if (!result?.accessToken) throw new DoorplateError('PROVIDER_UNAVAILABLE', `no access token from Microsoft Entra ID for app ${cfg.clientId}`);
     return result.accessToken;
   });

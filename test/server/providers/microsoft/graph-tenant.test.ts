@@ -9,7 +9,7 @@ import { AutoRelease } from '../../../../server/bookings/auto-release.js';
 import { BookingService } from '../../../../server/bookings/booking-service.js';
 import { RoomDirectory } from '../../../../server/rooms/room-directory.js';
 import { Store } from '../../../../server/store/store.js';
-import { sharedInFlight } from '../../../../server/providers/microsoft/graph-auth.js';
+import { GRAPH_SCOPE, graphScope, sharedInFlight } from '../../../../server/providers/microsoft/graph-auth.js';
 import { createGraphApi } from '../../../../server/providers/microsoft/graph-api.js';
 import { MicrosoftProvider } from '../../../../server/providers/microsoft/microsoft-provider.js';
 import { WebhookServer, type WebhookHandler } from '../../../../server/webhooks/webhook-server.js';
@@ -236,6 +236,10 @@ test('one token request serves every room asking at once; the authority and a SH
   assert.equal(cfg.certificate?.thumbprint.length, 64);
   assert.equal(cfg.authority, 'https://login.microsoftonline.us');
   assert.throws(() => microsoftConfig({ certificate: { keyFile: '/k.pem', thumbprint: 'abc' } }), /SHA-256/);
+  // A national cloud's Graph takes tokens issued for itself.
+  assert.equal(graphScope(undefined), GRAPH_SCOPE);
+  assert.equal(graphScope('https://graph.microsoft.us/v1.0/'), 'https://graph.microsoft.us/.default');
+  assert.equal(graphScope('https://microsoftgraph.chinacloudapi.cn/v1.0'), 'https://microsoftgraph.chinacloudapi.cn/.default');
 });
 
 test('releasing a meeting the room organizes itself (not one of ours) cancels it: the room never declines its own meeting', async () => {
