@@ -7,6 +7,7 @@ import type { Slot } from '../../shared/state/slots.js';
 import { isoUtc as iso } from '../../shared/state/time.js';
 import { RoomTimeline } from '../../shared/state/timeline.js';
 import { bookingEventId } from '../providers/local/booking-id.js';
+import type { BookingAttendee, BookingRequest } from '../providers/provider.js';
 import type { RoomDirectory, RoomInfo } from '../rooms/room-directory.js';
 import { bookNowWindow, endNowAt, extendEnd } from './book-now.js';
 import { IdempotentRunner, type IdempotencyLog } from './idempotent.js';
@@ -18,16 +19,7 @@ const MIN = 60_000;
 /** The calendar writes the booking rules need; the provider adapters implement them. */
 export interface CalendarWriter {
   readonly readOnly: boolean;
-  book(req: {
-    key: string;
-    roomId: string;
-    start: string;
-    end: string;
-    title: string;
-    organizer: string | null;
-    bookedVia: 'panel' | 'api';
-    checkInRequired: boolean;
-  }): Promise<CalendarEvent>;
+  book(req: BookingRequest): Promise<CalendarEvent>;
   setEnd(roomId: string, eventId: string, end: string): Promise<CalendarEvent>;
   cancel(roomId: string, eventId: string): Promise<void>;
   checkIn(roomId: string, eventId: string, at: string): Promise<CalendarEvent>;
@@ -63,6 +55,9 @@ export interface BookLaterOptions {
   end: string;
   title: string;
   organizer?: string | null;
+  /** People the calendar invites (remote calendars); with the address that invites them. */
+  attendees?: readonly BookingAttendee[];
+  organizerAddress?: string | null;
   scope: string;
   key?: string;
 }
@@ -161,6 +156,7 @@ export class BookingService {
         organizer: opts.organizer ?? null,
         bookedVia: 'api',
         checkInRequired: room.checkIn.enabled && end - start < LONG_MEETING_MS,
+        ...(opts.attendees?.length ? { attendees: opts.attendees, organizerAddress: opts.organizerAddress ?? null } : {}),
       });
       return { statusCode: 201, response: event };
     });

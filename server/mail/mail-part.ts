@@ -155,11 +155,19 @@ export class MailPart {
     });
   }
 
+  /**
+   * Who invites a booking's people: the organizer the request named when it is an address
+   * (`Name <address>` too), else the site's sender under the name the request gave.
+   */
+  organizerOf(input: { organizer: string | null }): Address {
+    const given = input.organizer ? parseAddress(input.organizer) : null;
+    return given ?? { name: input.organizer ?? this.sender.name, email: this.sender.email };
+  }
+
   /** Stores the people of a new booking and plans its invitation. */
   attach(roomId: string, eventId: string, input: AttendeesInput): Attendee[] {
     this.validate(input);
-    const given = input.organizer ? parseAddress(input.organizer) : null;
-    const organizer = given ?? { name: input.organizer ?? this.sender.name, email: this.sender.email };
+    const organizer = this.organizerOf(input);
     const uid = `${createHash('sha256').update(`${roomId}\n${eventId}`).digest('hex').slice(0, 32)}@${domainOf(this.sender.email)}`;
     const stored = this.deps.store.attendees.attach({ roomId, eventId, organizer: organizer.email, organizerName: organizer.name || null, attendees: input.attendees, uid });
     const planner = this.planner;

@@ -1,5 +1,11 @@
 import type { CalendarEvent } from '../../shared/model/event.js';
 
+/** A person a booking invites. */
+export interface BookingAttendee {
+  email: string;
+  name?: string | undefined;
+}
+
 /** A booking as the bookings service asks for it; times are instants with offsets. */
 export interface BookingRequest {
   /** Idempotency key: the same key twice books once. */
@@ -11,6 +17,13 @@ export interface BookingRequest {
   organizer: string | null;
   bookedVia: 'panel' | 'api';
   checkInRequired: boolean;
+  /**
+   * People to invite. A remote calendar (Google, Microsoft, CalDAV) gets them on the event and
+   * invites them itself; the built-in calendar leaves them to the mail part.
+   */
+  attendees?: readonly BookingAttendee[] | undefined;
+  /** The address that invites them (the booking's organizer, or the site's sender); null without attendees. */
+  organizerAddress?: string | null | undefined;
 }
 
 /** A room as the provider's directory lists it (Admin SDK resources, Graph places, ...). */

@@ -54,6 +54,8 @@ const RoomQuery = z.object({ room: z.string().min(1).max(64) });
 /** Where a booking's people are kept (the mail part); without it they are refused rather than dropped. */
 export interface MeetingAttendees {
   validate(input: { organizer: string | null; attendees: Attendee[] }): void;
+  /** The address that invites the people (the calendar's invitations carry it). */
+  organizerOf(input: { organizer: string | null }): { name: string; email: string };
   attach(roomId: string, eventId: string, input: { organizer: string | null; attendees: Attendee[] }): Attendee[];
   attendeesOf(roomId: string, eventId: string): { organizer: { name: string; email: string }; attendees: Attendee[] } | null;
 }
@@ -113,7 +115,16 @@ export function meetingRoutes(app: HttpApp, ctx: HttpContext): void {
     const organizer = body.organizer === undefined ? null : (parseAddress(body.organizer)?.name || body.organizer);
     const r =
       'start' in body
-        ? await ctx.bookings.bookLater(body.room, { start: body.start, end: body.end, title: body.title, organizer, scope: 'api', key })
+        ? await ctx.bookings.bookLater(body.room, {
+            start: body.start,
+            end: body.end,
+            title: body.title,
+            organizer,
+            // A remote calendar invites them itself: they go with the booking to the provider.
+            ...(invite && people ? { attendees: invite.attendees.map(({ email, name }) => ({ email, name })), organizerAddress: people.organizerOf(invite).email } : {}),
+            scope: 'api',
+            key,
+          })
         : await ctx.bookings.bookNow(body.room, { durationMins: body.durationMins, title: body.title, organizer, via: 'api', scope: 'api', key });
     if (invite && people) people.attach(body.room, r.event.id, invite);
     return reply.status(201).header('Idempotent-Replayed', String(r.replayed)).send({ meeting: out(body.room, r.event) });

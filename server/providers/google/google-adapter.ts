@@ -34,32 +34,43 @@ export class GoogleAdapter implements RemoteAdapter<GoogleWrite> {
   /**
    * In attendee mode (the default) the booking account organizes the event and invites the
    * room; the room's copy is what we sync, so our fields go in shared properties, which every
-   * copy carries, and the organizer the booking named goes with them.
+   * copy carries, and the organizer the booking named goes with them. The booking's people are
+   * the event's guests, and Google mails them (`sendUpdates=all`): doorplate sends them nothing.
    */
   bookWrite(req: BookingRequest, id: string, bookedAt: string, room: RemoteRoom): GoogleWrite {
     const onRoomCalendar = this.deps.config.bookOn === 'room-calendar';
+    const people = (req.attendees ?? []).map((a) => ({ email: a.email, ...(a.name ? { displayName: a.name } : {}) }));
+    const attendees = [...(onRoomCalendar ? [] : [{ email: room.calendar, resource: true }]), ...people];
     const body: GoogleEvent = {
       id,
       summary: req.title,
       start: { dateTime: req.start },
       end: { dateTime: req.end },
-      ...(onRoomCalendar ? {} : { attendees: [{ email: room.calendar, resource: true }] }),
+      ...(attendees.length ? { attendees } : {}),
       extendedProperties: {
         shared: { [PROP.via]: req.bookedVia, [PROP.checkIn]: req.checkInRequired ? '1' : '0', [PROP.bookedAt]: bookedAt, [PROP.organizer]: req.organizer ?? '' },
       },
     };
-    return { op: 'insert', calendarId: onRoomCalendar ? room.calendar : 'primary', body };
+    return { op: 'insert', calendarId: onRoomCalendar ? room.calendar : 'primary', body, ...(people.length ? { sendUpdates: 'all' as const } : {}) };
   }
 
   endWrite(current: CalendarEvent, end: string, room: RemoteRoom): GoogleWrite {
     const target = this.writeCalendar(current, room.calendar);
-    return { op: 'patch', calendarId: target, eventId: current.id, patch: { end: { dateTime: end } }, ifMatch: target === room.calendar };
+    return { op: 'patch', calendarId: target, eventId: current.id, patch: { end: { dateTime: end } }, ifMatch: target === room.calendar, ...this.notify(room, current) };
   }
 
+  /** Our booking with guests is cancelled for them all (Google mails the cancellation), not only left by the room. */
   releaseWrite(current: CalendarEvent, room: RemoteRoom): GoogleWrite {
     const ours = current.bookedVia !== 'provider';
-    const how = ours ? (this.deps.config.bookOn === 'room-calendar' ? 'delete' : 'drop-room') : 'decline';
-    return { op: 'release', calendarId: this.writeCalendar(current, room.calendar), eventId: current.id, roomEmail: room.calendar, how };
+    const notify = ours ? this.notify(room, current) : {};
+    const how = ours ? (this.deps.config.bookOn === 'room-calendar' || notify.sendUpdates ? 'delete' : 'drop-room') : 'decline';
+    return { op: 'release', calendarId: this.writeCalendar(current, room.calendar), eventId: current.id, roomEmail: room.calendar, how, ...notify };
+  }
+
+  /** Guests of our own booking hear of its changes from Google; other meetings' guests are their organizer's business. */
+  private notify(room: RemoteRoom, e: CalendarEvent): { sendUpdates?: 'all' } {
+    if (e.bookedVia === 'provider') return {};
+    return this.deps.store.attendees.get(room.id, e.id)?.attendees.length ? { sendUpdates: 'all' } : {};
   }
 
   sendWrite(write: GoogleWrite, roomId: string): Promise<void> {

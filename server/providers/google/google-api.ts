@@ -118,15 +118,24 @@ export function createGoogleApi(opts: { auth: OAuth2Client; apiRoot?: string; ca
         return page;
       }),
     getEvent: (calendarId, eventId) => call(`events.get ${eventId}`, async () => event((await cal.events.get({ calendarId, eventId })).data)),
-    insertEvent: (calendarId, body) =>
-      call(`events.insert ${body.id ?? ''}`, async () => event((await cal.events.insert({ calendarId, requestBody: body as calendar_v3.Schema$Event })).data)),
-    patchEvent: (calendarId, eventId, patch, etag) =>
-      call(`events.patch ${eventId}`, async () =>
-        event((await cal.events.patch({ calendarId, eventId, requestBody: patch as calendar_v3.Schema$Event }, etag ? { headers: { 'If-Match': etag } } : {})).data),
+    insertEvent: (calendarId, body, sendUpdates) =>
+      call(`events.insert ${body.id ?? ''}`, async () =>
+        event((await cal.events.insert({ calendarId, requestBody: body as calendar_v3.Schema$Event, ...(sendUpdates ? { sendUpdates } : {}) })).data),
       ),
-    deleteEvent: (calendarId, eventId) =>
+    patchEvent: (calendarId, eventId, patch, etag, sendUpdates) =>
+      call(`events.patch ${eventId}`, async () =>
+        event(
+          (
+            await cal.events.patch(
+              { calendarId, eventId, requestBody: patch as calendar_v3.Schema$Event, ...(sendUpdates ? { sendUpdates } : {}) },
+              etag ? { headers: { 'If-Match': etag } } : {},
+            )
+          ).data,
+        ),
+      ),
+    deleteEvent: (calendarId, eventId, sendUpdates) =>
       call(`events.delete ${eventId}`, async () => {
-        await cal.events.delete({ calendarId, eventId });
+        await cal.events.delete({ calendarId, eventId, ...(sendUpdates ? { sendUpdates } : {}) });
       }),
     watch: (calendarId, ch) =>
       call(`events.watch ${calendarId}`, async () => {

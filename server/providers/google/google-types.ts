@@ -7,6 +7,7 @@ export interface GoogleEventTime {
 
 export interface GoogleAttendee {
   email?: string | null;
+  displayName?: string | null;
   resource?: boolean | null;
   responseStatus?: string | null;
   self?: boolean | null;
@@ -50,13 +51,17 @@ export interface GoogleResource {
   capacity: number | null;
 }
 
+/** events.insert/patch/delete `sendUpdates`: which guests Google mails about the change. */
+export type SendUpdates = 'all' | 'externalOnly' | 'none';
+
 /** The calls the Google provider makes; the real one wraps the official client (google-api.ts). */
 export interface GoogleApi {
   listEvents(calendarId: string, q: { syncToken?: string; pageToken?: string; timeMin?: string; maxResults?: number }): Promise<GoogleEventPage>;
   getEvent(calendarId: string, eventId: string): Promise<GoogleEvent>;
-  insertEvent(calendarId: string, body: GoogleEvent): Promise<GoogleEvent>;
-  patchEvent(calendarId: string, eventId: string, patch: GoogleEvent, etag?: string | null): Promise<GoogleEvent>;
-  deleteEvent(calendarId: string, eventId: string): Promise<void>;
+  /** `sendUpdates: 'all'` has Google mail the guests (its default mails nobody). */
+  insertEvent(calendarId: string, body: GoogleEvent, sendUpdates?: SendUpdates): Promise<GoogleEvent>;
+  patchEvent(calendarId: string, eventId: string, patch: GoogleEvent, etag?: string | null, sendUpdates?: SendUpdates): Promise<GoogleEvent>;
+  deleteEvent(calendarId: string, eventId: string, sendUpdates?: SendUpdates): Promise<void>;
   watch(calendarId: string, ch: { id: string; token: string; address: string; ttlSecs: number }): Promise<GoogleChannel>;
   stopChannel(id: string, resourceId: string): Promise<void>;
   /** Busy intervals per calendar; null for a calendar Google could not answer for. */

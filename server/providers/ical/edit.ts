@@ -20,8 +20,24 @@ export function bookingICalendar(req: BookingRequest, uid: string, bookedAt: str
   ev.addPropertyWithValue('dtstart', utc(req.start));
   ev.addPropertyWithValue('dtend', utc(req.end));
   ev.addPropertyWithValue('summary', req.title);
-  if (req.organizer && /^[^\s@]+@[^\s@]+$/.test(req.organizer)) ev.addPropertyWithValue('organizer', `mailto:${req.organizer}`);
-  else if (req.organizer) ev.addPropertyWithValue(X_PROP.organizer, req.organizer);
+  const people = req.attendees ?? [];
+  const named = req.organizer && /^[^\s@]+@[^\s@]+$/.test(req.organizer) ? req.organizer : null;
+  const organizerAddress = people.length ? (req.organizerAddress ?? named) : named;
+  if (organizerAddress) {
+    const organizer = ev.addPropertyWithValue('organizer', `mailto:${organizerAddress}`);
+    if (req.organizer && req.organizer !== organizerAddress) organizer.setParameter('cn', req.organizer);
+  }
+  // The name the booking gave (none: empty) is what the panels show, whoever sends the invitations.
+  if (people.length || (req.organizer && !named)) ev.addPropertyWithValue(X_PROP.organizer, req.organizer ?? '');
+  // A server with scheduling (RFC 6638) invites them from the ORGANIZER's account; one without keeps the lines only.
+  for (const a of people) {
+    const attendee = ev.addPropertyWithValue('attendee', `mailto:${a.email}`);
+    if (a.name) attendee.setParameter('cn', a.name);
+    attendee.setParameter('cutype', 'INDIVIDUAL');
+    attendee.setParameter('role', 'REQ-PARTICIPANT');
+    attendee.setParameter('partstat', 'NEEDS-ACTION');
+    attendee.setParameter('rsvp', 'TRUE');
+  }
   ev.addPropertyWithValue(X_PROP.via, req.bookedVia);
   ev.addPropertyWithValue(X_PROP.checkIn, req.checkInRequired ? '1' : '0');
   ev.addPropertyWithValue(X_PROP.bookedAt, bookedAt);

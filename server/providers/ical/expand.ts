@@ -222,7 +222,9 @@ function toEvent(comp: ICAL.Component, p: { id: string; seriesId: string | null;
   const partstat = String(attendee?.getParameter('partstat') ?? 'ACCEPTED').toUpperCase();
   const organizerProp = comp.getFirstProperty('organizer');
   const cn = organizerProp?.getParameter('cn');
-  const organizer = typeof cn === 'string' && cn ? cn : organizerProp ? String(organizerProp.getFirstValue()).replace(/^mailto:/i, '') : text(comp, X_PROP.organizer);
+  // Our own bookings name their organizer in the X- property (empty: none named), whoever sends their invitations.
+  const ours = text(comp, X_PROP.organizer);
+  const organizer = ours !== null ? ours : typeof cn === 'string' && cn ? cn : organizerProp ? String(organizerProp.getFirstValue()).replace(/^mailto:/i, '') : null;
   const klass = text(comp, 'class')?.toUpperCase();
   const via = text(comp, X_PROP.via);
   const checkIn = text(comp, X_PROP.checkIn);

@@ -8,7 +8,7 @@ import type { BookingIds } from './booking-ids.js';
 import type { GraphSubscriptions } from './graph-subscriptions.js';
 import { BOOKING_PROPERTY, toCalendarEvent, type BookingMeta } from './graph-mapping.js';
 import type { GraphSync } from './graph-sync.js';
-import type { GraphApi, GraphEvent } from './graph-types.js';
+import type { GraphApi, GraphAttendee, GraphEvent } from './graph-types.js';
 import { sendGraphWrite, type GraphWrite } from './graph-writes.js';
 
 /** An instant with any offset as Graph's UTC wall time (`2026-03-02T10:00:00`). */
@@ -50,19 +50,21 @@ export class GraphAdapter implements RemoteAdapter<GraphWrite> {
   }
 
   /**
-   * The create goes into the room mailbox's calendar, so the room's copy is the one written:
+   * The create goes into the room mailbox's calendar (the room mailbox organizes it, and
+   * Exchange sends the attendees its invitation from there), so the room's copy is the one written:
    * our fields (and the organizer the booking named: the room organizes the event at Graph)
    * go in an extended property there.
    */
   bookWrite(req: BookingRequest, id: string, bookedAt: string, room: RemoteRoom): GraphWrite {
     const meta: BookingMeta = { via: req.bookedVia, checkIn: req.checkInRequired, bookedAt, organizer: req.organizer };
+    const attendees = graphAttendees(req);
     const body: GraphEvent = {
       subject: req.title,
       start: { dateTime: utc(req.start), timeZone: 'UTC' },
       end: { dateTime: utc(req.end), timeZone: 'UTC' },
       transactionId: id,
       showAs: 'busy',
-      ...(req.organizer ? { attendees: [{ emailAddress: { address: req.organizer }, type: 'required' }] } : {}),
+      ...(attendees.length ? { attendees } : {}),
       singleValueExtendedProperties: [{ id: BOOKING_PROPERTY, value: JSON.stringify(meta) }],
     };
     return { op: 'create', mailbox: room.calendar, localId: id, body };
@@ -117,4 +119,21 @@ export class GraphAdapter implements RemoteAdapter<GraphWrite> {
   forget(roomId: string, write: GraphWrite): void {
     if (write.op === 'create') this.deps.ids.forget(roomId, write.localId);
   }
+}
+
+/**
+ * The event's attendees: the booking's people, each required, so Exchange invites them. An
+ * organizer the booking named by address stays an attendee, as before; a bare name is no address.
+ */
+function graphAttendees(req: BookingRequest): GraphAttendee[] {
+  const out: GraphAttendee[] = [];
+  const seen = new Set<string>();
+  const add = (address: string, name?: string): void => {
+    if (seen.has(address.toLowerCase())) return;
+    seen.add(address.toLowerCase());
+    out.push({ emailAddress: { address, ...(name ? { name } : {}) }, type: 'required' });
+  };
+  for (const a of req.attendees ?? []) add(a.email, a.name);
+  if (req.organizer && req.organizer.includes('@')) add(req.organizer);
+  return out;
 }

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import ICAL from 'ical.js';
 import { FakeClock } from '../../../../shared/clock.js';
 import { bookingEventId } from '../../../../server/providers/local/booking-id.js';
 import type { BookingRequest } from '../../../../server/providers/provider.js';
@@ -101,3 +102,44 @@ for (const kind of ['radicale', 'xandikos'] as const satisfies readonly DavServe
     assert.deepEqual(agendaTable(store.events.listForRoom('room1')), agendaTable(await freshRead(clock, rooms, 'room1')));
   });
 }
+
+test('radicale: a booking with people stores them as ATTENDEE lines with the ORGANIZER that invites them; the panels keep the name the booking gave', async (t) => {
+  const server = await startDavServer('radicale');
+  t.after(() => server.stop());
+  const collection = await server.makeCalendar('room1');
+  const clock = new FakeClock('2026-03-23T08:00:00Z');
+  const rooms = [{ id: 'room1', calendar: collection }];
+  const store = newStore(clock, rooms);
+  t.after(() => store.close());
+  const provider = newProvider(store, clock);
+  await provider.requestSync('room1');
+
+  const people = [{ email: 'ana@example.com', name: 'Ana Lima' }, { email: 'bo@example.com' }];
+  const req: BookingRequest = { ...booking('k-people', '2026-03-23T09:00:00Z', '2026-03-23T09:30:00Z', 'Review'), organizer: 'Eve', attendees: people, organizerAddress: 'eve@example.com' };
+  const made = await provider.book(req);
+  const onServer = await getObject(`${collection}${made.id}`);
+  assert.equal(onServer.status, 200);
+  const ev = new ICAL.Component(ICAL.parse(onServer.text)).getFirstSubcomponent('vevent');
+  assert.ok(ev);
+  const organizer = ev.getFirstProperty('organizer');
+  assert.equal(organizer?.getFirstValue(), 'mailto:eve@example.com');
+  assert.equal(organizer?.getParameter('cn'), 'Eve');
+  const attendees = ev.getAllProperties('attendee').map((p) => ({
+    to: p.getFirstValue(),
+    cn: p.getParameter('cn') ?? null,
+    partstat: p.getParameter('partstat'),
+    rsvp: p.getParameter('rsvp'),
+    role: p.getParameter('role'),
+  }));
+  assert.deepEqual(attendees, [
+    { to: 'mailto:ana@example.com', cn: 'Ana Lima', partstat: 'NEEDS-ACTION', rsvp: 'TRUE', role: 'REQ-PARTICIPANT' },
+    { to: 'mailto:bo@example.com', cn: null, partstat: 'NEEDS-ACTION', rsvp: 'TRUE', role: 'REQ-PARTICIPANT' },
+  ]);
+
+  // Read back: the people do not make the room look invited or declined; the organizer is the name given.
+  await provider.requestSync('room1');
+  const synced = store.events.get('room1', made.id);
+  assert.equal(synced?.organizer, 'Eve');
+  assert.equal(synced?.roomResponse, 'accepted');
+  assert.deepEqual(agendaTable(store.events.listForRoom('room1')), ['2026-03-23T09:00:00.000Z 2026-03-23T09:30:00.000Z Review']);
+});

@@ -20,6 +20,11 @@ import type { AddressInfo } from 'node:net';
  * all-day ones included (midnight to midnight, UTC here), and leaves out transparent ones and
  * those the calendar declined. With `earlySync`, the "sync" message of a new channel is sent
  * before the watch call answers, as Google may.
+ *
+ * Guest mail: insert, patch and delete take `sendUpdates` (all, externalOnly, none; anything else
+ * is a 400); Google mails the guests (not the resources) only with all or externalOnly (every
+ * guest is external here), and by default nobody. Each write is recorded in `writes`, with the
+ * guests it mailed.
  */
 
 export interface FakeEvent {
@@ -29,7 +34,7 @@ export interface FakeEvent {
   start: { dateTime?: string; date?: string };
   end: { dateTime?: string; date?: string };
   organizer?: { email: string; displayName?: string };
-  attendees?: Array<{ email: string; resource?: boolean; responseStatus?: string }>;
+  attendees?: Array<{ email: string; displayName?: string; resource?: boolean; responseStatus?: string }>;
   recurringEventId?: string;
   extendedProperties?: { private?: Record<string, string>; shared?: Record<string, string> };
   visibility?: string;
@@ -67,6 +72,8 @@ export class FakeGoogle {
   readonly channels = new Map<string, FakeChannel>();
   readonly resources: Array<{ resourceId: string; resourceName: string; resourceEmail: string; capacity?: number }> = [];
   readonly log: Array<{ method: string; path: string; status: number }> = [];
+  /** Event writes with their `sendUpdates` and the guests Google mailed about them. */
+  readonly writes: Array<{ method: string; calendarId: string; eventId: string; sendUpdates: string | null; mailed: string[] }> = [];
   private readonly failures: Injected[] = [];
   private seq = 0;
   /** Sync tokens below this sequence are expired (410). */
@@ -225,9 +232,16 @@ export class FakeGoogle {
       const calId = p[4] as string;
       const eventId = p[6];
       if (!this.calendars.has(calId)) return error(404, 'notFound', 'Not Found');
+      const sendUpdates = url.searchParams.get('sendUpdates');
+      if (sendUpdates !== null && !['all', 'externalOnly', 'none'].includes(sendUpdates)) return error(400, 'invalidParameter', `Invalid value for: sendUpdates`);
+      const wrote = (method: string, id: string, e: FakeEvent | undefined): void => {
+        const mails = sendUpdates === 'all' || sendUpdates === 'externalOnly';
+        const mailed = mails ? (e?.attendees ?? []).filter((a) => !a.resource).map((a) => a.email) : [];
+        this.writes.push({ method, calendarId: calId, eventId: id, sendUpdates, mailed });
+      };
       if (eventId === 'watch' && req.method === 'POST') return this.watch(calId, body, send, error);
       if (!eventId && req.method === 'GET') return this.list(calId, url.searchParams, send, error);
-      if (!eventId && req.method === 'POST') return this.insert(calId, body as unknown as FakeEvent, send, error);
+      if (!eventId && req.method === 'POST') return this.insert(calId, body as unknown as FakeEvent, send, error, wrote);
       const stored = eventId ? this.cal(calId).get(eventId) : undefined;
       if (!stored || !eventId) return error(404, 'notFound', 'Not Found');
       if (req.method === 'GET') return send(200, { ...stored.event, etag: stored.etag });
@@ -240,12 +254,14 @@ export class FakeGoogle {
         }
         this.put(calId, { ...stored.event, ...patch, id: eventId });
         const now = this.cal(calId).get(eventId) as Stored;
+        wrote('PATCH', eventId, now.event);
         if (this.organizes(calId, now.event)) this.spread(calId, now.event);
         return send(200, { ...now.event, etag: now.etag });
       }
       if (req.method === 'DELETE') {
         if (stored.event.status === 'cancelled') return error(410, 'deleted', 'Resource has been deleted');
         this.remove(calId, eventId);
+        wrote('DELETE', eventId, stored.event);
         if (this.organizes(calId, stored.event)) this.spread(calId, { ...stored.event, status: 'cancelled' });
         return send(204);
       }
@@ -330,7 +346,7 @@ export class FakeGoogle {
     }
   }
 
-  private insert(calId: string, e: FakeEvent, send: Send, error: Fail): void {
+  private insert(calId: string, e: FakeEvent, send: Send, error: Fail, wrote: (method: string, id: string, e: FakeEvent) => void): void {
     if (e.id !== undefined && !BASE32HEX.test(e.id)) return error(400, 'invalid', 'Invalid resource id value.');
     const id = e.id ?? `gen${this.seq + 1}abc`;
     if (this.cal(calId).has(id)) return error(409, 'duplicate', 'The requested identifier already exists.');
@@ -338,6 +354,7 @@ export class FakeGoogle {
     // The calendar's owner organizes what is inserted into it; an organizer in the body is not taken.
     const event: FakeEvent = { ...e, id, status: e.status ?? 'confirmed', organizer: { email: this.owner(calId) } };
     this.put(calId, event);
+    wrote('POST', id, event);
     // Each room invited as a resource gets its own copy with the same id, accepted, without the private properties.
     this.spread(calId, event);
     const s = this.cal(calId).get(id) as Stored;

@@ -122,3 +122,61 @@ test('a booking Google refuses for good is taken back locally', async () => {
     await h.close();
   }
 });
+
+test('a booking with people makes them guests of the event and has Google mail them, after a crash too; its extend and cancel mail them again', async () => {
+  const h = await googleHarness();
+  try {
+    const people = [{ email: 'ana@example.com', name: 'Ana Lima' }, { email: 'bo@example.com' }];
+    const withPeople = { ...req('k-people'), bookedVia: 'api' as const, organizer: 'Eve', attendees: people, organizerAddress: 'eve@example.com' };
+    // Decided, not sent: Google is down and the process stops before the retry.
+    h.fake.fail({ status: 503 }, 6);
+    const first = googleProvider(h);
+    const booked = await settle(first.book(withPeople), h.clock);
+    assert.equal(h.fake.get('primary', booked.id), undefined);
+    await first.stop();
+    const p = googleProvider(h);
+    await p.start();
+    await settle(p.ready(), h.clock);
+    await until(() => h.fake.get('primary', booked.id) !== undefined, h.clock, 'the insert after restart');
+    assert.deepEqual(h.fake.calendars.get('primary')?.get(booked.id)?.event.attendees, [
+      { email: ADA, resource: true },
+      { email: 'ana@example.com', displayName: 'Ana Lima' },
+      { email: 'bo@example.com' },
+    ]);
+    const inserts = h.fake.writes.filter((w) => w.method === 'POST');
+    assert.deepEqual(inserts, [{ method: 'POST', calendarId: 'primary', eventId: booked.id, sendUpdates: 'all', mailed: ['ana@example.com', 'bo@example.com'] }]);
+
+    // The booking's people as the mail part keeps them: changes of our booking reach them through Google.
+    h.store.attendees.attach({ roomId: 'ada', eventId: booked.id, organizer: 'eve@example.com', organizerName: 'Eve', attendees: people, uid: 'u1@example.com' });
+    await settle(p.setEnd('ada', booked.id, at('10:45')), h.clock);
+    await until(() => h.fake.writes.some((w) => w.method === 'PATCH'), h.clock, 'the extend');
+    assert.deepEqual(h.fake.writes.find((w) => w.method === 'PATCH')?.sendUpdates, 'all');
+    await settle(p.cancel('ada', booked.id), h.clock);
+    await until(() => h.fake.writes.some((w) => w.method === 'DELETE'), h.clock, 'the cancel');
+    // Cancelled for everyone (not only left by the room), and the guests told.
+    assert.deepEqual(h.fake.writes.find((w) => w.method === 'DELETE'), { method: 'DELETE', calendarId: 'primary', eventId: booked.id, sendUpdates: 'all', mailed: ['ana@example.com', 'bo@example.com'] });
+    assert.equal(h.fake.calendars.get('primary')?.get(booked.id)?.event.status, 'cancelled');
+    await p.stop();
+  } finally {
+    await h.close();
+  }
+});
+
+test('a booking without people mails nobody: no sendUpdates, the room leaves our event on cancel', async () => {
+  const h = await googleHarness();
+  const p = googleProvider(h);
+  try {
+    const e = await p.book(req('k-alone'));
+    await p.cancel('ada', e.id);
+    assert.deepEqual(
+      h.fake.writes.map((w) => [w.method, w.sendUpdates, w.mailed.length]),
+      [
+        ['POST', null, 0],
+        ['PATCH', null, 0],
+      ],
+    );
+  } finally {
+    await p.stop();
+    await h.close();
+  }
+});

@@ -21,6 +21,9 @@ import type { AddressInfo } from 'node:net';
  * them). calendarView lists a window; getSchedule answers busy items for many mailboxes, leaving
  * out what is free. With `earlyNotify`, a new subscription's first change notification is sent
  * before the create call answers; `refuseValidations` makes the next handshakes fail.
+ * Meeting mail: creating an event with attendees sends each (but the mailbox) an invitation from
+ * the mailbox, its organizer; a cancel sends them a cancellation; both are recorded in `sent`.
+ * An attendee without an address, or of another type than required/optional/resource, is a 400.
  */
 
 export interface FakeEvent {
@@ -227,6 +230,7 @@ export class FakeGraph {
         if (!s || s.removed) return error(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
         if (p[6] === 'cancel' && req.method === 'POST') {
           if (s.event.organizer?.emailAddress.address.toLowerCase() !== mb) return error(400, 'ErrorAccessDenied', 'Your request cannot be completed. You need to be an organizer to cancel a meeting.');
+          this.mail('cancellation', mb, s.event);
           this.remove(mb, p[5]);
           return send(202);
         }
@@ -295,16 +299,30 @@ export class FakeGraph {
     send(200, { value: items, '@odata.deltaLink': `${this.base}/v1.0/users/${mb}/calendarView/delta?$deltatoken=${token}` });
   }
 
+  /** Meeting mail Exchange sent: invitations on create, cancellations on cancel. */
+  readonly sent: Array<{ kind: 'invitation' | 'cancellation'; from: string; eventId: string; to: Array<{ address: string; name?: string }> }> = [];
+
+  private mail(kind: 'invitation' | 'cancellation', mb: string, e: FakeEvent): void {
+    const to = (e.attendees ?? []).filter((a) => a.type !== 'resource' && a.emailAddress.address.toLowerCase() !== mb).map((a) => a.emailAddress);
+    if (to.length) this.sent.push({ kind, from: mb, eventId: e.id, to });
+  }
+
   private create(mb: string, e: FakeEvent, send: Send, error: Fail): void {
     if (!e.start?.dateTime || !e.end?.dateTime) return error(400, 'ErrorInvalidRequest', 'Start and End are required.');
+    for (const a of e.attendees ?? []) {
+      if (!a.emailAddress?.address) return error(400, 'ErrorInvalidRequest', 'An attendee has no email address.');
+      if (a.type !== undefined && !['required', 'optional', 'resource'].includes(a.type)) return error(400, 'ErrorInvalidRequest', `Invalid attendee type: ${a.type}`);
+    }
     if (e.transactionId) {
       const same = this.live(mb).find((x) => x.transactionId === e.transactionId);
+      // The same transaction made this event already: nobody is invited twice.
       if (same) return send(201, same);
     }
     const id = `AAMk${randomBytes(12).toString('hex')}`;
     // Times are kept in UTC: the provider writes them so, as the fake's delta answers them.
     if (e.start.timeZone !== 'UTC' || e.end.timeZone !== 'UTC') return error(400, 'ErrorInvalidRequest', 'the fake takes UTC only');
     this.put(mb, { ...e, id, organizer: { emailAddress: { address: mb } }, responseStatus: { response: 'organizer' } });
+    this.mail('invitation', mb, this.get(mb, id) as FakeEvent);
     send(201, this.view(mb, this.get(mb, id) as FakeEvent));
   }
 

@@ -96,3 +96,33 @@ test('a booking Graph refuses for good is taken back locally', async () => {
     await h.close();
   }
 });
+
+test("a booking with people makes them required attendees of the room's event, so Exchange invites them once; a cancel tells them", async () => {
+  const h = await graphHarness();
+  const p = h.provider();
+  try {
+    const people = [{ email: 'ana@example.com', name: 'Ana Lima' }, { email: 'bo@example.com' }];
+    const withPeople = { ...req('k-people'), bookedVia: 'api' as const, organizer: 'Eve', attendees: people, organizerAddress: 'eve@example.com' };
+    const e = await p.book(withPeople);
+    await p.book(withPeople);
+    const [atGraph] = h.fake.live(ADA);
+    assert.deepEqual(atGraph?.attendees, [
+      { emailAddress: { address: 'ana@example.com', name: 'Ana Lima' }, type: 'required' },
+      { emailAddress: { address: 'bo@example.com' }, type: 'required' },
+    ]);
+    assert.deepEqual(h.fake.sent, [{ kind: 'invitation', from: ADA, eventId: atGraph?.id, to: [{ address: 'ana@example.com', name: 'Ana Lima' }, { address: 'bo@example.com' }] }]);
+    await p.sync('ada');
+    assert.equal(h.store.events.get('ada', e.id)?.organizer, 'Eve', 'the panels show the name the booking gave');
+    await p.cancel('ada', e.id);
+    assert.deepEqual(
+      h.fake.sent.map((m) => [m.kind, m.to.length]),
+      [
+        ['invitation', 2],
+        ['cancellation', 2],
+      ],
+    );
+  } finally {
+    await p.stop();
+    await h.close();
+  }
+});
