@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { SystemClock, type Clock } from '../../shared/clock.js';
 import type { Part } from '../../shared/lifecycle.js';
 import { parseConfig } from '../../shared/config/load.js';
+import type { Config } from '../../shared/config/schema.js';
 import { createLogger, type Logger } from '../../shared/logger.js';
 import { DoorplateServer } from '../../server/server.js';
 import { demoRooms, demoSchedule } from '../../server/demo/seed.js';
@@ -49,6 +50,34 @@ function keptToken(file: string): string | null {
   return t.length >= 32 ? t : null;
 }
 
+/** The demo site: the built-in calendar, loopback inspection, Home Assistant's account, WebSocket and phone links. */
+function demoConfig(a: { opts: DemoOptions; host: string; timeZone: string; rooms: ReturnType<typeof demoRooms>; dataDir: string; enrollmentToken: string; homeAssistantPasswordHash: string }): Config {
+  return parseConfig(
+    {
+      site: { name: 'doorplate demo', timeZone: a.timeZone },
+      rooms: a.rooms,
+      broker: {
+        host: a.host,
+        port: a.opts.mqttPort,
+        anonymousLoopbackInspect: true,
+        // MQTT Explorer or a browser can look at the site over WebSocket (a free port in tests).
+        ws: { port: a.opts.mqttPort === 0 ? 0 : 9001 },
+        // Home Assistant's account: reads the discovery topics and presses the book buttons.
+        inspectors: [{ username: 'homeassistant', passwordHash: a.homeAssistantPasswordHash, role: 'homeassistant' }],
+      },
+      homeAssistant: { enabled: true },
+      server: {
+        dataDir: a.dataDir,
+        http: { host: a.host, port: a.opts.httpPort },
+        enrollment: { tokenHash: sha256Hex(a.enrollmentToken) },
+        // Phone links need the address phones use; with a chosen port the demo knows it.
+        ...(a.opts.httpPort > 0 ? { qr: { publicUrl: `http://${a.host === '0.0.0.0' ? '127.0.0.1' : a.host}:${a.opts.httpPort}` } } : {}),
+      },
+    },
+    'demo',
+  );
+}
+
 /**
  * The embedded default with nothing to set up: the server with the built-in calendar and a
  * working day of meetings, and one simulated display per room that enrolls over MQTT like a
@@ -67,30 +96,7 @@ export async function createDemo(opts: DemoOptions): Promise<Demo> {
   const homeAssistantPassword = keptToken(haFile) ?? newSecret();
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(haFile, homeAssistantPassword + '\n', { mode: 0o600 });
-  const config = parseConfig(
-    {
-      site: { name: 'doorplate demo', timeZone },
-      rooms,
-      broker: {
-        host,
-        port: opts.mqttPort,
-        anonymousLoopbackInspect: true,
-        // MQTT Explorer or a browser can look at the site over WebSocket (a free port in tests).
-        ws: { port: opts.mqttPort === 0 ? 0 : 9001 },
-        // Home Assistant's account: reads the discovery topics and presses the book buttons.
-        inspectors: [{ username: 'homeassistant', passwordHash: await hashPassword(homeAssistantPassword), role: 'homeassistant' }],
-      },
-      homeAssistant: { enabled: true },
-      server: {
-        dataDir,
-        http: { host, port: opts.httpPort },
-        enrollment: { tokenHash: sha256Hex(enrollmentToken) },
-        // Phone links need the address phones use; with a chosen port the demo knows it.
-        ...(opts.httpPort > 0 ? { qr: { publicUrl: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${opts.httpPort}` } } : {}),
-      },
-    },
-    'demo',
-  );
+  const config = demoConfig({ opts, host, timeZone, rooms, dataDir, enrollmentToken, homeAssistantPasswordHash: await hashPassword(homeAssistantPassword) });
   const devices: SimDevice[] = [];
   const schedule = demoSchedule(rooms, DateTime.fromMillis(clock.now(), { zone: timeZone }), DEMO_SEED);
   const server = new DoorplateServer({
