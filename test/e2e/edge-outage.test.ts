@@ -110,7 +110,11 @@ test('a real doorplate edge outlives its server: it stays up, shows the room off
   const stoppedAt = Date.now();
   server.child.kill('SIGTERM');
   assert.equal(await server.exited, 0, server.output());
-  await until(async () => (await markShown()) === true, 'the offline mark on the panel', 15_000);
+  // A generous bound (it is normally well under a second): CI runs this beside the fleet test's
+  // five nodes, and the point here is that the mark comes and the process stays, not how fast.
+  await until(async () => (await markShown()) === true, 'the offline mark on the panel', 45_000).catch((e: Error) => {
+    throw new Error(`${e.message}\n--- edge output ---\n${edge.output()}`);
+  });
   t.diagnostic(`offline mark on the panel ${Date.now() - stoppedAt} ms after the server was told to stop`);
   const outageEnds = Date.now() + OUTAGE_MS;
   await until(() => Date.now() >= outageEnds || edge.child.exitCode !== null, 'the outage to last', OUTAGE_MS + 5000);
