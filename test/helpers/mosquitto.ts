@@ -5,15 +5,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, until } from './wait.js';
 
-/** Debian's Mosquitto on a free (or the given) loopback port with a temporary config (anonymous, no persistence). */
-export async function startMosquitto(onPort?: number): Promise<{ url: string; stop: () => Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'doorplate-mosquitto-'));
-  const port = onPort ?? (await freePort());
+export interface RunningMosquitto {
+  url: string;
+  /** The end of its log (stderr), for messages when something is refused. */
+  log: () => string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Debian's Mosquitto on `port` (loopback) with the config lines given, in `dir` (removed at
+ * stop). Run as root it would drop to its own user, which cannot read a private temp folder.
+ */
+export async function runMosquitto(dir: string, port: number, lines: readonly string[]): Promise<RunningMosquitto> {
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stderr', ''].join('\n'));
+  writeFileSync(conf, [...(process.getuid?.() === 0 ? ['user root'] : []), `listener ${port} 127.0.0.1`, ...lines, 'log_dest stderr', ''].join('\n'));
   const child = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
-  child.stderr.on('data', (b: Buffer) => (log = (log + b.toString()).slice(-4000)));
+  child.stderr.on('data', (b: Buffer) => (log = (log + b.toString()).slice(-8000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const accepts = () =>
     new Promise<boolean>((resolve) => {
@@ -29,10 +37,17 @@ export async function startMosquitto(onPort?: number): Promise<{ url: string; st
   }
   return {
     url: `mqtt://127.0.0.1:${port}`,
+    log: () => log,
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Debian's Mosquitto on a free (or the given) loopback port with a temporary config (anonymous, no persistence). */
+export async function startMosquitto(onPort?: number): Promise<RunningMosquitto> {
+  const dir = mkdtempSync(join(tmpdir(), 'doorplate-mosquitto-'));
+  return runMosquitto(dir, onPort ?? (await freePort()), ['allow_anonymous true', 'persistence false']);
 }

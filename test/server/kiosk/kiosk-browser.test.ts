@@ -14,13 +14,9 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
  */
 const SHOWN_WITHIN_MS = 15_000;
 
-test('kiosk page in Chromium: a booking and a notify message show within 2 s', async (t) => {
-  if (!existsSync(CHROMIUM)) {
-    // CI installs Chromium: there a missing browser is a failure, not a reason to skip.
-    if (process.env.CI) assert.fail(`${CHROMIUM} is missing`);
-    t.skip(`${CHROMIUM} is not installed`);
-    return;
-  }
+test('kiosk page in Chromium: a booking and a notify message show live, without a reload', async (t) => {
+  // A real browser is the point of this test: without one it fails, it does not skip.
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing (Debian package chromium)`);
   // 10:07 in Berlin.
   const clock = new FakeClock('2026-03-02T09:07:00Z');
   const { base, cleanup } = await startTestServer({
@@ -73,11 +69,8 @@ test('kiosk page in Chromium: a booking and a notify message show within 2 s', a
 });
 
 test('kiosk page in Chromium: a private room shows "Private meeting", never the title', async (t) => {
-  if (!existsSync(CHROMIUM)) {
-    if (process.env.CI) assert.fail(`${CHROMIUM} is missing`);
-    t.skip(`${CHROMIUM} is not installed`);
-    return;
-  }
+  // A real browser is the point of this test: without one it fails, it does not skip.
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing (Debian package chromium)`);
   const clock = new FakeClock('2026-03-02T09:07:00Z');
   const { base, cleanup } = await startTestServer({ clock, config: { rooms: [{ id: 'hedy', name: 'Hedy Lamarr', privacy: 'private', locale: 'de' }] } });
   t.after(cleanup);
