@@ -6,6 +6,7 @@ import { createEdge, type Edge, type EdgeDeps } from '../../edge/main.js';
 import { hardwareFromConfig, type Hardware } from '../../edge/hal/hardware-from-config.js';
 import { RefreshPolicy } from '../../edge/hal/refresh-policy.js';
 import { renderStatus, renderView } from '../../edge/render/renderer.js';
+import { drawnGeometry, toNative } from '../../edge/render/orientation.js';
 import { mergeActions, PresenceCheckIn } from '../../edge/agent/presence-checkin.js';
 import { PresenceAwareLight } from '../../edge/agent/presence-light.js';
 import type { RoomState } from '../../shared/model/room-state.js';
@@ -43,7 +44,8 @@ export function edgePart(config: Config, log: Logger, extra: Pick<EdgeDeps, 'ser
         }
       };
       // A start that fails halfway is stopped by the lifecycle: stopAll closes what was opened.
-      const size = { width: hw.panel.info.width, height: hw.panel.info.height, colors: hw.panel.info.colors };
+      // Drawn as the panel hangs (a portrait controller landscape), turned to its RAM order.
+      const size = drawnGeometry(hw.panel.info);
       // A presence input asks for check-in as the button would; the agent's state is read lazily.
       let agentState: () => RoomState | null = () => null;
       const presence = hw.presence ? new PresenceCheckIn(hw.presence, clock, () => agentState()) : null;
@@ -52,8 +54,8 @@ export function edgePart(config: Config, log: Logger, extra: Pick<EdgeDeps, 'ser
         sink,
         light: hw.presence ? new PresenceAwareLight(hw.light, hw.presence, () => agentState()) : hw.light,
         actions: presence ? mergeActions(hw.actions, presence) : hw.actions,
-        render: (view) => renderView(view, size),
-        renderStatus: (screen) => renderStatus(screen, size),
+        render: async (view) => toNative(await renderView(view, size), size),
+        renderStatus: async (screen) => toNative(await renderStatus(screen, size), size),
         clock,
         buttons: hw.buttonNames,
         leds: hw.ledNames,

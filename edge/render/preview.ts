@@ -1,30 +1,16 @@
 import { z } from 'zod';
 import { AgendaEventSchema } from '../../shared/model/event.js';
 import { RoomStateSchema } from '../../shared/model/room-state.js';
-import type { PanelColors } from '../hal/types.js';
 import { renderView, toPng } from './renderer.js';
-import { epdModel } from '../hal/epd/models/index.js';
+import { EPD_MODELS, epdModel } from '../hal/epd/models/index.js';
+import { drawnGeometry, type PanelGeometry } from './orientation.js';
 import type { PanelView } from './view.js';
 
-export interface PanelGeometry {
-  /** The picture the renderer draws. */
-  width: number;
-  height: number;
-  colors: PanelColors;
-  /**
-   * Set when the controller's own orientation differs from the drawn picture: the 2.13" panel
-   * is 122x250 portrait; it is drawn landscape and its driver rotates the picture by 90°.
-   */
-  native?: { width: number; height: number };
-}
+export type { PanelGeometry } from './orientation.js';
 
 /** Every panel model `doorplate preview --panel` knows, with the picture drawn for it. */
 export const PANEL_GEOMETRY: Readonly<Record<string, PanelGeometry>> = Object.freeze({
-  epd7in5_V2: { width: 800, height: 480, colors: 'bw' },
-  epd7in5b_V2: { width: 800, height: 480, colors: 'bwr' },
-  epd4in2: { width: 400, height: 300, colors: 'bw' },
-  epd4in2_V2: { width: 400, height: 300, colors: 'bw' },
-  epd2in13_V4: { width: 250, height: 122, colors: 'bw', native: { width: 122, height: 250 } },
+  ...Object.fromEntries(Object.values(EPD_MODELS).map((m) => [m.name, drawnGeometry(m)])),
   'hdmi-800x480': { width: 800, height: 480, colors: 'rgb' },
   'hdmi-1280x720': { width: 1280, height: 720, colors: 'rgb' },
   'hdmi-1920x1080': { width: 1920, height: 1080, colors: 'rgb' },
