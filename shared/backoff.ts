@@ -7,15 +7,23 @@
 export interface JitterPolicy {
   baseMs: number;
   capMs: number;
+  /**
+   * The share of the ceiling always waited (0 by default: full jitter). A queue with few
+   * clients and a peer that should not be pressed again soon (a mail server) takes 0.5,
+   * "equal jitter": never under half the ceiling.
+   */
+  fixedShare?: number;
 }
 
 /**
- * The wait before retry `retry` (0 = the first retry): uniform in `[0, min(cap, base * 2^retry))`,
- * never below `floorMs` when one is given (a server's Retry-After). `random` returns [0, 1).
+ * The wait before retry `retry` (0 = the first retry): uniform in `[0, min(cap, base * 2^retry))`
+ * (its fixed share of that ceiling, when the policy has one, always waited), never below
+ * `floorMs` when one is given (a server's Retry-After). `random` returns [0, 1).
  */
 export function backoffDelay(retry: number, policy: JitterPolicy, random: () => number, floorMs: number | null = null): number {
   if (!Number.isInteger(retry) || retry < 0) throw new RangeError(`retry: ${retry} must be an integer >= 0`);
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(retry, 30));
-  const jittered = Math.floor(random() * ceiling);
+  const fixed = ceiling * (policy.fixedShare ?? 0);
+  const jittered = Math.floor(fixed + random() * (ceiling - fixed));
   return floorMs === null ? jittered : Math.max(floorMs, jittered);
 }

@@ -1,4 +1,5 @@
 import type { Clock, TimerHandle } from '../../shared/clock.js';
+import { backoffDelay } from '../../shared/backoff.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Mail, MailOutboxRepo } from '../store/repos/mail-outbox.js';
 import { classifySendError, type MailTransport } from './smtp-transport.js';
@@ -19,10 +20,13 @@ export interface MailWorkerDeps {
   random?: () => number;
 }
 
-/** The delay after the n-th failed attempt: doubling from the base, capped, then "equal jitter" (half fixed, half random). */
+/**
+ * The delay after the n-th failed attempt: doubling from the base, capped, with "equal jitter"
+ * (never under half the ceiling): one site has few mails, and a refusing mail server should not
+ * be asked again at once.
+ */
 export function backoffMs(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
-  const full = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(full / 2 + random() * (full / 2));
+  return backoffDelay(Math.max(0, attempt - 1), { baseMs, capMs: maxMs, fixedShare: 0.5 }, random);
 }
 
 /**

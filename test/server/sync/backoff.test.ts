@@ -13,6 +13,15 @@ test('backoff grows exponentially under a cap, jittered, never below Retry-After
   assert.equal(backoffDelay(0, policy, () => 0.5, 30_000), 30_000);
 });
 
+test('equal jitter (the mail queue) always waits its fixed share of the ceiling', async () => {
+  const { backoffDelay: shared } = await import('../../../shared/backoff.js');
+  const { backoffMs } = await import('../../../server/mail/mail-worker.js');
+  const equal = { baseMs: 1000, capMs: 8000, fixedShare: 0.5 };
+  assert.deepEqual([0, 1, 2, 3, 4].map((r) => shared(r, equal, () => 0)), [500, 1000, 2000, 4000, 4000]);
+  assert.deepEqual([0, 1, 2, 3, 4].map((r) => shared(r, equal, () => 0.999)), [999, 1999, 3998, 7996, 7996]);
+  assert.deepEqual([1, 2, 3, 4, 5].map((a) => backoffMs(a, 1000, 8000, () => 0)), [500, 1000, 2000, 4000, 4000]);
+});
+
 test('transient errors are throttling, server errors and no answer; Retry-After reads seconds and dates', () => {
   assert.equal(isTransient(new ProviderRequestError(429, null, 'x')), true);
   assert.equal(isTransient(new ProviderRequestError(403, 'userRateLimitExceeded', 'x')), true);
