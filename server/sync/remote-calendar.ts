@@ -9,11 +9,12 @@ import { bookingEventId } from '../providers/local/booking-id.js';
 import type { BookingRequest, CalendarProvider } from '../providers/provider.js';
 import { roomsThatDiffer } from './busy-compare.js';
 import { LocalMirror } from './local-mirror.js';
+import type { RequestBudget } from './request-budget.js';
+import type { RequestRunner } from './request-runner.js';
+import { roomSync, roomsWithCalendar } from './room-sync.js';
+import type { SyncScheduler } from './sync-scheduler.js';
 import { OutboxWorker } from './outbox-worker.js';
 import type { RemoteAdapter, RemoteRoom } from './remote-adapter.js';
-import { RequestBudget } from './request-budget.js';
-import { RequestRunner } from './request-runner.js';
-import { SyncScheduler } from './sync-scheduler.js';
 
 const HOUR = 3_600_000;
 /** With push notifications the poll is only a net under lost ones (those freeBusy cannot see: titles, privacy): every six hours. */
@@ -70,8 +71,17 @@ export class RemoteCalendar<W extends { op: string }> implements CalendarProvide
     makeAdapter: (parts: RemoteParts) => RemoteAdapter<W>,
   ) {
     const { config, clock, log, store } = deps;
-    this.budget = new RequestBudget(clock, config.budget.requests, config.budget.windowSecs * 1000);
-    this.runner = new RequestRunner({ clock, budget: this.budget, log, random: deps.random, provider: deps.name });
+    ({ budget: this.budget, runner: this.runner, scheduler: this.scheduler } = roomSync({
+      clock,
+      log,
+      provider: deps.name,
+      budget: config.budget,
+      random: deps.random,
+      pollMs: (config.pollSecs ?? (config.webhook ? PUSH_POLL_SECS : POLL_SECS)) * 1000,
+      rooms: () => this.rooms().map((r) => r.id),
+      sync: (roomId) => this.syncNow(roomId),
+      onStale: (roomId, stale) => this.mirror.emitStale(roomId, stale),
+    }));
     this.adapter = makeAdapter({ budget: this.budget, runner: this.runner, rooms: () => this.rooms() });
     this.writeKind = `${this.deps.name}.write`;
     this.syncKind = `${this.deps.name}.sync`;
@@ -89,14 +99,6 @@ export class RemoteCalendar<W extends { op: string }> implements CalendarProvide
         // A push sync runs through the scheduler too; its failure leaves the row for a retry.
         [this.syncKind]: { send: (item) => this.scheduler.requestStrict(item.roomId ?? '') },
       },
-    });
-    this.scheduler = new SyncScheduler({
-      clock,
-      log,
-      rooms: () => this.rooms().map((r) => r.id),
-      sync: (roomId) => this.syncNow(roomId),
-      pollMs: (config.pollSecs ?? (config.webhook ? PUSH_POLL_SECS : POLL_SECS)) * 1000,
-      onStale: (roomId, stale) => this.mirror.emitStale(roomId, stale),
     });
   }
 
@@ -117,7 +119,7 @@ export class RemoteCalendar<W extends { op: string }> implements CalendarProvide
   /** Rooms with a calendar configured. */
   protected rooms(): RemoteRoom[] {
     const zone = this.deps.defaultTimeZone ?? 'UTC';
-    return this.deps.store.rooms.list().flatMap((r) => (r.calendar ? [{ id: r.id, calendar: r.calendar, timeZone: r.timeZone ?? zone }] : []));
+    return roomsWithCalendar(this.deps.store).map((r) => ({ ...r, timeZone: r.timeZone ?? zone }));
   }
 
   protected room(roomId: string): RemoteRoom {

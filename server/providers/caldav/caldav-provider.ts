@@ -7,11 +7,12 @@ import type { CalendarEvent } from '../../../shared/model/event.js';
 import type { Store } from '../../store/store.js';
 import type { BackoffPolicy } from '../../sync/backoff.js';
 import { LocalMirror } from '../../sync/local-mirror.js';
+import type { RequestBudget } from '../../sync/request-budget.js';
+import type { RequestRunner } from '../../sync/request-runner.js';
+import { roomSync, roomsWithCalendar } from '../../sync/room-sync.js';
+import type { SyncScheduler } from '../../sync/sync-scheduler.js';
 import { OutboxWorker } from '../../sync/outbox-worker.js';
 import { ProviderRequestError } from '../../sync/provider-error.js';
-import { RequestBudget } from '../../sync/request-budget.js';
-import { RequestRunner } from '../../sync/request-runner.js';
-import { SyncScheduler } from '../../sync/sync-scheduler.js';
 import { bookingICalendar } from '../ical/edit.js';
 import type { HttpFetch } from '../ical/http.js';
 import { bookingEventId } from '../local/booking-id.js';
@@ -61,8 +62,18 @@ export class CaldavProvider implements CalendarProvider {
     const { config, clock, log, store } = deps;
     this.mirror = new LocalMirror({ store, log, worker: () => this.worker, providerName: 'The CalDAV server' });
     this.client = new DavClient(config, deps.fetch, () => clock.now());
-    this.budget = new RequestBudget(clock, config.budget.requests, config.budget.windowSecs * 1000);
-    this.runner = new RequestRunner({ clock, budget: this.budget, log, random: deps.random, provider: CALDAV, policy: deps.retry });
+    ({ budget: this.budget, runner: this.runner, scheduler: this.scheduler } = roomSync({
+      clock,
+      log,
+      provider: CALDAV,
+      budget: config.budget,
+      random: deps.random,
+      retry: deps.retry,
+      pollMs: (config.pollSecs ?? POLL_SECS) * 1000,
+      rooms: () => roomsWithCalendar(this.deps.store).map((r) => r.id),
+      sync: (roomId) => this.sync(roomId),
+      onStale: (roomId, stale) => this.mirror.emitStale(roomId, stale),
+    }));
     this.syncer = new CaldavSync({
       client: this.client,
       runner: this.runner,
@@ -86,18 +97,6 @@ export class CaldavProvider implements CalendarProvider {
         },
       },
     });
-    this.scheduler = new SyncScheduler({
-      clock,
-      log,
-      rooms: () => this.rooms(),
-      sync: (roomId) => this.sync(roomId),
-      pollMs: (config.pollSecs ?? POLL_SECS) * 1000,
-      onStale: (roomId, stale) => this.mirror.emitStale(roomId, stale),
-    });
-  }
-
-  private rooms(): string[] {
-    return this.deps.store.rooms.list().flatMap((r) => (r.calendar ? [r.id] : []));
   }
 
   async start(): Promise<void> {
@@ -199,7 +198,7 @@ export class CaldavProvider implements CalendarProvider {
     const now = this.deps.clock.now();
     const to = now + 86_400_000;
     const differing: string[] = [];
-    for (const roomId of this.rooms()) {
+    for (const { id: roomId } of roomsWithCalendar(this.deps.store)) {
       try {
         const collection = await this.collectionOf(roomId);
         const text = await this.runner.run('freebusy', () => this.client.freeBusy(collection, freeBusyQueryBody(now, to)));

@@ -7,11 +7,12 @@ import type { CalendarEvent } from '../../../shared/model/event.js';
 import type { Store } from '../../store/store.js';
 import type { BackoffPolicy } from '../../sync/backoff.js';
 import { LocalMirror } from '../../sync/local-mirror.js';
+import type { RequestBudget } from '../../sync/request-budget.js';
+import type { RequestRunner } from '../../sync/request-runner.js';
+import { roomSync, roomsWithCalendar } from '../../sync/room-sync.js';
+import type { SyncScheduler } from '../../sync/sync-scheduler.js';
 import type { OutboxWorker } from '../../sync/outbox-worker.js';
 import { ProviderRequestError, isTransient } from '../../sync/provider-error.js';
-import { RequestBudget } from '../../sync/request-budget.js';
-import { RequestRunner } from '../../sync/request-runner.js';
-import { SyncScheduler } from '../../sync/sync-scheduler.js';
 import { expandCalendar, parseICalendar } from '../ical/expand.js';
 import { BodyTooLargeError, httpFetch, safeOrigin, type HttpAnswer, type HttpFetch } from '../ical/http.js';
 import { keepCheckIns, syncWindow } from '../ical/room-window.js';
@@ -64,20 +65,18 @@ export class IcsProvider implements CalendarProvider {
       },
       providerName: 'The calendar feed',
     });
-    this.budget = new RequestBudget(clock, config.budget.requests, config.budget.windowSecs * 1000);
-    this.runner = new RequestRunner({ clock, budget: this.budget, log, random: deps.random, provider: ICS, policy: deps.retry });
-    this.scheduler = new SyncScheduler({
+    ({ budget: this.budget, runner: this.runner, scheduler: this.scheduler } = roomSync({
       clock,
       log,
-      rooms: () => this.rooms(),
-      sync: (roomId) => this.sync(roomId),
+      provider: ICS,
+      budget: config.budget,
+      random: deps.random,
+      retry: deps.retry,
       pollMs: (config.pollSecs ?? POLL_SECS) * 1000,
+      rooms: () => roomsWithCalendar(this.deps.store).map((r) => r.id),
+      sync: (roomId) => this.sync(roomId),
       onStale: (roomId, stale) => this.mirror.emitStale(roomId, stale),
-    });
-  }
-
-  private rooms(): string[] {
-    return this.deps.store.rooms.list().flatMap((r) => (r.calendar ? [r.id] : []));
+    }));
   }
 
   async start(): Promise<void> {
