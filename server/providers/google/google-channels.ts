@@ -1,20 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Clock, TimerHandle } from '../../../shared/clock.js';
+import type { Clock } from '../../../shared/clock.js';
 import type { Logger } from '../../../shared/logger.js';
 import { sha256Hex, verifySha256 } from '../../security/secrets.js';
 import type { PushChannel } from '../../store/repos/push-channels.js';
 import type { Store } from '../../store/store.js';
 import type { ChannelRenewal, ProviderChannel } from '../provider.js';
-import { backoffDelay, type BackoffPolicy } from '../../sync/backoff.js';
 import { ProviderRequestError } from '../../sync/provider-error.js';
+import { PushRenewals } from '../../sync/push-renewals.js';
 import type { RequestRunner } from '../../sync/request-runner.js';
 import type { GoogleApi } from './google-types.js';
 import { GOOGLE } from './google-sync.js';
 
 const HOUR = 3_600_000;
-/** A room whose channel could not be opened (webhook not reachable yet) tries again: 30 s, 1 min, ... up to an hour. */
-const RETRY: BackoffPolicy = { baseMs: 30_000, maxMs: HOUR, maxAttempts: Number.POSITIVE_INFINITY };
 
 export type GoogleNotice =
   | { kind: 'ok'; roomId: string; state: string; channelId: string }
@@ -33,10 +31,7 @@ function header(h: IncomingHttpHeaders, name: string): string {
  * is ours and its token matches (in constant time).
  */
 export class GoogleChannels {
-  private timer: TimerHandle | null = null;
-  /** Rooms whose last watch failed -> how many times in a row. */
-  private readonly failing = new Map<string, number>();
-  private active = false;
+  private readonly renewals: PushRenewals<{ id: string; calendar: string }>;
 
   constructor(
     private readonly deps: {
@@ -51,7 +46,19 @@ export class GoogleChannels {
       random?: () => number;
       rooms: () => ReadonlyArray<{ id: string; calendar: string }>;
     },
-  ) {}
+  ) {
+    this.renewals = new PushRenewals({
+      clock: deps.clock,
+      log: deps.log,
+      random: deps.random,
+      renewBeforeMs: this.renewBefore,
+      channels: () => this.list(),
+      rooms: deps.rooms,
+      ensure: (room, force) => this.ensure(room.id, room.calendar, force),
+      drop: (c) => this.stopChannel(c),
+      what: 'open a push channel',
+    });
+  }
 
   private get renewBefore(): number {
     return this.deps.renewBeforeMs ?? 24 * HOUR;
@@ -62,38 +69,20 @@ export class GoogleChannels {
   }
 
   async start(): Promise<void> {
-    this.active = true;
-    await this.renewDue();
+    await this.renewals.start();
   }
 
   stop(): void {
-    this.active = false;
-    this.deps.clock.clearTimeout(this.timer);
-    this.timer = null;
+    this.renewals.stop();
   }
 
   /**
    * Opens channels for rooms without a live one and replaces those close to running out (every
-   * one with `force`). A room that fails is logged and reported; the others go on.
+   * one with `force`); stops those of removed rooms. A room that fails is logged and reported;
+   * the others go on.
    */
-  async renewDue(force = false): Promise<ChannelRenewal> {
-    const result: ChannelRenewal = { opened: [], failed: [] };
-    try {
-      for (const room of this.deps.rooms()) {
-        try {
-          const opened = await this.ensure(room.id, room.calendar, force);
-          this.failing.delete(room.id);
-          if (opened) result.opened.push(opened);
-        } catch (e) {
-          this.failing.set(room.id, (this.failing.get(room.id) ?? 0) + 1);
-          this.deps.log.warn({ room: room.id, tries: this.failing.get(room.id), err: (e as Error).message }, 'could not open a push channel; trying again later');
-          result.failed.push({ roomId: room.id, error: (e as Error).message });
-        }
-      }
-    } finally {
-      this.arm();
-    }
-    return result;
+  renewDue(force = false): Promise<ChannelRenewal> {
+    return this.renewals.renewDue(force);
   }
 
   /** Returns the channel it opened, or null when the room's channel has long enough to run. */
@@ -148,7 +137,7 @@ export class GoogleChannels {
     try {
       for (const c of all) await this.stopChannel(c);
     } finally {
-      this.arm();
+      this.renewals.arm();
     }
     return all.length;
   }
@@ -165,19 +154,5 @@ export class GoogleChannels {
     if (!tokenOk) return { kind: 'refused', why: `wrong token for channel ${channelId}` };
     if (c.resourceId !== null && c.resourceId !== resourceId) return { kind: 'refused', why: `resource id does not match channel ${channelId}` };
     return { kind: 'ok', roomId: c.roomId, state, channelId };
-  }
-
-  /** The next run: the earliest renewal, or sooner when a room is waiting for its channel. */
-  private arm(): void {
-    this.deps.clock.clearTimeout(this.timer);
-    this.timer = null;
-    const first = this.list()[0];
-    let wait = first ? Math.max(60_000, first.expiresAt - this.renewBefore - this.deps.clock.now()) : Infinity;
-    if (this.active && this.failing.size > 0) {
-      const tries = Math.max(...this.failing.values());
-      wait = Math.min(wait, Math.max(1000, backoffDelay(Math.min(tries - 1, 20), RETRY, this.deps.random ?? Math.random)));
-    }
-    if (wait === Infinity) return;
-    this.timer = this.deps.clock.setTimeout(() => void this.renewDue(), wait);
   }
 }

@@ -1,18 +1,16 @@
-import type { Clock, TimerHandle } from '../../../shared/clock.js';
+import type { Clock } from '../../../shared/clock.js';
 import type { Logger } from '../../../shared/logger.js';
 import { newSecret, sha256Hex, verifySha256 } from '../../security/secrets.js';
 import type { PushChannel } from '../../store/repos/push-channels.js';
 import type { Store } from '../../store/store.js';
-import { backoffDelay, type BackoffPolicy } from '../../sync/backoff.js';
 import { ProviderRequestError } from '../../sync/provider-error.js';
 import type { ChannelRenewal } from '../provider.js';
+import { PushRenewals } from '../../sync/push-renewals.js';
 import type { RequestRunner } from '../../sync/request-runner.js';
 import type { GraphApi } from './graph-types.js';
 import { MICROSOFT } from './graph-sync.js';
 
 const MINUTE = 60_000;
-/** A room whose subscription could not be made (webhook not reachable yet, validation too slow) tries again: 30 s, 1 min, ... up to an hour. */
-const RETRY: BackoffPolicy = { baseMs: 30_000, maxMs: 60 * MINUTE, maxAttempts: Number.POSITIVE_INFINITY };
 /** Graph's longest lifetime for an event subscription. */
 export const MAX_SUBSCRIPTION_MINUTES = 10_080;
 
@@ -48,12 +46,9 @@ export function notificationsOf(body: string): GraphNotification[] | null {
  * configured.
  */
 export class GraphSubscriptions {
-  private timer: TimerHandle | null = null;
-  /** Rooms whose last subscribe failed -> how many times in a row. */
-  private readonly failing = new Map<string, number>();
+  private readonly renewals: PushRenewals<{ id: string; mailbox: string }>;
   /** Subscriptions being created: Graph may notify before the create call answers. clientState -> room. */
   private readonly creating = new Map<string, string>();
-  private active = false;
 
   constructor(
     private readonly deps: {
@@ -72,6 +67,20 @@ export class GraphSubscriptions {
   ) {
     const m = deps.lifetimeMinutes ?? 4_320;
     if (m < 45 || m > MAX_SUBSCRIPTION_MINUTES) throw new RangeError(`subscription lifetime: must be 45 to ${MAX_SUBSCRIPTION_MINUTES} minutes, got ${m}`);
+    this.renewals = new PushRenewals({
+      clock: deps.clock,
+      log: deps.log,
+      random: deps.random,
+      renewBeforeMs: this.renewBefore,
+      channels: () => this.list(),
+      rooms: deps.rooms,
+      ensure: async (room, all) => {
+        const c = await this.ensure(room.id, room.mailbox, all);
+        return c ? { id: c.id, roomId: c.roomId, provider: c.provider, expiresAt: c.expiresAt } : null;
+      },
+      drop: (c) => this.remove(c.id),
+      what: 'subscribe to the room mailbox',
+    });
   }
 
   private get renewBefore(): number {
@@ -83,48 +92,19 @@ export class GraphSubscriptions {
   }
 
   async start(): Promise<void> {
-    this.active = true;
-    await this.renewDue();
+    await this.renewals.start();
   }
 
   stop(): void {
-    this.active = false;
-    this.deps.clock.clearTimeout(this.timer);
-    this.timer = null;
+    this.renewals.stop();
   }
 
   /**
    * Subscribes rooms without one, renews those close to running out (every one with `all`),
    * drops those of removed rooms. A room that fails is tried again with backoff.
    */
-  async renewDue(all = false): Promise<ChannelRenewal> {
-    const result: ChannelRenewal = { opened: [], failed: [] };
-    try {
-      const rooms = this.deps.rooms();
-      const live = new Set(rooms.map((r) => r.id));
-      for (const c of this.list()) {
-        if (live.has(c.roomId)) continue;
-        try {
-          await this.remove(c.id);
-        } catch (e) {
-          this.deps.log.warn({ room: c.roomId, subscription: c.id, err: (e as Error).message }, 'could not delete the subscription of a removed room');
-        }
-      }
-      for (const room of rooms) {
-        try {
-          const c = await this.ensure(room.id, room.mailbox, all);
-          this.failing.delete(room.id);
-          if (c) result.opened.push({ id: c.id, roomId: c.roomId, provider: c.provider, expiresAt: c.expiresAt });
-        } catch (e) {
-          this.failing.set(room.id, (this.failing.get(room.id) ?? 0) + 1);
-          this.deps.log.warn({ room: room.id, tries: this.failing.get(room.id), err: (e as Error).message }, 'could not subscribe to the room mailbox; trying again later');
-          result.failed.push({ roomId: room.id, error: (e as Error).message });
-        }
-      }
-    } finally {
-      this.arm();
-    }
-    return result;
+  renewDue(all = false): Promise<ChannelRenewal> {
+    return this.renewals.renewDue(all);
   }
 
   private expiry(): string {
@@ -201,7 +181,7 @@ export class GraphSubscriptions {
     this.deps.store.pushChannels.remove(id);
     const mailbox = c ? this.deps.rooms().find((r) => r.id === c.roomId)?.mailbox : undefined;
     if (c && mailbox) await this.create(c.roomId, mailbox);
-    this.arm();
+    this.renewals.arm();
   }
 
   async remove(id: string): Promise<void> {
@@ -235,18 +215,5 @@ export class GraphSubscriptions {
     }
     if (c.tokenHash === null || !verifySha256(item.clientState ?? '', c.tokenHash)) return { kind: 'refused', why: `wrong clientState for subscription ${subscriptionId}` };
     return { kind: 'ok', roomId: c.roomId, subscriptionId, item };
-  }
-
-  /** The next run: the earliest renewal, or sooner when a room is waiting to subscribe again. */
-  private arm(): void {
-    this.deps.clock.clearTimeout(this.timer);
-    this.timer = null;
-    if (!this.active) return;
-    const first = this.list()[0];
-    let wait = first ? Math.max(60_000, first.expiresAt - this.renewBefore - this.deps.clock.now()) : Infinity;
-    const tries = Math.max(0, ...this.failing.values());
-    if (this.failing.size > 0) wait = Math.min(wait, Math.max(1000, backoffDelay(Math.min(tries - 1, 20), RETRY, this.deps.random ?? Math.random)));
-    if (wait === Infinity) return;
-    this.timer = this.deps.clock.setTimeout(() => void this.renewDue(), wait);
   }
 }
