@@ -4,6 +4,7 @@ import { packageVersion } from '../metrics/version.js';
 import { HomeAssistantBridge } from './home-assistant-bridge.js';
 import { MqttHaConnection } from './ha-connection.js';
 import { haTopics } from './ha-topics.js';
+import { readSecret } from '../../shared/config/secret.js';
 
 const ANNOUNCED_KEY = 'homeassistant.devices';
 
@@ -26,7 +27,7 @@ export async function startHomeAssistant(s: DoorplateServer, site: SiteBroker): 
   const own = ha.url !== undefined;
   const conn = new MqttHaConnection({
     url: ha.url ?? site.url,
-    ...(own ? { username: ha.username, password: ha.password } : { username: site.username, password: site.password }),
+    ...(own ? { username: ha.username, password: ha.password === undefined ? undefined : readSecret(ha.password, 'homeAssistant.password') } : { username: site.username, password: site.password }),
     clientId: `doorplate-ha-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     ...(own ? { availabilityTopic: haTopics.serverAvailability(prefix) } : {}),
     log,

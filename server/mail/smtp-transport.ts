@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import nodemailer from 'nodemailer';
 import type { MailConfig } from '../../shared/config/schema.js';
 import type { Mail } from '../store/repos/mail-outbox.js';
+import { readSecret } from '../../shared/config/secret.js';
 
 /** What the worker needs to hand a mail over; tests may give their own. */
 export interface MailTransport {
@@ -16,15 +17,9 @@ export interface SendFailure {
   permanent: boolean;
 }
 
-/** The SMTP password from a file or an environment variable, read once at start; never logged. */
+/** The SMTP password, read once at start; never logged. */
 export function smtpPassword(smtp: MailConfig['smtp'], env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (smtp.passwordFile) return readFileSync(smtp.passwordFile, 'utf8').replace(/\r?\n$/, '');
-  if (smtp.passwordEnv) {
-    const v = env[smtp.passwordEnv];
-    if (v === undefined) throw new Error(`mail.smtp.passwordEnv: the environment has no ${smtp.passwordEnv}`);
-    return v;
-  }
-  return undefined;
+  return smtp.password === undefined ? undefined : readSecret(smtp.password, 'mail.smtp.password', env);
 }
 
 /**

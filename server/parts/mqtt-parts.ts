@@ -5,6 +5,7 @@ import { ServerClient } from '../broker/server-client.js';
 import { storeDirectory } from '../broker/store-directory.js';
 import { newSecret, sha256Hex } from '../security/secrets.js';
 import type { PartDeps } from './part-deps.js';
+import { readSecret } from '../../shared/config/secret.js';
 
 /**
  * The embedded broker, unless `broker.url` names an external one. Either way it settles how
@@ -17,7 +18,7 @@ export function brokerPart({ config, log, slots, events }: PartDeps): Part {
     async start() {
       if (config.broker.url) {
         slots.set('broker', null);
-        slots.set('mqttLogin', { url: config.broker.url, username: config.broker.username ?? '$server', password: config.broker.password ?? '' });
+        slots.set('mqttLogin', { url: config.broker.url, username: config.broker.username ?? '$server', password: config.broker.password === undefined ? '' : readSecret(config.broker.password, 'broker.password') });
         return;
       }
       const password = newSecret();

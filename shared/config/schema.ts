@@ -4,6 +4,7 @@ import { PANEL_MODELS } from '../panel-models.js';
 import { PrivacyMode } from '../model/event.js';
 import { CheckInPolicySchema } from '../model/room-state.js';
 import { LONG_MEETING_MINS } from '../model/long-meeting.js';
+import { SecretSourceSchema } from './secret.js';
 
 /**
  * The one configuration schema for every role; the TypeScript types are derived from it and
@@ -157,7 +158,7 @@ export const MicrosoftProviderSchema = z.strictObject({
   ...RemoteProviderShape,
   tenant: z.string().min(1),
   clientId: z.string().min(1),
-  clientSecret: z.string().min(1).optional(),
+  clientSecret: SecretSourceSchema.optional(),
   /** A certificate instead of a secret: PEM private key file and its thumbprint (SHA-256, 64 hex digits; or SHA-1, 40). */
   certificate: z
     .strictObject({ keyFile: z.string().min(1), thumbprint: z.string().regex(/^(?:[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})$/, 'must be a SHA-256 (64 hex digits) or SHA-1 (40 hex digits) thumbprint') })
@@ -166,10 +167,6 @@ export const MicrosoftProviderSchema = z.strictObject({
   authority: z.string().url().optional(),
 });
 
-/** A secret given inline, in a file (first line), or in an environment variable; never logged or returned. */
-const SecretSource = z
-  .strictObject({ value: z.string().min(1).optional(), file: z.string().min(1).optional(), env: z.string().min(1).optional() })
-  .refine((s) => [s.value, s.file, s.env].filter((v) => v !== undefined).length === 1, 'needs exactly one of value, file, env');
 
 /** Settings the calendar-server providers (caldav, ics) share: polling, request budget, sync window. */
 const CalendarServerShape = {
@@ -192,8 +189,8 @@ export const CaldavProviderSchema = z.strictObject({
   auth: z
     .discriminatedUnion('type', [
       z.strictObject({ type: z.literal('none') }),
-      z.strictObject({ type: z.literal('basic'), username: z.string().min(1), password: SecretSource }),
-      z.strictObject({ type: z.literal('bearer'), token: SecretSource }),
+      z.strictObject({ type: z.literal('basic'), username: z.string().min(1), password: SecretSourceSchema }),
+      z.strictObject({ type: z.literal('bearer'), token: SecretSourceSchema }),
     ])
     .default({ type: 'none' }),
 });
@@ -266,7 +263,7 @@ export const BrokerSchema = z.strictObject({
   url: z.string().url().optional(),
   /** The server's own login on an external broker. */
   username: z.string().optional(),
-  password: z.string().optional(),
+  password: SecretSourceSchema.optional(),
   host: z.string().default('0.0.0.0'),
   port: Port.default(1883),
   tls: z.strictObject({ port: Port.default(8883), key: z.string(), cert: z.string() }).optional(),
@@ -288,7 +285,7 @@ export const HomeAssistantSchema = z.strictObject({
   /** Home Assistant's broker (mqtt://, mqtts://); without it the discovery goes to the site's broker. */
   url: z.string().url().optional(),
   username: z.string().optional(),
-  password: z.string().optional(),
+  password: SecretSourceSchema.optional(),
   /** The longest random wait before announcing again after Home Assistant's birth message. */
   rediscoverMaxDelaySecs: z.number().min(0).max(60).default(5),
 });
@@ -436,9 +433,8 @@ export const MailSchema = z.strictObject({
       /** `starttls`: upgrade a plain connection (587); `tls`: TLS from the first byte (465); `none`: loopback tests only. */
       security: z.enum(['starttls', 'tls', 'none']).default('starttls'),
       user: z.string().min(1).optional(),
-      /** The password comes from a file or an environment variable, never from this file. */
-      passwordFile: z.string().min(1).optional(),
-      passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').optional(),
+      /** Best from a file or an environment variable (`{file: ...}`, `{env: ...}`) rather than inline. */
+      password: SecretSourceSchema.optional(),
       /** A PEM file of the certificates to trust (a private CA); the system's when absent. */
       caFile: z.string().min(1).optional(),
       timeoutSecs: z.number().int().min(1).max(300).default(30),

@@ -2,7 +2,7 @@ import type { CaldavProviderConfig } from '../../../shared/config/schema.js';
 import { ProviderRequestError, parseRetryAfter } from '../../sync/provider-error.js';
 import { httpFetch, safeOrigin, type HttpAnswer, type HttpFetch } from '../ical/http.js';
 import { parseMultistatus, type Multistatus } from './multistatus.js';
-import { readSecret } from './secret.js';
+import { readSecret } from '../../../shared/config/secret.js';
 
 /** Multistatus answers and calendar objects larger than this are refused. */
 const MAX_BYTES = 20 * 1024 * 1024;

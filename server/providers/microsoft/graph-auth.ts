@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import type { MicrosoftProviderConfig } from '../../../shared/config/schema.js';
 import { DoorplateError } from '../../../shared/errors.js';
+import { readSecret } from '../../../shared/config/secret.js';
 
 /** Application permissions come from the app registration; `.default` asks for all of them. */
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
@@ -39,7 +40,7 @@ export function clientCredentialsToken(cfg: Pick<MicrosoftProviderConfig, 'tenan
       auth: {
         clientId: cfg.clientId,
         authority: `${(cfg.authority ?? LOGIN_HOST).replace(/\/+$/, '')}/${encodeURIComponent(cfg.tenant)}`,
-        ...(cfg.clientSecret ? { clientSecret: cfg.clientSecret } : {}),
+        ...(cfg.clientSecret ? { clientSecret: readSecret(cfg.clientSecret, 'provider.clientSecret') } : {}),
         ...(cfg.certificate && privateKey ? { clientCertificate: certificateOf(cfg.certificate.thumbprint, privateKey) } : {}),
       },
     });

@@ -36,7 +36,7 @@ test('a refused login: the mail is failed with the SMTP reply, and the password 
   const { base, cleanup } = await startTestServer({
     clock: new FakeClock('2026-03-02T08:00:00Z'),
     logger: log,
-    config: { mail: { enabled: true, from: 'rooms@example.org', smtp: { host: '127.0.0.1', port: sink.port, security: 'none', user: 'rooms', passwordEnv: 'DOORPLATE_TEST_SMTP_PASSWORD' } } },
+    config: { mail: { enabled: true, from: 'rooms@example.org', smtp: { host: '127.0.0.1', port: sink.port, security: 'none', user: 'rooms', password: { env: 'DOORPLATE_TEST_SMTP_PASSWORD' } } } },
   });
   try {
     assert.equal((await api(base, 'POST', '/api/v1/meetings', booking)).status, 201);

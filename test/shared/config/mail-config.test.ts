@@ -13,8 +13,9 @@ test('mail settings: off by default, with defaults that make a valid sender', ()
 test('bad mail settings are refused with their path', () => {
   const bad: Array<[unknown, RegExp]> = [
     [{ mail: { smtp: { security: 'ssl' } } }, /mail\.smtp\.security: /],
-    [{ mail: { smtp: { passwordEnv: 'smtp password' } } }, /mail\.smtp\.passwordEnv: must be an environment variable name/],
-    [{ mail: { smtp: { password: 'inline' } } }, /mail\.smtp: .*password/],
+    [{ mail: { smtp: { password: { env: 'smtp password' } } } }, /mail\.smtp\.password\.env: must be an environment variable name/],
+    [{ mail: { smtp: { password: { file: '/etc/doorplate/smtp', env: 'SMTP_PASSWORD' } } } }, /mail\.smtp\.password: needs exactly one of value, file, env/],
+    [{ mail: { smtp: { passwordFile: '/etc/doorplate/smtp' } } }, /mail\.smtp: .*passwordFile/],
     [{ mail: { from: 'nobody' } }, /mail\.from: must be `Name <address>` or an address/],
     [{ mail: { defaultLanguage: 'it' } }, /mail\.defaultLanguage: /],
     [{ mail: { outbox: { maxAttempts: 0 } } }, /mail\.outbox\.maxAttempts: /],
