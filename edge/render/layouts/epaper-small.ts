@@ -12,7 +12,7 @@ const ROOM: Box = { x: M, y: 0, w: W - 2 * M - CLOCK_W, h: 21 };
 const TITLE: Box = { x: M, y: 83, w: W - 2 * M, h: 19 };
 
 /**
- * 2.13" e-paper drawn landscape, 250x122 (the panel is 122x250 portrait; its driver rotates).
+ * 2.13" e-paper drawn landscape, 250x122 (the panel is 122x250 portrait; see orientation.ts).
  * Room and clock, the status in large type with its until-line, then one line for the meeting
  * and one for the most urgent extra: check-in, notice, or what is next.
  */
