@@ -27,6 +27,10 @@ export function serverMetrics(s: DoorplateServer): DoorplateMetrics {
       mail: () => s.mail.metricSource(),
       deviceLimits: () => s.devices.stats(),
       ...(s.fleet ? { fleet: s.fleet } : {}),
+      replication: () => {
+        const r = s.replication;
+        return r ? { standbys: r.feed.standbys(), waits: r.waits } : null;
+      },
     },
     { clock: s.clock },
   );

@@ -82,6 +82,15 @@ export class LeaderFeed {
     else this.ack(nodeId, decode(AckSchema, payload, 'ack'));
   }
 
+  /** The broker saw the standby's connection close: it no longer counts as connected. */
+  gone(nodeId: string): void {
+    const s = this.sessions.get(nodeId);
+    if (!s) return;
+    s.lastSeenAt = Number.NEGATIVE_INFINITY;
+    s.inflight = null;
+    if (this.waiters.size > 0 && this.live().length === 0) this.settleWaiters('no_standby');
+  }
+
   /**
    * Resolves once a connected standby acked everything committed so far (or at once when none
    * is connected, or after `timeoutMs`): what the answer to a booking waits for.
