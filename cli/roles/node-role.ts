@@ -96,7 +96,7 @@ export function nodeParts(config: Config, log: Logger): Part[] {
   let bestListed: string | null = null;
   let leaderChanges = 0;
   let lastLeader: string | null = null;
-  const fleetMetrics = (): FleetMetrics | null => (election ? { isLeader: election.isLeader, epoch: election.status.epoch, leaderChanges } : null);
+  const fleetMetrics = (): FleetMetrics | null => (election ? { nodeId, isLeader: election.isLeader, epoch: election.status.epoch, leaderChanges } : null);
   const staleSeen = new Set<string>();
 
   /** The best server listed now; also learns the highest epoch and logs each stale announcement once. */

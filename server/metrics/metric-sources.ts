@@ -35,6 +35,8 @@ export interface ReplicationMetrics {
 }
 
 export interface FleetMetrics {
+  /** This node's id in the election. */
+  nodeId?: string;
   isLeader: boolean;
   epoch: number;
   /** How often this node saw the lead move to another node since it started. */
