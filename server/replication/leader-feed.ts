@@ -88,18 +88,18 @@ export class LeaderFeed {
     if (!s) return;
     s.lastSeenAt = Number.NEGATIVE_INFINITY;
     s.inflight = null;
-    if (this.waiters.size > 0 && this.live().length === 0) this.settleWaiters('no_standby');
+    this.settleWaiters();
   }
 
   /**
-   * Resolves once a connected standby acked everything committed so far (or at once when none
-   * is connected, or after `timeoutMs`): what the answer to a booking waits for.
+   * Resolves once every connected standby that holds the leader's state acked everything
+   * committed so far (so whichever of them is elected next has it), at once when there is none,
+   * or after `timeoutMs`: what the answer to a booking waits for.
    */
   waitReplicated(timeoutMs: number): Promise<WaitOutcome> {
     const seq = this.opts.log.head();
-    const live = this.live();
-    if (live.length === 0) return Promise.resolve('no_standby');
-    if (live.some((s) => s.acked >= seq)) return Promise.resolve('acked');
+    const now = this.reached(seq);
+    if (now !== null) return Promise.resolve(now);
     return new Promise((resolve) => {
       const timer = this.opts.clock.setTimeout(() => {
         this.waiters.delete(waiter);
@@ -115,6 +115,13 @@ export class LeaderFeed {
       this.waiters.add(waiter);
       this.tick();
     });
+  }
+
+  /** Whether a wait for `seq` is over, and how; null while it goes on. */
+  private reached(seq: number): WaitOutcome | null {
+    const targets = this.inSync();
+    if (targets.length === 0) return 'no_standby';
+    return targets.every((s) => s.acked >= seq) ? 'acked' : null;
   }
 
   /** Every standby heard from, with how far behind it is. */
@@ -220,22 +227,22 @@ export class LeaderFeed {
       this.lastPruneAt = now;
       this.opts.log.prune(this.opts.keepEntries ?? 10_000);
     }
-    if (this.waiters.size > 0 && this.live().length === 0) this.settleWaiters('no_standby');
+    this.settleWaiters();
   }
 
-  private settleWaiters(fallback?: WaitOutcome): void {
-    const best = Math.max(-1, ...this.live().map((s) => s.acked));
+  private settleWaiters(): void {
     for (const w of [...this.waiters]) {
-      if (best >= w.seq || fallback) {
-        this.waiters.delete(w);
-        w.done(best >= w.seq ? 'acked' : (fallback as WaitOutcome));
-      }
+      const outcome = this.reached(w.seq);
+      if (outcome === null) continue;
+      this.waiters.delete(w);
+      w.done(outcome);
     }
   }
 
-  private live(): Session[] {
+  /** The connected standbys that hold the leader's state (not in the middle of a snapshot). */
+  private inSync(): Session[] {
     const now = this.opts.clock.now();
-    return [...this.sessions.values()].filter((s) => this.isLive(s, now));
+    return [...this.sessions.values()].filter((s) => this.isLive(s, now) && s.snapshot === null);
   }
 
   private isLive(s: Session, now: number): boolean {

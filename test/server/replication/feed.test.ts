@@ -151,3 +151,24 @@ test('a malformed hello or ack is refused with path: message and changes nothing
   assert.throws(() => r.feed.receive('b', 'ack', '{"kind":"seq"}'), /ack\.storeId: /);
   assert.deepEqual(r.feed.standbys(), []);
 });
+
+test('with two standbys, a booking waits for both: whichever is elected next holds it', async () => {
+  const r = rig();
+  r.feed.start();
+  r.standby('b').replica.connected();
+  r.standby('c').replica.connected();
+  r.flush();
+  r.down.add('c');
+  writeSome(r.leaderStore, 1);
+  const waiting = r.feed.waitReplicated(2000);
+  r.flush();
+  r.clock.advance(2000);
+  assert.equal(await waiting, 'timeout', 'c did not ack');
+  r.down.delete('c');
+  r.feed.gone('c');
+  writeSome(r.leaderStore, 2);
+  const next = r.feed.waitReplicated(2000);
+  r.flush();
+  assert.equal(await next, 'acked', 'c is gone: b alone is enough');
+  r.feed.stop();
+});
