@@ -38,29 +38,8 @@ async function fleetScenario(mode: DiscoveryMode, t: TestContext): Promise<void>
   });
   const site = fleet.site;
 
-  /** Assigns each live display to its room on the serving node once it has enrolled there. */
-  const assignRooms = async (leader: NodeId): Promise<void> => {
-    for (const id of fleet.alive()) {
-      await until(async () => {
-        const r = await fleet.api(leader, 'GET', `/devices/${id}`);
-        return r.code === 200 && (r.json as { status: string }).status === 'approved';
-      }, `display ${id} to enroll at ${leader}`, 30_000);
-      const put = await fleet.api(leader, 'PUT', `/devices/${id}/room`, { room: roomOf(id) });
-      assert.equal(put.code, 200, JSON.stringify(put.json));
-    }
-  };
-
-  /** Every live display shows its own room with the state the serving node holds for it, online. */
-  const displaysRight = async (leader: NodeId): Promise<boolean> => {
-    for (const id of fleet.alive()) {
-      const s = fleet.status(id);
-      const room = await fleet.api(leader, 'GET', `/rooms/${roomOf(id)}`);
-      const want = (room.json as { name: string; state: { status: string } | null }) ?? null;
-      if (room.code !== 200 || !want.state || !s) return false;
-      if (s.display.room !== want.name || s.display.status !== want.state.status || s.display.offline !== false) return false;
-    }
-    return true;
-  };
+  const assignRooms = (leader: NodeId): Promise<void> => fleet.assignRooms(leader);
+  const displaysRight = (leader: NodeId): Promise<boolean> => fleet.displaysRight(leader);
 
   // --- boot: nobody is told where the server is -------------------------------------------
   const t0 = Date.now();

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { makeTestLan, withAvahi, type TestLan } from './netns.js';
+import { until } from './wait.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = resolve(here, '../../cli/main.js');
@@ -138,6 +139,30 @@ export class TestFleet {
       return db.prepare(sql).all(...params) as T[];
     } finally {
       db.close();
+    }
+  }
+
+  /** Every live display shows its own room with the state `leader` holds for it, online. */
+  async displaysRight(leader: NodeId): Promise<boolean> {
+    for (const id of this.alive()) {
+      const s = this.status(id);
+      const room = await this.api(leader, 'GET', `/rooms/${roomOf(id)}`);
+      const want = (room.json as { name: string; state: { status: string } | null }) ?? null;
+      if (room.code !== 200 || !want.state || !s) return false;
+      if (s.display.room !== want.name || s.display.status !== want.state.status || s.display.offline !== false) return false;
+    }
+    return true;
+  }
+
+  /** Waits until every live display enrolled at `leader`, then assigns each to its own room there. */
+  async assignRooms(leader: NodeId): Promise<void> {
+    for (const id of this.alive()) {
+      await until(async () => {
+        const r = await this.api(leader, 'GET', `/devices/${id}`);
+        return r.code === 200 && (r.json as { status: string }).status === 'approved';
+      }, `display ${id} to enroll at ${leader}`, 30_000);
+      const put = await this.api(leader, 'PUT', `/devices/${id}/room`, { room: roomOf(id) });
+      if (put.code !== 200) throw new Error(`assigning ${id} at ${leader}: ${JSON.stringify(put.json)}`);
     }
   }
 
