@@ -38,7 +38,6 @@ export function replicationPart({ config, clock, log, slots }: PartDeps): Part {
         log: store.replication,
         clock,
         logger: rlog,
-        keepEntries: config.node.replication.logEntries,
         send: (nodeId, msg) => void link?.publish(replicationTopic(prefix, nodeId, 'feed'), JSON.stringify(msg)).catch((e: unknown) => rlog.warn({ standby: nodeId, err: (e as Error).message }, 'replication: could not send')),
       });
       feed = f;

@@ -14,8 +14,6 @@ export interface LeaderFeedOptions {
   pollMs?: number;
   /** A standby not heard from (hello or ack) for this long is not counted as connected. */
   liveMs?: number;
-  /** Entries kept in the log for standbys that fall behind; older ones need a snapshot. */
-  keepEntries?: number;
   /** About this many bytes of rows per feed message. */
   maxBytes?: number;
 }
@@ -54,7 +52,6 @@ export class LeaderFeed {
   /** When each head was first seen, for the lag in seconds. */
   private readonly heads: Array<{ seq: number; at: number }> = [];
   private timer: TimerHandle | null = null;
-  private lastPruneAt = 0;
   private readonly storeId: string;
 
   constructor(private readonly opts: LeaderFeedOptions) {
@@ -222,10 +219,6 @@ export class LeaderFeed {
       // A message unanswered for long was lost with a connection: wait for the next hello.
       if (s.inflight && now - s.inflight.sentAt > (this.opts.liveMs ?? 15_000)) s.inflight = null;
       if (this.isLive(s, now)) this.pump(s);
-    }
-    if (now - this.lastPruneAt >= 60_000) {
-      this.lastPruneAt = now;
-      this.opts.log.prune(this.opts.keepEntries ?? 10_000);
     }
     this.settleWaiters();
   }
