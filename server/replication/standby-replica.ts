@@ -15,8 +15,9 @@ export interface StandbyReplicaOptions {
 /**
  * A standby's side of replication: says where its store stands, applies each feed message in
  * one transaction and acks it. A snapshot is gathered in memory and applied when complete. A
- * message that does not follow on (a lost message, a new leader) is not an error: the standby
- * says hello again and the leader answers from where it really is.
+ * message that does not follow on (a lost message, a new leader) or cannot be applied is not
+ * fatal: after `helloMs` the standby says hello again and the leader answers from where the
+ * store really is.
  */
 export class StandbyReplica {
   private chunks: ChunkMessage[] = [];
@@ -47,8 +48,8 @@ export class StandbyReplica {
     try {
       msg = decode(FeedSchema, payload, 'feed');
     } catch (e) {
-      this.opts.log.warn({ err: (e as Error).message }, 'replication: refused a malformed feed message');
-      this.hello();
+      // Not at once: a leader sending what this standby cannot read would otherwise loop.
+      this.opts.log.warn({ err: (e as Error).message }, 'replication: refused a malformed feed message; asking again shortly');
       return;
     }
     try {
@@ -73,10 +74,10 @@ export class StandbyReplica {
       this.opts.log.info({ leaderStore: msg.storeId, seq: msg.upTo, rows }, 'replication: applied a snapshot');
       this.opts.send('ack', { kind: 'seq', storeId: msg.storeId, seq: msg.upTo });
     } catch (e) {
-      if (!(e instanceof ReplicationError)) this.opts.log.error({ err: (e as Error).message }, 'replication: could not apply a feed message');
-      else this.opts.log.info({ err: e.message }, 'replication: starting again from the store');
+      if (!(e instanceof ReplicationError)) this.opts.log.error({ err: (e as Error).message }, 'replication: could not apply a feed message; asking again shortly');
+      else this.opts.log.info({ err: e.message }, 'replication: the message does not fit this store; asking again shortly');
+      // The next tick says hello with where the store really stands (see tick()).
       this.chunks = [];
-      this.hello();
     }
   }
 

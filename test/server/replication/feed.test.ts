@@ -172,3 +172,22 @@ test('with two standbys, a booking waits for both: whichever is elected next hol
   assert.equal(await next, 'acked', 'c is gone: b alone is enough');
   r.feed.stop();
 });
+
+test('a standby that cannot apply a message applies nothing and asks again after a pause, not at once', () => {
+  const r = rig();
+  r.feed.start();
+  const b = r.standby('b');
+  b.replica.connected();
+  r.flush();
+  const before = contents(b.store);
+  b.replica.feed(JSON.stringify({ kind: 'entries', storeId: r.leaderStore.replication.storeId(), after: 7, entries: [{ seq: 8, tbl: 'settings', op: 'insert', row: { key: 'x', value: 'y', updated_at: 1 } }] }));
+  b.replica.feed('not json');
+  r.flush();
+  assert.deepEqual(contents(b.store), before);
+  writeSome(r.leaderStore, 1);
+  r.clock.advance(5000);
+  b.replica.tick();
+  r.flush();
+  assert.deepEqual(contents(b.store), contents(r.leaderStore), 'back in step after the next hello');
+  r.feed.stop();
+});
