@@ -22,7 +22,7 @@ export class MqttLink {
 
   constructor(
     readonly opts: LinkOptions,
-    private readonly handlers: { message: (topic: string, payload: Buffer) => void; connected?: () => void },
+    private readonly handlers: { message: (topic: string, payload: Buffer) => void; connected?: () => void; error?: (e: Error) => void },
   ) {}
 
   get connected(): boolean {
@@ -40,7 +40,9 @@ export class MqttLink {
       resubscribe: false,
       reconnectPeriod: 1000,
       connectTimeout: 5000,
-      ...(this.opts.ca !== undefined ? { ca: this.opts.ca } : {}),
+      // The site's own certificate as the only trusted CA pins the leader's (every serve-capable
+      // Pi holds the same one); the name in it cannot match each Pi's address, so it is not checked.
+      ...(this.opts.ca !== undefined ? { ca: this.opts.ca, rejectUnauthorized: true, checkServerIdentity: () => undefined } : {}),
     });
     this.client = client;
     client.on('connect', () => {
@@ -50,7 +52,10 @@ export class MqttLink {
         .catch((e: unknown) => this.opts.log.warn({ err: (e as Error).message }, 'replication: subscription refused'));
     });
     client.on('message', (topic, payload) => this.handlers.message(topic, payload));
-    client.on('error', (e) => this.opts.log.debug({ err: e.message, url: this.opts.url }, 'replication: connection error'));
+    client.on('error', (e) => {
+      this.opts.log.debug({ err: e.message, url: this.opts.url }, 'replication: connection error');
+      this.handlers.error?.(e);
+    });
   }
 
   async publish(topic: string, body: string): Promise<void> {
