@@ -27,6 +27,15 @@ export function serverMetrics(s: DoorplateServer): DoorplateMetrics {
       mail: () => s.mail.metricSource(),
       deviceLimits: () => s.devices.stats(),
       ...(s.fleet ? { fleet: s.fleet } : {}),
+      // Only where this server may feed standbys (a fleet secret is configured).
+      ...(s.config.node.fleetSecretFile
+        ? {
+            replication: () => {
+              const r = s.replication;
+              return r ? { standbys: r.feed.standbys(), waits: r.waits } : null;
+            },
+          }
+        : {}),
     },
     { clock: s.clock },
   );

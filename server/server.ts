@@ -11,6 +11,7 @@ import { brokerPart, mqttPart } from './parts/mqtt-parts.js';
 import { brokerAccountsPart, externalHelloPart } from './parts/accounts-part.js';
 import { calendarParts } from './parts/calendar-parts.js';
 import { statePart } from './parts/state-part.js';
+import { replicationPart } from './parts/replication-part.js';
 import { bookingsPart, fleetPart } from './parts/fleet-parts.js';
 import { httpPart } from './parts/http-part.js';
 import { serverMetrics } from './server-metrics.js';
@@ -44,7 +45,7 @@ export class DoorplateServer implements Part {
     const parts = [
       storePart(deps), changesPart(deps), brokerPart(deps),
       ...(opts.config.broker.url ? [brokerAccountsPart(deps), mqttPart(deps), externalHelloPart(deps)] : [mqttPart(deps)]),
-      ...calendarParts(deps), metricsPart(deps),
+      replicationPart(deps), ...calendarParts(deps), metricsPart(deps),
       statePart(deps), bookingsPart(deps), fleetPart(deps), mailPart(deps), homeAssistantPart(deps, this), httpPart(deps),
     ];
     this.lifecycle = new Lifecycle(parts, { log: this.log, clock: this.clock });
@@ -67,6 +68,8 @@ export class DoorplateServer implements Part {
   get feed() { return this.slots.get('feed'); }
   get streams() { return this.slots.get('streams'); }
   get http() { return this.slots.get('http'); }
+  /** The feed to the standbys; null where nothing is replicated. */
+  get replication() { return this.slots.has('replication') ? this.slots.get('replication') : null; }
   get adminTokens() { return this.slots.get('tokens').admin; }
   /** The plain tokens, when known (given, made now, or read back from their files). */
   get adminToken(): string | null { return this.slots.has('tokens') ? this.slots.get('tokens').adminPlain : null; }

@@ -57,11 +57,27 @@ function lazyServerPart(config: Config, fleet: () => FleetMetrics | null): Part 
   };
 }
 
+/** The standby (a copy of the leader's store), imported when first needed. */
+function lazyStandbyPart(make: () => Promise<Part>): Part {
+  let standby: Part | null = null;
+  return {
+    name: 'standby',
+    async start(signal) {
+      standby = await make();
+      await standby.start(signal);
+    },
+    async stop() {
+      await standby?.stop();
+    },
+  };
+}
+
 /**
  * `doorplate node`: the display agent always; where `node.canServe` is set, the election too,
  * and the server parts while this node leads. The display connects to whichever node serves:
  * itself while it leads, otherwise the one discovery finds (or `edge.server` with
- * `node.serverFrom: config`).
+ * `node.serverFrom: config`). A serve-capable node that does not lead is a standby: its store
+ * follows the leader's (server/replication), so it serves the same state when it takes over.
  */
 export function nodeParts(config: Config, log: Logger): Part[] {
   const node = config.node;
@@ -80,7 +96,7 @@ export function nodeParts(config: Config, log: Logger): Part[] {
   let bestListed: string | null = null;
   let leaderChanges = 0;
   let lastLeader: string | null = null;
-  const fleetMetrics = (): FleetMetrics | null => (election ? { isLeader: election.isLeader, epoch: election.status.epoch, leaderChanges } : null);
+  const fleetMetrics = (): FleetMetrics | null => (election ? { nodeId, isLeader: election.isLeader, epoch: election.status.epoch, leaderChanges } : null);
   const staleSeen = new Set<string>();
 
   /** The best server listed now; also learns the highest epoch and logs each stale announcement once. */
@@ -110,6 +126,13 @@ export function nodeParts(config: Config, log: Logger): Part[] {
     if (url !== chosen) nodeLog.info({ url, epoch: found?.epoch ?? null, server: found?.nodeId ?? null }, url ? 'found the server' : 'no server found yet');
     chosen = url;
     return url;
+  };
+
+  /** The broker a standby follows: the server found now, never this node itself. */
+  const leaderUrl = (): string | null => {
+    if (node.serverFrom === 'config') return brokerUrl(config.edge.server);
+    const found = look();
+    return found && found.nodeId !== nodeId ? brokerUrl(found) : null;
   };
 
   const parts: Part[] = [];
@@ -146,6 +169,12 @@ export function nodeParts(config: Config, log: Logger): Part[] {
         const host = node.advertiseAddress ?? node.interfaceAddress ?? firstLanAddress() ?? '127.0.0.1';
         const lead = new ServeWhileLeading({
           serverParts: () => [lazyServerPart(config, fleetMetrics)],
+          standbyParts: () => [
+            lazyStandbyPart(async () => {
+              const { standbyPart } = await import('../../server/replication/standby-part.js');
+              return standbyPart({ config, nodeId, leaderUrl, clock, log: createLogger('node:standby', nodeLog) });
+            }),
+          ],
           publisher,
           announcement: (epoch) => announcementOf(config, nodeId, host, epoch),
           log: nodeLog,

@@ -36,6 +36,8 @@ export interface BookingServiceDeps {
   events: EventSource;
   calendar: CalendarWriter;
   idempotency: IdempotencyLog;
+  /** Awaited before every successful answer: a standby holds the write (see IdempotentRunner). */
+  durable?: () => Promise<void>;
 }
 
 export interface BookNowOptions {
@@ -72,7 +74,7 @@ export class BookingService {
   private readonly idempotent: IdempotentRunner<PlannedWrite>;
 
   constructor(private readonly deps: BookingServiceDeps) {
-    this.idempotent = new IdempotentRunner(deps.idempotency, (plan) => settleWrite(deps.events, plan));
+    this.idempotent = new IdempotentRunner(deps.idempotency, (plan) => settleWrite(deps.events, plan), deps.durable);
   }
 
   private room(roomId: string, deviceId?: string): RoomInfo {

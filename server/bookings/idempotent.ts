@@ -47,12 +47,24 @@ export function requestHash(body: unknown): string {
 export class IdempotentRunner<P> {
   private readonly inFlight = new Map<string, { hash: string; answer: Promise<Answer<unknown>> }>();
 
+  /**
+   * `durable`, when given, is awaited after a write's work and before its answer: every
+   * booking path answers through here, so this is the one place where an answer waits until a
+   * standby holds the write (server/parts/replication-part.ts; bounded, it never fails).
+   */
   constructor(
     private readonly log: IdempotencyLog,
     private readonly settle: Settle<P>,
+    private readonly durable: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   async once<T>(scope: string, key: string | undefined, body: unknown, work: (plan: (p: P) => void) => Promise<Answer<T>>): Promise<Answer<T> & { replayed: boolean }> {
+    const answer = await this.answer(scope, key, body, work);
+    if (!answer.replayed) await this.durable();
+    return answer;
+  }
+
+  private async answer<T>(scope: string, key: string | undefined, body: unknown, work: (plan: (p: P) => void) => Promise<Answer<T>>): Promise<Answer<T> & { replayed: boolean }> {
     if (!key) return { ...(await work(() => undefined)), replayed: false };
     const hash = requestHash(body);
     const id = `${scope}\u0000${key}`;

@@ -1,4 +1,5 @@
 import { Verb } from '../../shared/api/payloads.js';
+import { replicationRoot } from '../../shared/api/topics.js';
 import { haTopics } from '../homeassistant/ha-topics.js';
 import { readablePatterns, type Identity, type Level, type Pattern } from './acl.js';
 
@@ -44,6 +45,8 @@ export function publishablePatterns(identity: Identity, prefix: string): Pattern
       if (!ha) return [];
       return [haTopics.birth(ha.discoveryPrefix).split('/').map(lit), pattern(prefix, 'homeassistant', 'rooms', ANY, 'book')];
     }
+    case 'standby':
+      return [pattern(replicationRoot(prefix), identity.nodeId, 'hello'), pattern(replicationRoot(prefix), identity.nodeId, 'ack')];
     case 'enrolling':
       return [pattern(prefix, 'devices', identity.deviceId, 'hello'), pattern(prefix, 'devices', identity.deviceId, 'availability')];
     case 'device':

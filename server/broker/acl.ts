@@ -1,5 +1,5 @@
 import { Verb } from '../../shared/api/payloads.js';
-import { parseTopic } from '../../shared/api/topics.js';
+import { parseReplicationTopic, parseTopic, replicationRoot } from '../../shared/api/topics.js';
 import { isId } from '../../shared/ids.js';
 import { bookTopicRoom, haTopics } from '../homeassistant/ha-topics.js';
 
@@ -15,6 +15,9 @@ import { bookTopicRoom, haTopics } from '../homeassistant/ha-topics.js';
  *   for all, its room and itself.
  * - enrolling device (site enrollment token, no secret yet): publishes only its hello and
  *   availability (its last will), reads only its enrollment reply.
+ * - standby (a serve-capable node following the leader): publishes only its own replication
+ *   hello and acks, reads only its own replication feed. Replication topics live under their
+ *   own root outside the prefix (shared/api/topics.ts), so no other identity can read them.
  * - inspector: reads anything under the prefix, publishes nothing. The Home Assistant account
  *   (an inspector with that role) also reads the discovery prefix, publishes its birth message
  *   and presses the rooms' book buttons.
@@ -27,7 +30,8 @@ export type Identity =
   | { kind: 'server' }
   | { kind: 'device'; deviceId: string; roomId: string | null }
   | { kind: 'enrolling'; deviceId: string }
-  | { kind: 'inspector'; username: string; homeAssistant?: { discoveryPrefix: string } };
+  | { kind: 'inspector'; username: string; homeAssistant?: { discoveryPrefix: string } }
+  | { kind: 'standby'; nodeId: string };
 
 /** One level of an allowed-topic pattern: a fixed word, a verb, any one word, or the rest. */
 export type Level = { lit: string } | { verb: true } | { any: true } | { rest: true };
@@ -72,6 +76,7 @@ function hasEmptyLevel(topicOrFilter: string): boolean {
 function idsAreSafe(identity: Identity): boolean {
   if (identity.kind === 'device') return isId(identity.deviceId) && (identity.roomId === null || isId(identity.roomId));
   if (identity.kind === 'enrolling') return isId(identity.deviceId);
+  if (identity.kind === 'standby') return isId(identity.nodeId);
   return true;
 }
 
@@ -85,6 +90,8 @@ export function readablePatterns(identity: Identity, prefix: string): Pattern[] 
       return identity.homeAssistant ? [pattern(prefix, REST), pattern(identity.homeAssistant.discoveryPrefix, REST)] : [pattern(prefix, REST)];
     case 'enrolling':
       return [pattern(prefix, 'devices', identity.deviceId, 'enrollment')];
+    case 'standby':
+      return [pattern(replicationRoot(prefix), identity.nodeId, 'feed')];
     case 'device': {
       const id = identity.deviceId;
       const own = [
@@ -142,6 +149,10 @@ export function mayPublish(identity: Identity, topic: string, prefix: string): b
     return ha !== undefined && (topic === haTopics.birth(ha.discoveryPrefix) || bookTopicRoom(prefix, topic) !== null);
   }
   if (hasEmptyLevel(topic) || !idsAreSafe(identity)) return false;
+  if (identity.kind === 'standby') {
+    const r = parseReplicationTopic(prefix, topic);
+    return r !== null && r.nodeId === identity.nodeId && (r.kind === 'hello' || r.kind === 'ack');
+  }
   const parsed = parseTopic(prefix, topic);
   if (parsed === null || parsed.params.device !== identity.deviceId) return false;
   switch (parsed.name) {
@@ -198,5 +209,7 @@ export function describeIdentity(identity: Identity): string {
       return `enrolling device ${identity.deviceId}`;
     case 'inspector':
       return `inspector ${identity.username}`;
+    case 'standby':
+      return `standby node ${identity.nodeId}`;
   }
 }

@@ -10,6 +10,9 @@
  * - an enrolling device: username `enroll:<deviceId>`, password = the site enrollment token
  *   (followed by `|<enrollment key>`), client id = the device id. Refused when enrollment is
  *   closed, the device is revoked or already enrolled, or it is bound to another key.
+ * - a standby node: username `standby:<nodeId>`, password = the site's fleet secret (the
+ *   directory holds its SHA-256; none configured = no standby may connect), client id = the
+ *   username.
  * - an inspector: username and password from the broker config (scrypt hash).
  * - anonymous (no username): only from 127.0.0.1, ::1 or ::ffff:127.0.0.1, and only when
  *   `anonymousLoopbackInspect` is on; it is a read-only inspector.
@@ -41,6 +44,8 @@ export interface BrokerDirectory {
   enrollmentTokenHash(): string | null;
   inspectors(): ReadonlyArray<{ username: string; passwordHash: string; homeAssistant?: { discoveryPrefix: string } }>;
   anonymousLoopbackInspect(): boolean;
+  /** sha256 of the site's fleet secret; null = no standby may connect. */
+  standbySecretHash?(): string | null;
 }
 
 export interface DirectoryDevice {
@@ -73,6 +78,7 @@ export type AuthDecision = { ok: true; identity: Identity } | { ok: false; retur
 
 export const SERVER_USERNAME = '$server';
 export const ENROLL_PREFIX = 'enroll:';
+export const STANDBY_PREFIX = 'standby:';
 export const ANONYMOUS_INSPECTOR = '(anonymous)';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -100,6 +106,8 @@ function mayTakeOver(newcomer: Identity, holder: Identity, proven: boolean): boo
       return holder.kind === 'enrolling' && holder.deviceId === newcomer.deviceId;
     case 'inspector':
       return holder.kind === 'inspector' && holder.username === newcomer.username;
+    case 'standby':
+      return holder.kind === 'standby' && holder.nodeId === newcomer.nodeId;
   }
 }
 
@@ -137,6 +145,8 @@ export class Authenticator {
       if (!verifySha256(secret, this.directory.serverPasswordHash())) return refuse(CONNACK.BAD_USERNAME_OR_PASSWORD, 'wrong server password');
       return this.notADeviceId(clientId, { kind: 'server' });
     }
+
+    if (username.startsWith(STANDBY_PREFIX)) return this.standby(username.slice(STANDBY_PREFIX.length), secret, clientId, username);
 
     if (username.startsWith(ENROLL_PREFIX)) return this.enrolling(username.slice(ENROLL_PREFIX.length), secret, clientId);
 
@@ -189,6 +199,15 @@ export class Authenticator {
     }
     if (clientId !== deviceId) return refuse(CONNACK.IDENTIFIER_REJECTED, `enrolling device ${deviceId} must use its id as client id`);
     return { ok: true, identity: { kind: 'enrolling', deviceId }, proven: keyHash !== null };
+  }
+
+  private standby(nodeId: string, secret: string, clientId: string, username: string): Decided {
+    if (!isId(nodeId)) return refuse(CONNACK.BAD_USERNAME_OR_PASSWORD, 'standby with a malformed node id');
+    const hash = this.directory.standbySecretHash?.() ?? null;
+    if (hash === null) return refuse(CONNACK.NOT_AUTHORIZED, `no fleet secret is configured (standby ${nodeId})`);
+    if (!verifySha256(secret, hash)) return refuse(CONNACK.BAD_USERNAME_OR_PASSWORD, `wrong fleet secret (standby ${nodeId})`);
+    if (clientId !== username) return refuse(CONNACK.IDENTIFIER_REJECTED, `standby ${nodeId} must use ${username} as client id`);
+    return { ok: true, identity: { kind: 'standby', nodeId }, proven: true };
   }
 
   private notADeviceId(clientId: string, identity: Identity): Decided {

@@ -111,7 +111,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
   }
 
   stats(): BrokerStats {
-    const byKind: BrokerStats['byKind'] = { server: 0, device: 0, enrolling: 0, inspector: 0 };
+    const byKind: BrokerStats['byKind'] = { server: 0, device: 0, enrolling: 0, inspector: 0, standby: 0 };
     for (const identity of this.connected.values()) byKind[identity.kind] += 1;
     return { connectedClients: this.connected.size, byKind, refused: { ...this.refused }, dropped: { ...this.dropped } };
   }

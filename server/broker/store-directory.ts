@@ -13,6 +13,8 @@ export function storeDirectory(opts: {
   broker: Config['broker'];
   /** Where Home Assistant reads discovery: given to the inspector accounts with that role. */
   discoveryPrefix?: string;
+  /** sha256 of the fleet secret standbys log in with; absent = no standby may. */
+  standbySecretHash?: string | null;
 }): BrokerDirectory {
   return {
     serverPasswordHash: () => opts.serverPasswordHash,
@@ -24,5 +26,6 @@ export function storeDirectory(opts: {
     inspectors: () =>
       opts.broker.inspectors.map((i) => (i.role === 'homeassistant' ? { ...i, homeAssistant: { discoveryPrefix: opts.discoveryPrefix ?? 'homeassistant' } } : i)),
     anonymousLoopbackInspect: () => opts.broker.anonymousLoopbackInspect,
+    standbySecretHash: () => opts.standbySecretHash ?? null,
   };
 }

@@ -46,6 +46,8 @@ export interface DeviceServiceDeps {
   addressOf?: (deviceId: string) => string | null;
   /** The rooms free now a room's panel lists (for a hold of book at a busy room, when its rules allow). */
   freeRooms?: (roomId: string) => readonly FreeRoom[] | undefined;
+  /** Awaited before a secret is handed out: a standby holds its hash (bounded; see replication-part). */
+  durable?: () => Promise<void>;
 }
 
 export interface DeviceServiceStats {
@@ -316,6 +318,7 @@ export class DeviceService {
   private async issueSecret(id: string): Promise<void> {
     const secret = this.deps.secrets.newSecret();
     this.deps.store.setSecretHash(id, this.deps.secrets.hash(secret));
+    await this.deps.durable?.();
     await this.deps.bus.publish('deviceEnrollment', { device: id }, { status: 'approved', secret });
     this.deps.log.info({ device: id }, 'device secret issued');
   }

@@ -17,6 +17,7 @@ import type { MailRouteDeps } from './routes/mail.js';
 import type { ReportDeps } from './routes/reports.js';
 import type { PhoneLinkDeps } from './routes/phone-links.js';
 import type { DoorplateMetrics } from '../metrics/doorplate-metrics.js';
+import type { FleetRouteDeps } from './routes/fleet.js';
 
 export type { HealthReport };
 
@@ -45,6 +46,8 @@ export interface HttpContext {
   streams: StreamHub;
   notices: RoomStreamDeps['notices'];
   seriesFlags: SeriesFlagsView;
+  /** The fleet view: who serves, the standbys. */
+  fleet: FleetRouteDeps;
   /** A new admin token, returned once. */
   rotateAdminToken: () => string;
 }

@@ -17,6 +17,7 @@ import { streamRoutes } from './routes/stream.js';
 import { notifyRoutes } from './routes/notify.js';
 import { adminTokenRoutes } from './routes/admin-token.js';
 import { providerRoutes } from './routes/providers.js';
+import { fleetRoutes } from './routes/fleet.js';
 
 /** Open to anyone: health, metrics, the admin page (it holds no data) and the kiosk pages. */
 function publicPlugin(ctx: HttpContext) {
@@ -45,6 +46,7 @@ function adminApiPlugin(ctx: HttpContext) {
     notifyRoutes(api, { notify: ctx.notify });
     adminTokenRoutes(api, { rotate: ctx.rotateAdminToken });
     providerRoutes(api, { provider: ctx.provider });
+    fleetRoutes(api, ctx.fleet);
   };
 }
 

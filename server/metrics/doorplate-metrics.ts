@@ -144,6 +144,31 @@ export class DoorplateMetrics {
       gauge('doorplate_fleet_epoch', 'The highest fleet epoch (term) this node has seen.', [], (g) => g.set(fleet()?.epoch ?? 0));
       mirrored('doorplate_leader_changes_total', 'Times this node saw the fleet lead move to another node.', () => fleet()?.leaderChanges ?? 0);
     }
+    const replication = src.replication;
+    if (replication) {
+      gauge('doorplate_replication_lag', 'How far each standby is behind this leader: in log entries, and in seconds since the oldest change it lacks was committed.', ['standby', 'unit'], (g) => {
+        for (const s of replication()?.standbys ?? []) {
+          if (!s.connected) continue;
+          g.labels(s.nodeId, 'entries').set(s.lagEntries);
+          g.labels(s.nodeId, 'seconds').set(s.lagSeconds);
+        }
+      });
+      gauge('doorplate_replication_standbys', 'Standbys connected to this leader now.', [], (g) => g.set((replication()?.standbys ?? []).filter((s) => s.connected).length));
+      const waitsSeen = new Map<string, number>();
+      new Counter<'outcome'>({
+        name: 'doorplate_replication_waits_total',
+        help: 'Answers (bookings, secrets) that waited for a standby to hold the change, by how the wait ended: acked, timeout, no_standby.',
+        labelNames: ['outcome'],
+        registers,
+        collect() {
+          for (const [outcome, n] of Object.entries(replication()?.waits ?? {})) {
+            const before = waitsSeen.get(outcome) ?? 0;
+            this.labels(outcome).inc(Math.max(0, n - before));
+            waitsSeen.set(outcome, Math.max(n, before));
+          }
+        },
+      });
+    }
     mirrored('doorplate_retained_publishes_total', 'Room states and agendas published (retained).', src.retainedPublishes);
     mirrored('doorplate_meetings_released_total', 'No-shows released at the close of their check-in window.', src.meetingsReleased);
     mirrored('doorplate_notices_sent_total', 'Notify messages accepted and sent.', src.noticesSent);

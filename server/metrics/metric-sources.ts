@@ -24,9 +24,19 @@ export interface MetricSources {
   deviceLimits?: () => { rateLimited: number; pendingEvicted: number };
   /** The fleet election as the node running this server sees it; absent for a lone server. */
   fleet?: () => FleetMetrics | null;
+  /** The feed to the standbys while this server leads with replication on; null otherwise. */
+  replication?: () => ReplicationMetrics | null;
+}
+
+export interface ReplicationMetrics {
+  standbys: ReadonlyArray<{ nodeId: string; connected: boolean; lagEntries: number; lagSeconds: number }>;
+  /** How each wait of an answer for a standby ended: acked, timeout, no_standby. */
+  waits: Readonly<Record<string, number>>;
 }
 
 export interface FleetMetrics {
+  /** This node's id in the election. */
+  nodeId?: string;
   isLeader: boolean;
   epoch: number;
   /** How often this node saw the lead move to another node since it started. */

@@ -18,7 +18,8 @@ export function bookingsPart({ clock, log, slots, events }: PartDeps): Part {
     start() {
       const store = slots.get('store');
       const [rooms, calendar] = [slots.get('rooms'), slots.get('provider')];
-      slots.set('bookings', new BookingService({ clock, rooms, events: store.events, calendar, idempotency: store.idempotency }));
+      const replication = slots.get('replication');
+      slots.set('bookings', new BookingService({ clock, rooms, events: store.events, calendar, idempotency: store.idempotency, ...(replication ? { durable: () => replication.durable() } : {}) }));
       const release = slots.set(
         'autoRelease',
         new AutoRelease({
@@ -75,6 +76,7 @@ export function fleetPart({ config, clock, log, slots, events }: PartDeps): Part
           // Notify messages are not retained: a display that connects later gets those in force.
           configSent: (id, roomId) => notify.resendTo(id, roomId),
           limits: config.server.limits,
+          ...(slots.get('replication') ? { durable: () => slots.get('replication')?.durable() ?? Promise.resolve() } : {}),
           addressOf: (id) => broker?.limitedAddressOf(id) ?? null,
           freeRooms: (roomId) => slots.get('publisher').snapshot(roomId)?.state.freeRooms,
         }),

@@ -43,6 +43,13 @@ export function httpPart(deps: PartDeps): Part {
         notices: store.notices,
         seriesFlags: store.seriesFlags,
         rotateAdminToken: () => (tokens.adminPlain = tokens.admin.rotate()),
+        fleet: {
+          fleet: () => opts.fleet?.() ?? null,
+          replication: () => {
+            const r = slots.get('replication');
+            return r ? { head: r.feed.head(), waits: r.waits, standbys: r.feed.standbys() } : null;
+          },
+        },
         reports: { rooms: slots.get('rooms'), events: store.events, changes: store.changes, ledger: store.usageReleases },
         ...phoneLinks(slots, clock),
         attendees: slots.get('mail'),

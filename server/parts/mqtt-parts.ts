@@ -6,6 +6,7 @@ import { storeDirectory } from '../broker/store-directory.js';
 import { newSecret, sha256Hex } from '../security/secrets.js';
 import type { PartDeps } from './part-deps.js';
 import { readSecret } from '../../shared/config/secret.js';
+import { readFleetSecret } from '../replication/fleet-secret.js';
 
 /**
  * The embedded broker, unless `broker.url` names an external one. Either way it settles how
@@ -30,7 +31,7 @@ export function brokerPart({ config, log, slots, events }: PartDeps): Part {
           ...(config.broker.ws ? { ws: { port: config.broker.ws.port } } : {}),
           prefix: config.broker.prefix,
           limits: config.broker.limits,
-          directory: storeDirectory({ devices: store.devices, serverPasswordHash: sha256Hex(password), enrollmentTokenHash: () => tokens.enrollmentHash, broker: config.broker, discoveryPrefix: config.homeAssistant.discoveryPrefix }),
+          directory: storeDirectory({ devices: store.devices, serverPasswordHash: sha256Hex(password), enrollmentTokenHash: () => tokens.enrollmentHash, broker: config.broker, discoveryPrefix: config.homeAssistant.discoveryPrefix, standbySecretHash: config.node.fleetSecretFile ? sha256Hex(readFleetSecret(config.node.fleetSecretFile)) : null }),
           logger: createLogger('server:broker', log),
         });
       slots.set('broker', broker);

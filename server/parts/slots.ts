@@ -16,6 +16,7 @@ import type { StreamHub } from '../stream/stream-hub.js';
 import type { HttpApp } from '../http/app.js';
 import type { AdminToken } from '../security/admin-token.js';
 import type { PushChannel } from '../store/repos/push-channels.js';
+import type { Replication } from './replication-part.js';
 
 /** The site's tokens: plain values only when known (made now, given, or read from their file). */
 export interface ServerTokens {
@@ -43,6 +44,8 @@ export interface ServerSlots {
   broker: EmbeddedBroker | null;
   mqttLogin: MqttLogin;
   mqtt: ServerClient;
+  /** The feed to the standbys; null where nothing is replicated. */
+  replication: Replication | null;
   /** The device accounts on an external broker (absent on the embedded one). */
   accounts: BrokerAccounts;
   provider: CalendarProvider;

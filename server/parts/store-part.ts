@@ -34,6 +34,8 @@ export function storePart({ opts, config, clock, slots, events }: PartDeps): Par
   };
 
   function prepare(store: Store): void {
+      // From now on this store writes its own history: a standby again later starts from a snapshot.
+      store.replication.forgetCursor();
       // Removing a room drops its push channels from the store; the provider still has to stop them.
       const configured = new Set(config.rooms.map((r) => r.id));
       slots.set('orphanChannels', store.pushChannels.list().filter((c) => !configured.has(c.roomId)));
@@ -48,9 +50,21 @@ export function storePart({ opts, config, clock, slots, events }: PartDeps): Par
   }
 }
 
+/**
+ * Expired notices, and the replication log beyond what standbys may still need (kept short
+ * also where nothing is replicated: every store captures its changes).
+ */
+function pruneAlong(config: PartDeps['config']): (store: Store) => void {
+  return (store) => {
+    store.notices.pruneExpired();
+    store.replication.prune(config.node.replication.logEntries);
+  };
+}
+
 /** The change log: what the live stream replays; appended to from room and device events, pruned by age and count. */
 export function changesPart({ config, clock, log, slots, events }: PartDeps): Part {
   let pruner: ChangePruner | null = null;
+  const prune = pruneAlong(config);
   return {
     name: 'changes',
     start() {
@@ -63,7 +77,7 @@ export function changesPart({ config, clock, log, slots, events }: PartDeps): Pa
         feed.append({ kind: 'device', deviceId: device.id, payload: visible });
       });
       const { stream } = config.server;
-      pruner = new ChangePruner({ clock, changes: store.changes, maxChanges: stream.maxChanges, maxAgeMs: stream.maxAgeHours * 3_600_000, also: () => store.notices.pruneExpired(), log: streamLog });
+      pruner = new ChangePruner({ clock, changes: store.changes, maxChanges: stream.maxChanges, maxAgeMs: stream.maxAgeHours * 3_600_000, also: () => prune(store), log: streamLog });
       pruner.start();
     },
     stop() {

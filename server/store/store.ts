@@ -15,6 +15,8 @@ import { BookingAttendeesRepo } from './repos/booking-attendees.js';
 import { MailOutboxRepo } from './repos/mail-outbox.js';
 import { RemindersRepo } from './repos/reminders.js';
 import { UsageReleasesRepo } from './repos/usage-releases.js';
+import { installCapture, ReplicationLog } from '../replication/capture.js';
+import { ReplicaApplier } from '../replication/apply.js';
 
 export interface StoreOptions extends OpenDatabaseOptions {
   /** A file path, or `:memory:` for tests and throwaway demos. */
@@ -42,6 +44,9 @@ export class Store {
   readonly mail: MailOutboxRepo;
   readonly reminders: RemindersRepo;
   readonly usageReleases: UsageReleasesRepo;
+  /** What the triggers captured, for the standbys (see server/replication). */
+  readonly replication: ReplicationLog;
+  private applier: ReplicaApplier | null = null;
   private closed = false;
 
   /** Takes an open database; use `Store.open` to open one. */
@@ -64,11 +69,25 @@ export class Store {
     this.mail = new MailOutboxRepo(db, clock);
     this.reminders = new RemindersRepo(db, clock);
     this.usageReleases = new UsageReleasesRepo(db);
+    this.replication = new ReplicationLog(db);
+  }
+
+  /** Applies a leader's history to this store (a standby's side of replication). */
+  get replica(): ReplicaApplier {
+    this.applier ??= new ReplicaApplier(this.db);
+    return this.applier;
   }
 
   /** Opens (creating and migrating as needed) the database at `opts.path`. */
   static open(opts: StoreOptions): Store {
-    return new Store(openDatabase(opts.path, opts), opts.clock);
+    const db = openDatabase(opts.path, opts);
+    try {
+      installCapture(db);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    return new Store(db, opts.clock);
   }
 
   /** Runs `fn` in one transaction: all its writes commit together or, if it throws, none do. */

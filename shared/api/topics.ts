@@ -131,3 +131,29 @@ export function decodePayload<N extends TopicName>(name: N, raw: Buffer | string
   }
   return { ok: true, value: parsed.data as PayloadOf<N> };
 }
+
+/**
+ * Replication between the serving node and its standbys (`<prefix>-replication/<node>/<kind>`):
+ * a root of its own, outside the prefix, so no device's or inspector's filter under the prefix
+ * can ever match it. A standby publishes `hello` and `ack`; the leader publishes its `feed`.
+ */
+export const REPLICATION_KINDS = ['hello', 'ack', 'feed'] as const;
+export type ReplicationKind = (typeof REPLICATION_KINDS)[number];
+
+export function replicationRoot(prefix: string): string {
+  return `${prefix}-replication`;
+}
+
+export function replicationTopic(prefix: string, nodeId: string, kind: ReplicationKind): string {
+  if (!ID_PATTERN.test(nodeId)) throw new TopicError(`replication: node ${JSON.stringify(nodeId)} is not a valid id`);
+  return `${replicationRoot(prefix)}/${nodeId}/${kind}`;
+}
+
+/** Which node and kind a concrete replication topic is; null for anything else. */
+export function parseReplicationTopic(prefix: string, topic: string): { nodeId: string; kind: ReplicationKind } | null {
+  const root = `${replicationRoot(prefix)}/`;
+  if (!topic.startsWith(root)) return null;
+  const [nodeId, kind, ...more] = topic.slice(root.length).split('/');
+  if (more.length > 0 || nodeId === undefined || !ID_PATTERN.test(nodeId)) return null;
+  return (REPLICATION_KINDS as readonly string[]).includes(kind ?? '') ? { nodeId, kind: kind as ReplicationKind } : null;
+}

@@ -494,6 +494,20 @@ export const NodeSchema = z.strictObject({
   epochFile: z.string().optional(),
   /** A JSON file rewritten every heartbeat: this node's role, epoch, leader, and what its display shows. */
   statusFile: z.string().optional(),
+  /**
+   * A file holding the site's fleet secret (the same on every serve-capable node, at least 16
+   * characters): standbys log in to the leader's broker with it to receive its store. Without
+   * it nothing is replicated and a new leader starts from its own store.
+   */
+  fleetSecretFile: z.string().optional(),
+  replication: z
+    .strictObject({
+      /** How long a booking's answer waits for a standby to hold it (0: never waits). */
+      ackTimeoutMs: z.number().int().min(0).max(30_000).default(2000),
+      /** Changes kept for standbys that fall behind; one further behind gets a snapshot. */
+      logEntries: z.number().int().min(100).max(10_000_000).default(10_000),
+    })
+    .prefault({}),
 });
 
 export const ConfigSchema = z.strictObject({

@@ -11,6 +11,11 @@ export interface ServeWhileLeadingDeps {
   log: Logger;
   /** Told after every transition (serving or not, and under which epoch). */
   onServing?: (epoch: number | null) => void;
+  /**
+   * Parts run while this node does not lead (a standby following the leader's store). They
+   * stop before the server parts start, so both never hold the store at once.
+   */
+  standbyParts?: () => Part[];
 }
 
 /**
@@ -23,6 +28,8 @@ export class ServeWhileLeading {
   private running: { lifecycle: Lifecycle; epoch: number } | null = null;
   private wanted: number | null = null;
   private chain: Promise<void> = Promise.resolve();
+  private standby: Lifecycle | null = null;
+  private stopping = false;
 
   constructor(private readonly deps: ServeWhileLeadingDeps) {}
 
@@ -37,9 +44,10 @@ export class ServeWhileLeading {
     return this.chain;
   }
 
-  /** Stops serving (the node is stopping). */
+  /** Stops serving, and following (the node is stopping). */
   stop(): Promise<void> {
     this.wanted = null;
+    this.stopping = true;
     this.chain = this.chain.then(() => this.settle());
     return this.chain;
   }
@@ -48,6 +56,7 @@ export class ServeWhileLeading {
     const wanted = this.wanted;
     const current = this.running;
     if (current && current.epoch === wanted) return;
+    if (wanted !== null || this.stopping) await this.stopStandby();
     if (current) {
       this.running = null;
       this.deps.log.info({ epoch: current.epoch }, 'no longer leading: stopping the server parts');
@@ -59,7 +68,11 @@ export class ServeWhileLeading {
       await current.lifecycle.stop();
       this.deps.onServing?.(null);
     }
-    if (wanted === null || this.wanted !== wanted) return;
+    if (wanted === null) {
+      if (!this.stopping && this.wanted === null) await this.startStandby();
+      return;
+    }
+    if (this.wanted !== wanted) return;
     const lifecycle = new Lifecycle(this.deps.serverParts(), { log: this.deps.log });
     this.deps.log.info({ epoch: wanted }, 'leading: starting the server parts');
     try {
@@ -76,5 +89,22 @@ export class ServeWhileLeading {
       this.deps.log.error({ err: (e as Error).message }, 'could not announce the server');
     }
     this.deps.onServing?.(wanted);
+  }
+
+  private async startStandby(): Promise<void> {
+    if (this.standby || !this.deps.standbyParts) return;
+    const lifecycle = new Lifecycle(this.deps.standbyParts(), { log: this.deps.log });
+    try {
+      await lifecycle.start();
+      this.standby = lifecycle;
+    } catch (e) {
+      this.deps.log.error({ err: (e as Error).message }, 'the standby parts did not start');
+    }
+  }
+
+  private async stopStandby(): Promise<void> {
+    const standby = this.standby;
+    this.standby = null;
+    await standby?.stop();
   }
 }

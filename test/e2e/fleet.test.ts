@@ -10,6 +10,11 @@ import { until } from '../helpers/wait.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+/** What `GET /api/v1/fleet` answers (the parts this test reads). */
+interface FleetView {
+  replication: { standbys: Array<{ id: string; connected: boolean; syncing: boolean; lagEntries: number }> };
+}
+
 const unavailable = netnsUnavailable();
 const noAvahi = unavailable ?? avahiUnavailable();
 
@@ -33,29 +38,8 @@ async function fleetScenario(mode: DiscoveryMode, t: TestContext): Promise<void>
   });
   const site = fleet.site;
 
-  /** Assigns each live display to its room on the serving node once it has enrolled there. */
-  const assignRooms = async (leader: NodeId): Promise<void> => {
-    for (const id of fleet.alive()) {
-      await until(async () => {
-        const r = await fleet.api(leader, 'GET', `/devices/${id}`);
-        return r.code === 200 && (r.json as { status: string }).status === 'approved';
-      }, `display ${id} to enroll at ${leader}`, 30_000);
-      const put = await fleet.api(leader, 'PUT', `/devices/${id}/room`, { room: roomOf(id) });
-      assert.equal(put.code, 200, JSON.stringify(put.json));
-    }
-  };
-
-  /** Every live display shows its own room with the state the serving node holds for it, online. */
-  const displaysRight = async (leader: NodeId): Promise<boolean> => {
-    for (const id of fleet.alive()) {
-      const s = fleet.status(id);
-      const room = await fleet.api(leader, 'GET', `/rooms/${roomOf(id)}`);
-      const want = (room.json as { name: string; state: { status: string } | null }) ?? null;
-      if (room.code !== 200 || !want.state || !s) return false;
-      if (s.display.room !== want.name || s.display.status !== want.state.status || s.display.offline !== false) return false;
-    }
-    return true;
-  };
+  const assignRooms = (leader: NodeId): Promise<void> => fleet.assignRooms(leader);
+  const displaysRight = (leader: NodeId): Promise<boolean> => fleet.displaysRight(leader);
 
   // --- boot: nobody is told where the server is -------------------------------------------
   const t0 = Date.now();
@@ -79,7 +63,21 @@ async function fleetScenario(mode: DiscoveryMode, t: TestContext): Promise<void>
   assert.equal(fleet.status('e')?.display.status, 'free');
   const bootMs = Date.now() - t0;
 
-  // --- kill -9 the leader ---------------------------------------------------------------
+  // --- kill -9 the leader: its store lives on in its standbys ---------------------------------
+  const standbysOf = async (leader: NodeId): Promise<FleetView['replication']['standbys']> => {
+    const r = await fleet.api(leader, 'GET', '/fleet');
+    return r.code === 200 ? (r.json as FleetView).replication.standbys : [];
+  };
+  const inSync = async (leader: NodeId, ids: readonly NodeId[]): Promise<boolean> => {
+    const list = await standbysOf(leader);
+    return ids.every((id) => list.some((s) => s.id === id && s.connected && !s.syncing && s.lagEntries === 0));
+  };
+  const standbyIds = fleet.alive().filter((id) => id !== first && NODES.find((n) => n.id === id)?.canServe);
+  await until(() => inSync(first, standbyIds), `${standbyIds.join(' and ')} to follow ${first}'s store`, 30_000);
+  const secretsBefore = new Map(fleet.alive().filter((id) => id !== first).map((id) => [id, fleet.credentials(id)]));
+  const lastBooking = await fleet.api(first, 'POST', '/meetings', { room: roomOf('e'), durationMins: 30, title: 'Booked just before the kill' });
+  assert.equal(lastBooking.code, 201, JSON.stringify(lastBooking.json));
+  const lastId = (lastBooking.json as { meeting: { id: string } }).meeting.id;
   const killedAt = Date.now();
   await fleet.kill(first);
   await until(() => fleet.servers().length === 1 && fleet.servers()[0] !== first, 'a new node to serve', 30_000);
@@ -93,24 +91,33 @@ async function fleetScenario(mode: DiscoveryMode, t: TestContext): Promise<void>
       return s !== null && s.server === fleet.urlSeenBy(id, second);
     }, `display ${id} to find the new server`, 30_000);
   }
-  // The new leader starts from its own store (no replication yet): the displays enroll again
-  // with the site token (auto-approved) and are assigned again.
+  // The new leader serves the replicated store: no display enrolls again, none is assigned again.
+  await until(() => displaysRight(second), 'every display to show its room\'s state from the new server', 30_000);
+  const rightMs = Date.now() - killedAt;
+  assert.equal(fleet.status('e')?.display.status, 'busy', 'the booking made just before the kill shows');
+  const meetings = await fleet.api(second, 'GET', `/meetings?room=${roomOf('e')}`);
+  assert.equal((meetings.json as { current: { id: string } | null }).current?.id, lastId, 'the booking made just before the kill is on the new leader, same id');
+  for (const [id, secret] of secretsBefore) assert.equal(fleet.credentials(id), secret, `display ${id} kept its secret`);
+  assert.doesNotMatch(fleet.log(second), /device secret issued/, 'no display enrolled again');
   const metrics = String((await fleet.api(second, 'GET', '/metrics')).json);
   assert.match(metrics, /^doorplate_is_leader 1$/m);
   assert.match(metrics, new RegExp(`^doorplate_fleet_epoch ${fleet.status(second)?.servingEpoch}$`, 'm'));
   assert.match(metrics, /^doorplate_leader_changes_total 1$/m, 'b saw the lead move from a to itself');
-  await assignRooms(second);
-  await until(() => displaysRight(second), 'every display to show its room\'s state from the new server', 30_000);
-  const rightMs = Date.now() - killedAt;
-  t.diagnostic(`fleet (${mode}): boot to right state ${bootMs} ms; after kill -9 of ${first}: ${second} serves in ${servingMs} ms, displays right in ${rightMs} ms (rooms assigned again by the test)`);
+  t.diagnostic(`fleet (${mode}): boot to right state ${bootMs} ms; after kill -9 of ${first}: ${second} serves in ${servingMs} ms, displays right in ${rightMs} ms (no enrollment, no assignment)`);
 
-  // --- the old leader comes back: it follows the higher epoch -------------------------------
+  // --- the old leader comes back: it follows the higher epoch, and its store the new leader's ---
   fleet.start(first);
   await until(() => fleet.status(first)?.election?.role === 'follower' && fleet.status(first)?.election?.leaderId === second, `${first} to rejoin as a standby`, 30_000);
   const secondEpoch = fleet.status(second)?.servingEpoch ?? 0;
   assert.equal(fleet.status(first)?.election?.epoch, secondEpoch, 'it took the higher epoch');
   assert.equal(JSON.parse(readFileSync(join(fleet.dir, first, 'data', 'fleet-epoch.json'), 'utf8')).epoch, secondEpoch, 'and persisted it');
   assert.deepEqual(fleet.servers(), [second], 'the serving node keeps the lead');
+  const onSecond = await fleet.api(second, 'POST', '/meetings', { room: roomOf('c'), durationMins: 30, title: 'Booked on the new leader' });
+  assert.equal(onSecond.code, 201, JSON.stringify(onSecond.json));
+  const onSecondEvent = (onSecond.json as { meeting: { eventId: string } }).meeting.eventId;
+  await until(() => inSync(second, [first, 'c']), `${first} and c to follow ${second}'s store`, 30_000);
+  assert.equal(fleet.query(first, 'SELECT id FROM events WHERE room_id = ? AND id = ?', roomOf('c'), onSecondEvent).length, 1, `${first} holds the booking made on ${second}`);
+  assert.match(String((await fleet.api(second, 'GET', '/metrics')).json), /^doorplate_replication_lag\{standby="a",unit="entries"\} 0$/m);
 
   // --- cut the leader's cable: it steps down, the majority elects, never two serve at once ---
   const overlap: string[] = [];

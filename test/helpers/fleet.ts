@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { makeTestLan, withAvahi, type TestLan } from './netns.js';
+import { until } from './wait.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = resolve(here, '../../cli/main.js');
@@ -76,13 +78,16 @@ export class TestFleet {
     const canServe = NODES.find((n) => n.id === id)?.canServe ?? false;
     const host = this.lan.host(this.index(id));
     const nodeDir = join(this.dir, id);
+    // One fleet secret for the site: standbys log in to the leader's broker with it.
+    const secretFile = join(this.dir, 'fleet-secret');
+    if (!existsSync(secretFile)) writeFileSync(secretFile, `${createHash('sha256').update(this.site).digest('hex')}\n`, { mode: 0o600 });
     const config = {
       role: 'node',
       site: { name: this.site, timeZone: 'Europe/Berlin' },
       rooms: NODES.map((n) => ({ id: roomOf(n.id), name: `Room ${n.id.toUpperCase()}` })),
       broker: { port: 1883 },
       server: { dataDir: join(nodeDir, 'data'), http: { port: 8080 }, adminTokenHash: sha(ADMIN), enrollment: { tokenHash: sha(ENROLL), autoApprove: true } },
-      node: { canServe, id, serveCapableNodes: 3, heartbeatMs: 1000, missedBeats: 3, interfaceAddress: host.address, discovery: this.mode, statusFile: join(nodeDir, 'status.json') },
+      node: { canServe, id, serveCapableNodes: 3, heartbeatMs: 1000, missedBeats: 3, interfaceAddress: host.address, discovery: this.mode, statusFile: join(nodeDir, 'status.json'), fleetSecretFile: secretFile },
       edge: { deviceId: id, credentialsFile: join(nodeDir, 'credentials.json'), enrollmentToken: ENROLL, panel: { model: 'png', path: join(nodeDir, 'panel.png') } },
     };
     mkdirSync(nodeDir, { recursive: true });
@@ -125,6 +130,46 @@ export class TestFleet {
     } catch {
       return null;
     }
+  }
+
+  /** What a node's own store holds (read-only, beside the running node: WAL lets both read). */
+  query<T>(id: NodeId, sql: string, ...params: unknown[]): T[] {
+    const db = new Database(join(this.dir, id, 'data', 'doorplate.db'), { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare(sql).all(...params) as T[];
+    } finally {
+      db.close();
+    }
+  }
+
+  /** Every live display shows its own room with the state `leader` holds for it, online. */
+  async displaysRight(leader: NodeId): Promise<boolean> {
+    for (const id of this.alive()) {
+      const s = this.status(id);
+      const room = await this.api(leader, 'GET', `/rooms/${roomOf(id)}`);
+      const want = (room.json as { name: string; state: { status: string } | null }) ?? null;
+      if (room.code !== 200 || !want.state || !s) return false;
+      if (s.display.room !== want.name || s.display.status !== want.state.status || s.display.offline !== false) return false;
+    }
+    return true;
+  }
+
+  /** Waits until every live display enrolled at `leader`, then assigns each to its own room there. */
+  async assignRooms(leader: NodeId): Promise<void> {
+    for (const id of this.alive()) {
+      await until(async () => {
+        const r = await this.api(leader, 'GET', `/devices/${id}`);
+        return r.code === 200 && (r.json as { status: string }).status === 'approved';
+      }, `display ${id} to enroll at ${leader}`, 30_000);
+      const put = await this.api(leader, 'PUT', `/devices/${id}/room`, { room: roomOf(id) });
+      if (put.code !== 200) throw new Error(`assigning ${id} at ${leader}: ${JSON.stringify(put.json)}`);
+    }
+  }
+
+  /** A display's credentials file (its per-device secret), as written by its agent. */
+  credentials(id: NodeId): string | null {
+    const file = join(this.dir, id, 'credentials.json');
+    return existsSync(file) ? readFileSync(file, 'utf8') : null;
   }
 
   alive(): NodeId[] {

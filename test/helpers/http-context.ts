@@ -95,6 +95,7 @@ export async function injectableApp(opts: { log?: Logger; clock?: FakeClock } = 
     rotateAdminToken: () => {
       throw new Error('not in this test');
     },
+    fleet: { fleet: () => null, replication: () => null },
     reports: { rooms, events: store.events, changes: store.changes, ledger: store.usageReleases },
   };
   const app = buildHttpApp(opts.log ?? log, ctx);

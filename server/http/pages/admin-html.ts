@@ -63,6 +63,7 @@ form.grid{display:grid;grid-template-columns:max-content 1fr;gap:6px 12px;align-
       <div id="provider-msg" class="msg"></div>
     </section>
   </div>
+  <section id="fleet-section" hidden><h2>Fleet</h2><p id="fleet-node" class="mute"></p><table id="fleet"><thead><tr><th>Standby</th><th>Connected</th><th>Behind</th><th>Last heard</th></tr></thead><tbody></tbody></table><div id="fleet-msg" class="msg"></div></section>
   <section><h2>Flagged series</h2><p class="mute">Recurring meetings released as no-shows again and again.</p><table id="flags"><thead><tr><th>Room</th><th>Series</th><th>Releases</th><th>Flagged</th><th></th></tr></thead><tbody></tbody></table><div id="flags-msg" class="msg"></div></section>
   <section id="mail-section" hidden><h2>Mail outbox</h2><table id="mail"><thead><tr><th>To</th><th>Subject</th><th>State</th><th>Attempts</th><th></th></tr></thead><tbody></tbody></table><div id="mail-msg" class="msg"></div></section>
 </main>

@@ -83,8 +83,8 @@ export const ADMIN_SCRIPT = String.raw`'use strict';
   function start() {
     $('#signin').hidden = true; $('#app').hidden = false; $('#signout').hidden = false;
     follow();
-    loadProvider(); loadFlags(); loadMail(); loadDemo();
-    setInterval(function () { if (token) { loadProvider(); loadFlags(); loadMail(); loadDemo(); } }, 15000);
+    loadProvider(); loadFlags(); loadMail(); loadDemo(); loadFleet();
+    setInterval(function () { if (token) { loadProvider(); loadFlags(); loadMail(); loadDemo(); loadFleet(); } }, 15000);
     setInterval(function () { if (token && demo) refreshPictures(); }, 3000);
   }
 
@@ -345,6 +345,20 @@ export const ADMIN_SCRIPT = String.raw`'use strict';
           } })));
       }) : h('tr', null, h('td', { colspan: '5', class: 'mute', text: 'Nothing flagged.' })));
     } catch (e) { if (token) say('#flags-msg', e.message); }
+  }
+  // The fleet shows only on a node of a fleet: which node serves, and its standbys.
+  async function loadFleet() {
+    try {
+      var j = await api('GET', '/api/v1/fleet');
+      if (!j.node) { $('#fleet-section').hidden = true; return; }
+      $('#fleet-section').hidden = false;
+      $('#fleet-node').textContent = 'Served by node ' + j.node.id + ' (epoch ' + j.node.epoch + ', the lead moved ' + j.node.leaderChanges + ' times).' +
+        (j.replication.on ? '' : ' Replication is off: no fleet secret is configured.');
+      fill('#fleet tbody', j.replication.standbys.length ? j.replication.standbys.map(function (s) {
+        return h('tr', null, h('td', { text: s.id }), h('td', { text: s.connected ? (s.syncing ? 'yes, copying the store' : 'yes') : 'no' }),
+          h('td', { text: s.lagEntries + ' changes, ' + s.lagSeconds + ' s' }), h('td', { text: s.lastSeenAt ? new Date(s.lastSeenAt).toLocaleString() : '' }));
+      }) : h('tr', null, h('td', { colspan: '4', class: 'mute', text: 'No standby: if this node fails, the next one starts from its own store.' })));
+    } catch (e) { if (token) say('#fleet-msg', e.message); }
   }
   // The mail outbox shows only where the server has one.
   async function loadMail() {

@@ -9,6 +9,9 @@ export const enrolling: Identity = { kind: 'enrolling', deviceId: 'd9' };
 export const inspector: Identity = { kind: 'inspector', username: 'ops' };
 export const homeAssistant: Identity = { kind: 'inspector', username: 'hass', homeAssistant: { discoveryPrefix: 'homeassistant' } };
 export const sneaky: Identity = { kind: 'device', deviceId: '+', roomId: null };
+export const standby: Identity = { kind: 'standby', nodeId: 'n2' };
+/** Replication topics: their own root beside the prefix, so `doorplate/#` never reaches them. */
+const R = 'doorplate-replication';
 
 export type Row = [who: string, identity: Identity, topic: string, allowed: boolean];
 
@@ -64,6 +67,18 @@ export const PUBLISH: Row[] = [
   ['home assistant', homeAssistant, 'homeassistant/device/x/config', false],
   ['home assistant', homeAssistant, 'doorplate/devices/d1/request/book', false],
   ['device with a wildcard id', sneaky, 'doorplate/devices/+/hello', false],
+  ['standby', standby, `${R}/n2/hello`, true],
+  ['standby', standby, `${R}/n2/ack`, true],
+  ['standby', standby, `${R}/n2/feed`, false],
+  ['standby', standby, `${R}/n3/hello`, false],
+  ['standby', standby, `${R}/n2/hello/x`, false],
+  ['standby', standby, 'doorplate/rooms/r1/state', false],
+  ['standby', standby, 'doorplate/devices/d1/hello', false],
+  ['standby', standby, 'doorplate/server/availability', false],
+  ['server', server, `${R}/n2/feed`, true],
+  ['device', d1, `${R}/n2/ack`, false],
+  ['device', d1, `${R}/d1/ack`, false],
+  ['inspector', inspector, `${R}/n2/hello`, false],
 ];
 
 export const SUBSCRIBE: Row[] = [
@@ -140,6 +155,20 @@ export const SUBSCRIBE: Row[] = [
   ['home assistant', homeAssistant, 'doorplate/#', true],
   ['home assistant', homeAssistant, '#', false],
   ['device with a wildcard id', sneaky, 'doorplate/devices/+/config', false],
+  ['standby', standby, `${R}/n2/feed`, true],
+  ['standby', standby, `${R}/n3/feed`, false],
+  ['standby', standby, `${R}/+/feed`, false],
+  ['standby', standby, `${R}/n2/+`, false],
+  ['standby', standby, `${R}/#`, false],
+  ['standby', standby, 'doorplate/#', false],
+  ['standby', standby, 'doorplate/rooms/r1/state', false],
+  ['standby', standby, '#', false],
+  ['server', server, `${R}/+/hello`, true],
+  ['device', d1, `${R}/n2/feed`, false],
+  ['device', d1, `${R}/#`, false],
+  ['inspector', inspector, `${R}/n2/feed`, false],
+  ['inspector', inspector, `${R}/#`, false],
+  ['home assistant', homeAssistant, `${R}/#`, false],
 ];
 
 export const RECEIVE: Row[] = [
@@ -158,6 +187,12 @@ export const RECEIVE: Row[] = [
   ['inspector', inspector, 'doorplate/rooms/r1/state', true],
   ['inspector', inspector, '$SYS/broker/clients', false],
   ['inspector', inspector, 'other/thing', false],
+  ['standby', standby, `${R}/n2/feed`, true],
+  ['standby', standby, `${R}/n3/feed`, false],
+  ['standby', standby, 'doorplate/rooms/r1/state', false],
+  ['device', d1, `${R}/d1/feed`, false],
+  ['inspector', inspector, `${R}/n2/feed`, false],
+  ['server', server, `${R}/n2/hello`, true],
 ];
 
 /** Which allowed publishes may keep their retain flag (the broker strips it from the others). */
@@ -172,4 +207,5 @@ export const RETAIN: Row[] = [
   ['enrolling', enrolling, 'doorplate/devices/d9/availability', true],
   ['enrolling', enrolling, 'doorplate/devices/d9/hello', false],
   ['inspector', inspector, 'doorplate/rooms/r1/state', false],
+  ['standby', standby, `${R}/n2/ack`, false],
 ];

@@ -9,6 +9,7 @@ import { enrollmentKeyHash, withKey } from '../../../shared/api/enrollment-key.j
 const SERVER_PW = 'server-password-0123456789';
 const TOKEN = 'enrollment-token-0123456789';
 const KEY = 'k'.repeat(43);
+const FLEET = 'fleet-secret-0123456789abcdef';
 const OTHER_KEY = 'o'.repeat(43);
 
 async function directory(): Promise<MemoryDirectory> {
@@ -22,6 +23,7 @@ async function directory(): Promise<MemoryDirectory> {
   dir.devices.set('keyed', { status: 'approved', secretHash: sha256Hex('secret-k'), roomId: 'r1', secretConfirmed: true, enrollKeyHash: enrollmentKeyHash(KEY) });
   dir.devices.set('issued', { status: 'approved', secretHash: sha256Hex('secret-i'), roomId: null, secretConfirmed: false, enrollKeyHash: enrollmentKeyHash(KEY) });
   dir.enrollmentHash = sha256Hex(TOKEN);
+  dir.standbyHash = sha256Hex(FLEET);
   dir.inspectorList = [{ username: 'ops', passwordHash: await hashPassword('ops-pw', { N: 1024, r: 8, p: 1 }) }];
   return dir;
 }
@@ -90,6 +92,12 @@ const ROWS: [string, ConnectAttempt, Expect][] = [
   ['server over an inspector', over({ kind: 'inspector', username: 'ops' }, attempt('ops-laptop', '$server', SERVER_PW)), { code: 2 }],
   ['inspector over the same inspector', over({ kind: 'inspector', username: 'ops' }, attempt('ops-laptop', 'ops', 'ops-pw')), { identity: { kind: 'inspector', username: 'ops' } }],
   ['inspector over another inspector', over({ kind: 'inspector', username: 'dev' }, attempt('ops-laptop', 'ops', 'ops-pw')), { code: 2 }],
+  ['standby', attempt('standby:n2', 'standby:n2', FLEET), { identity: { kind: 'standby', nodeId: 'n2' } }],
+  ['standby, wrong fleet secret', attempt('standby:n2', 'standby:n2', 'nope'), { code: 4 }],
+  ['standby, foreign client id', attempt('n2', 'standby:n2', FLEET), { code: 2 }],
+  ['standby, malformed node id', attempt('standby:a/b', 'standby:a/b', FLEET), { code: 4 }],
+  ['standby taking over its own session', over({ kind: 'standby', nodeId: 'n2' }, attempt('standby:n2', 'standby:n2', FLEET)), { identity: { kind: 'standby', nodeId: 'n2' } }],
+  ['a device may not take over a standby session', over({ kind: 'standby', nodeId: 'n2' }, attempt('standby:n2', 'd1', 'secret-1')), { code: 2 }],
 ];
 
 function summary(d: AuthDecision): Expect {
@@ -142,4 +150,11 @@ test('current() follows room changes and drops revoked devices', async () => {
   assert.deepEqual(auth.current({ kind: 'enrolling', deviceId: 'd9' }), { kind: 'enrolling', deviceId: 'd9' });
   assert.equal(auth.current({ kind: 'enrolling', deviceId: 'gone' }), null);
   assert.deepEqual(auth.current({ kind: 'server' }), { kind: 'server' });
+});
+
+test('no standby may connect where no fleet secret is configured', async () => {
+  const dir = await directory();
+  dir.standbyHash = null;
+  const d = await new Authenticator(dir).authenticate(attempt('standby:n2', 'standby:n2', FLEET));
+  assert.deepEqual(summary(d), { code: 5 });
 });

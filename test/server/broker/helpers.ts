@@ -16,8 +16,14 @@ export class MemoryDirectory implements BrokerDirectory {
   inspectorList: { username: string; passwordHash: string }[] = [];
   enrollmentHash: string | null = null;
   anonymous = false;
+  /** sha256 of the fleet secret standbys log in with; null = none may. */
+  standbyHash: string | null = null;
 
   constructor(private readonly serverPassword: string) {}
+
+  standbySecretHash(): string | null {
+    return this.standbyHash;
+  }
 
   serverPasswordHash(): string {
     return sha256Hex(this.serverPassword);

@@ -93,3 +93,28 @@ test('metrics: the fleet lead, its epoch and the leader changes, only where the 
   const lone = await new DoorplateMetrics(sources(), { clock: new FakeClock('2026-03-02T09:00:00Z') }).text();
   assert.equal(value(lone, 'doorplate_is_leader'), undefined, 'a lone server has no fleet metrics');
 });
+
+test('metrics: replication lag per connected standby, the standbys, and how answers waiting for them ended', async () => {
+  let standbys = [
+    { nodeId: 'b', connected: true, lagEntries: 0, lagSeconds: 0 },
+    { nodeId: 'c', connected: true, lagEntries: 12, lagSeconds: 1.5 },
+    { nodeId: 'd', connected: false, lagEntries: 90, lagSeconds: 60 },
+  ];
+  const waits = { acked: 4, timeout: 1, no_standby: 0 };
+  const m = new DoorplateMetrics(sources({ replication: () => ({ standbys, waits }) }), { clock: new FakeClock('2026-03-02T09:00:00Z') });
+  let text = await m.text();
+  assert.equal(value(text, 'doorplate_replication_lag{standby="b",unit="entries"}'), 0);
+  assert.equal(value(text, 'doorplate_replication_lag{standby="c",unit="entries"}'), 12);
+  assert.equal(value(text, 'doorplate_replication_lag{standby="c",unit="seconds"}'), 1.5);
+  assert.equal(value(text, 'doorplate_replication_lag{standby="d",unit="entries"}'), undefined, 'a standby not connected has no lag');
+  assert.equal(value(text, 'doorplate_replication_standbys'), 2);
+  assert.equal(value(text, 'doorplate_replication_waits_total{outcome="acked"}'), 4);
+  assert.equal(value(text, 'doorplate_replication_waits_total{outcome="timeout"}'), 1);
+  standbys = [];
+  waits.acked = 6;
+  text = await m.text();
+  assert.equal(value(text, 'doorplate_replication_standbys'), 0);
+  assert.equal(value(text, 'doorplate_replication_waits_total{outcome="acked"}'), 6);
+  const off = await new DoorplateMetrics(sources({ replication: () => null }), { clock: new FakeClock('2026-03-02T09:00:00Z') }).text();
+  assert.equal(value(off, 'doorplate_replication_standbys'), 0);
+});

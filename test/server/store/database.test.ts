@@ -36,6 +36,8 @@ test('an empty database is migrated to the latest version with every table', () 
       'push_channels',
       'released_occurrences',
       'reminders_sent',
+      'replication_control',
+      'replication_log',
       'rooms',
       'settings',
       'sync_state',

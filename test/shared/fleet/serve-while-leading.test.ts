@@ -6,7 +6,7 @@ import type { ServerAnnouncement, ServicePublisher } from '../../../shared/fleet
 import type { ElectionStatus } from '../../../shared/fleet/election.js';
 import { ServeWhileLeading } from '../../../shared/fleet/serve-while-leading.js';
 
-function rig(opts: { failStart?: string } = {}) {
+function rig(opts: { failStart?: string; standby?: boolean } = {}) {
   const journal: string[] = [];
   let generation = 0;
   const part = (name: string, gen: number): Part => ({
@@ -38,6 +38,7 @@ function rig(opts: { failStart?: string } = {}) {
     announcement: (epoch): ServerAnnouncement => ({ site: 'hq', epoch, nodeId: 'a', host: '10.77.0.2', port: 1883, tls: false }),
     log: silentLogger(),
     onServing: (e) => serving.push(e),
+    ...(opts.standby ? { standbyParts: () => [part('standby', ++generation)] } : {}),
   });
   return { sw, journal, serving };
 }
@@ -80,4 +81,17 @@ test('serve while leading: a failed start rolls back and announces nothing', asy
   assert.deepEqual(serving, []);
   await sw.update(status('leader', 2));
   assert.equal(sw.servingEpoch, 2);
+});
+
+test('serve while leading: the standby runs while not leading, and stops before the server starts', async () => {
+  const { sw, journal } = rig({ standby: true });
+  await sw.update(status('follower', 1));
+  await sw.update(status('starting', 1));
+  assert.deepEqual(journal.splice(0), ['start standby#1'], 'one standby for as long as the node follows');
+  await sw.update(status('leader', 2));
+  assert.deepEqual(journal.splice(0), ['stop standby#1', 'start store#2', 'start broker#2', 'announce epoch 2']);
+  await sw.update(status('follower', 3));
+  assert.deepEqual(journal.splice(0), ['withdraw', 'stop broker#2', 'stop store#2', 'start standby#3']);
+  await sw.stop();
+  assert.deepEqual(journal.splice(0), ['stop standby#3'], 'a stopping node stops following and starts nothing');
 });

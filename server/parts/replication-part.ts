@@ -1,0 +1,88 @@
+import { parseReplicationTopic, replicationRoot, replicationTopic } from '../../shared/api/topics.js';
+import type { Part } from '../../shared/lifecycle.js';
+import { createLogger } from '../../shared/logger.js';
+import { LeaderFeed, type WaitOutcome } from '../replication/leader-feed.js';
+import { MqttLink } from '../replication/mqtt-link.js';
+import { newSecret } from '../security/secrets.js';
+import type { PartDeps } from './part-deps.js';
+
+/** What the replication part makes: the feed, and how often a booking's wait ended which way. */
+export interface Replication {
+  feed: LeaderFeed;
+  waits: Record<WaitOutcome, number>;
+  /** Waits (bounded by `node.replication.ackTimeoutMs`) until one standby holds every commit so far. */
+  durable(): Promise<void>;
+}
+
+/**
+ * The leader's replication feed to its standbys, over its own broker, when the site has a
+ * fleet secret (`node.fleetSecretFile`) and the broker is the embedded one. Otherwise nothing
+ * is replicated and `durable()` returns at once.
+ */
+export function replicationPart({ config, clock, log, slots }: PartDeps): Part {
+  let link: MqttLink | null = null;
+  let feed: LeaderFeed | null = null;
+  let detach: (() => void) | null = null;
+  return {
+    name: 'replication',
+    start() {
+      const store = slots.get('store');
+      const broker = slots.get('broker');
+      if (!config.node.fleetSecretFile || !broker) {
+        slots.set('replication', null);
+        return;
+      }
+      const rlog = createLogger('server:replication', log);
+      const prefix = config.broker.prefix;
+      const f = new LeaderFeed({
+        log: store.replication,
+        clock,
+        logger: rlog,
+        send: (nodeId, msg) => void link?.publish(replicationTopic(prefix, nodeId, 'feed'), JSON.stringify(msg)).catch((e: unknown) => rlog.warn({ standby: nodeId, err: (e as Error).message }, 'replication: could not send')),
+      });
+      feed = f;
+      const login = slots.get('mqttLogin');
+      link = new MqttLink(
+        { url: login.url, username: login.username, password: login.password, clientId: `doorplate-server-replication-${newSecret().slice(0, 16)}`, log: rlog },
+        {
+          message: (topic, payload) => {
+            const t = parseReplicationTopic(prefix, topic);
+            if (!t || t.kind === 'feed') return;
+            try {
+              f.receive(t.nodeId, t.kind, payload);
+            } catch (e) {
+              rlog.warn({ standby: t.nodeId, err: (e as Error).message }, 'replication: refused a message');
+            }
+          },
+        },
+      );
+      const onGone = (identity: { kind: string; nodeId?: string }): void => {
+        if (identity.kind === 'standby' && identity.nodeId) f.gone(identity.nodeId);
+      };
+      broker.on('clientDisconnected', onGone);
+      detach = () => broker.off('clientDisconnected', onGone);
+      link.start([`${replicationRoot(prefix)}/+/hello`, `${replicationRoot(prefix)}/+/ack`]);
+      f.start();
+      const waits: Record<WaitOutcome, number> = { acked: 0, timeout: 0, no_standby: 0 };
+      const timeout = config.node.replication.ackTimeoutMs;
+      slots.set('replication', {
+        feed: f,
+        waits,
+        async durable() {
+          if (timeout === 0) return;
+          const outcome = await f.waitReplicated(timeout);
+          waits[outcome]++;
+          if (outcome === 'timeout') rlog.warn({ timeoutMs: timeout }, 'replication: answered before any standby held the change');
+        },
+      });
+      rlog.info({ storeId: f.id, head: f.head() }, 'replication: feeding standbys');
+    },
+    async stop() {
+      detach?.();
+      feed?.stop();
+      await link?.stop();
+      link = null;
+      feed = null;
+    },
+  };
+}

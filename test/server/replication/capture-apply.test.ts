@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ReplicationError, decode, FeedSchema } from '../../../server/replication/protocol.js';
+import { contents, entriesSince, HASH, openStore, snapshotOf, writeSome } from './helpers.js';
+import { event } from '../store/helpers.js';
+
+test('every change is captured in commit order, and replaying it gives the same tables', () => {
+  const leader = openStore();
+  const standby = openStore();
+  standby.replica.applySnapshot(snapshotOf(leader, 1));
+  const id = leader.replication.storeId();
+  assert.deepEqual(standby.replication.cursor(), { storeId: id, seq: 0 });
+
+  writeSome(leader, 1);
+  leader.events.upsert('ada', event({ id: 'ev-1', title: 'Renamed' }));
+  leader.devices.revoke('pi-1');
+  leader.events.remove('ada', 'ev-1');
+  leader.settings.delete('k-1');
+  const seq = standby.replica.applyEntries(entriesSince(leader, id, 0));
+  assert.equal(seq, leader.replication.head());
+  assert.deepEqual(contents(standby), contents(leader));
+  // Applied changes are not captured again on the standby.
+  assert.equal(standby.replication.head(), 0);
+});
+
+test('a snapshot then increments; a resumed standby goes on from its cursor', () => {
+  const leader = openStore();
+  writeSome(leader, 1);
+  const standby = openStore();
+  writeSome(standby, 9); // its own state is replaced entirely
+  standby.replica.applySnapshot(snapshotOf(leader, 3));
+  assert.deepEqual(contents(standby), contents(leader));
+  const id = leader.replication.storeId();
+
+  writeSome(leader, 2);
+  const first = entriesSince(leader, id, standby.replication.cursor()?.seq ?? -1);
+  standby.replica.applyEntries({ ...first, entries: first.entries.slice(0, 2) });
+  // Reconnect: resume from where it stopped.
+  const cursor = standby.replication.cursor();
+  assert.ok(cursor);
+  standby.replica.applyEntries(entriesSince(leader, id, cursor.seq));
+  assert.deepEqual(contents(standby), contents(leader));
+  assert.equal(standby.devices.get('pi-2')?.secretHash, HASH);
+});
+
+test('a batch that does not follow on, or from another history, is refused and nothing applied', () => {
+  const leader = openStore();
+  const standby = openStore();
+  standby.replica.applySnapshot(snapshotOf(leader, 1));
+  writeSome(leader, 1);
+  const id = leader.replication.storeId();
+  const all = entriesSince(leader, id, 0);
+  const before = contents(standby);
+  assert.throws(() => standby.replica.applyEntries({ ...all, after: 1, entries: all.entries.slice(1) }), /after: the batch follows .*@1 but this store is at .*@0/);
+  assert.throws(() => standby.replica.applyEntries({ ...all, storeId: 'f'.repeat(32) }), ReplicationError);
+  assert.deepEqual(contents(standby), before);
+});
+
+test('a new leader history (store id) needs a snapshot; applying one gives the standby a new store id and an empty log', () => {
+  const a = openStore();
+  writeSome(a, 1);
+  const b = openStore();
+  b.replica.applySnapshot(snapshotOf(a));
+  const ownId = b.replication.storeId();
+  const c = openStore();
+  writeSome(c, 5);
+  const cId = c.replication.storeId();
+  assert.throws(() => b.replica.applyEntries(entriesSince(c, cId, 0)), /after:/);
+  b.replica.applySnapshot(snapshotOf(c));
+  assert.deepEqual(contents(b), contents(c));
+  assert.notEqual(b.replication.storeId(), ownId);
+  assert.equal(b.replication.oldest(), null);
+  assert.deepEqual(b.replication.cursor(), { storeId: cId, seq: c.replication.head() });
+  // A store that starts to serve forgets whose history it followed.
+  b.replication.forgetCursor();
+  assert.equal(b.replication.cursor(), null);
+});
+
+test('malformed payloads are refused with path: message, and a row with a wrong column applies nothing', () => {
+  assert.throws(() => decode(FeedSchema, 'nope', 'feed'), /^ReplicationError: feed: not JSON/);
+  assert.throws(
+    () => decode(FeedSchema, JSON.stringify({ kind: 'entries', storeId: 'x', after: -1, entries: [] }), 'feed'),
+    (e: unknown) => e instanceof ReplicationError && /feed\.storeId: must be 32 hex digits/.test(e.message) && /feed\.after: /.test(e.message),
+  );
+  assert.throws(() => decode(FeedSchema, JSON.stringify({ kind: 'entries', storeId: 'a'.repeat(32), after: 0, entries: [{ seq: 1, tbl: 'sqlite_master', op: 'insert', row: {} }] }), 'feed'), /feed\.entries\.0\.tbl: /);
+
+  const leader = openStore();
+  const standby = openStore();
+  standby.replica.applySnapshot(snapshotOf(leader, 1));
+  writeSome(leader, 1);
+  const msg = entriesSince(leader, leader.replication.storeId(), 0);
+  const bad = msg.entries.map((e, i) => (i === 3 ? { ...e, row: { ...e.row, evil: 1 } } : e));
+  const before = contents(standby);
+  assert.throws(() => standby.replica.applyEntries({ ...msg, entries: bad }), /^ReplicationError: entries\.3\.row: \w+ has no column evil$/);
+  const missing = msg.entries.map((e, i) => (i === 0 ? { ...e, row: {} } : e));
+  assert.throws(() => standby.replica.applyEntries({ ...msg, entries: missing }), /entries\.0\.row: column \w+ of \w+ is missing/);
+  assert.deepEqual(contents(standby), before);
+});
+
+test('the log is pruned by count; a cursor behind the oldest entry cannot resume', () => {
+  const leader = openStore();
+  for (let i = 0; i < 5; i++) leader.settings.set(`k${i}`, 'v');
+  assert.equal(leader.replication.head(), 5);
+  assert.equal(leader.replication.reaches(0), true);
+  leader.replication.prune(2);
+  assert.equal(leader.replication.oldest(), 4);
+  assert.equal(leader.replication.reaches(2), false);
+  assert.equal(leader.replication.reaches(3), true);
+  assert.equal(leader.replication.reaches(5), true);
+  assert.equal(leader.replication.reaches(6), false);
+  assert.equal(leader.replication.head(), 5);
+});
