@@ -28,7 +28,7 @@ export function serverMetrics(s: DoorplateServer): DoorplateMetrics {
       deviceLimits: () => s.devices.stats(),
       ...(s.fleet ? { fleet: s.fleet } : {}),
       // Only where this server may feed standbys (a fleet secret is configured).
-      ...(s.config.node.fleetSecretFile
+      ...(s.config.node.fleetSecret
         ? {
             replication: () => {
               const r = s.replication;

@@ -31,7 +31,7 @@ export function brokerPart({ config, log, slots, events }: PartDeps): Part {
           ...(config.broker.ws ? { ws: { port: config.broker.ws.port } } : {}),
           prefix: config.broker.prefix,
           limits: config.broker.limits,
-          directory: storeDirectory({ devices: store.devices, serverPasswordHash: sha256Hex(password), enrollmentTokenHash: () => tokens.enrollmentHash, broker: config.broker, discoveryPrefix: config.homeAssistant.discoveryPrefix, standbySecretHash: config.node.fleetSecretFile ? sha256Hex(readFleetSecret(config.node.fleetSecretFile)) : null }),
+          directory: storeDirectory({ devices: store.devices, serverPasswordHash: sha256Hex(password), enrollmentTokenHash: () => tokens.enrollmentHash, broker: config.broker, discoveryPrefix: config.homeAssistant.discoveryPrefix, standbySecretHash: config.node.fleetSecret ? sha256Hex(readFleetSecret(config.node.fleetSecret)) : null }),
           logger: createLogger('server:broker', log),
         });
       slots.set('broker', broker);

@@ -16,7 +16,7 @@ export interface Replication {
 
 /**
  * The leader's replication feed to its standbys, over its own broker, when the site has a
- * fleet secret (`node.fleetSecretFile`) and the broker is the embedded one. Otherwise nothing
+ * fleet secret (`node.fleetSecret`) and the broker is the embedded one. Otherwise nothing
  * is replicated and `durable()` returns at once.
  */
 export function replicationPart({ config, clock, log, slots }: PartDeps): Part {
@@ -28,7 +28,7 @@ export function replicationPart({ config, clock, log, slots }: PartDeps): Part {
     start() {
       const store = slots.get('store');
       const broker = slots.get('broker');
-      if (!config.node.fleetSecretFile || !broker) {
+      if (!config.node.fleetSecret || !broker) {
         slots.set('replication', null);
         return;
       }

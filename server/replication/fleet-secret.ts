@@ -1,14 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { readSecret, type SecretSource } from '../../shared/config/secret.js';
 import { DoorplateError } from '../../shared/errors.js';
 
-/** The site's fleet secret from `node.fleetSecretFile`; refused when unreadable or too short to guess at. */
-export function readFleetSecret(file: string): string {
-  let text: string;
+/** The site's fleet secret (`node.fleetSecret`); refused when unreadable or too short to guess at. */
+export function readFleetSecret(source: SecretSource): string {
+  let secret: string;
   try {
-    text = readFileSync(file, 'utf8').trim();
+    secret = readSecret(source, 'node.fleetSecret');
   } catch (e) {
-    throw new DoorplateError('BAD_REQUEST', `node.fleetSecretFile: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new DoorplateError('BAD_REQUEST', (e as Error).message);
   }
-  if (text.length < 16) throw new DoorplateError('BAD_REQUEST', `node.fleetSecretFile: ${file} must hold at least 16 characters`);
-  return text;
+  if (secret.length < 16) throw new DoorplateError('BAD_REQUEST', 'node.fleetSecret: must be at least 16 characters');
+  return secret;
 }

@@ -33,12 +33,12 @@ export function standbyPart(opts: StandbyPartOptions): Part {
   return {
     name: 'standby',
     start() {
-      const file = config.node.fleetSecretFile;
-      if (!file) {
-        log.warn('replication off: no node.fleetSecretFile; this node starts from its own store if it takes the lead');
+      const source = config.node.fleetSecret;
+      if (!source) {
+        log.warn('replication off: no node.fleetSecret; this node starts from its own store if it takes the lead');
         return;
       }
-      const secret = readFleetSecret(file);
+      const secret = readFleetSecret(source);
       const dataDir = resolve(config.server.dataDir);
       mkdirSync(dataDir, { recursive: true });
       const s = Store.open({ path: join(dataDir, 'doorplate.db'), clock });

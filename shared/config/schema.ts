@@ -499,7 +499,7 @@ export const NodeSchema = z.strictObject({
    * characters): standbys log in to the leader's broker with it to receive its store. Without
    * it nothing is replicated and a new leader starts from its own store.
    */
-  fleetSecretFile: z.string().optional(),
+  fleetSecret: SecretSourceSchema.optional(),
   replication: z
     .strictObject({
       /** How long a booking's answer waits for a standby to hold it (0: never waits). */

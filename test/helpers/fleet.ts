@@ -87,7 +87,7 @@ export class TestFleet {
       rooms: NODES.map((n) => ({ id: roomOf(n.id), name: `Room ${n.id.toUpperCase()}` })),
       broker: { port: 1883 },
       server: { dataDir: join(nodeDir, 'data'), http: { port: 8080 }, adminTokenHash: sha(ADMIN), enrollment: { tokenHash: sha(ENROLL), autoApprove: true } },
-      node: { canServe, id, serveCapableNodes: 3, heartbeatMs: 1000, missedBeats: 3, interfaceAddress: host.address, discovery: this.mode, statusFile: join(nodeDir, 'status.json'), fleetSecretFile: secretFile },
+      node: { canServe, id, serveCapableNodes: 3, heartbeatMs: 1000, missedBeats: 3, interfaceAddress: host.address, discovery: this.mode, statusFile: join(nodeDir, 'status.json'), fleetSecret: { file: secretFile } },
       edge: { deviceId: id, credentialsFile: join(nodeDir, 'credentials.json'), enrollmentToken: ENROLL, panel: { model: 'png', path: join(nodeDir, 'panel.png') } },
     };
     mkdirSync(nodeDir, { recursive: true });

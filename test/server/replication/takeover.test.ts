@@ -26,7 +26,7 @@ test('takeover: a booking answered by the leader is in the standby store at once
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const secretFile = join(dir, 'fleet-secret');
   writeFileSync(secretFile, 'a-fleet-secret-for-this-test-0123456789\n');
-  const node = { fleetSecretFile: secretFile };
+  const node = { fleetSecret: { file: secretFile } };
   const leader = await startTestServer({ config: { node }, dataDir: join(dir, 'a') });
   let leaderUp = true;
   t.after(async () => {
