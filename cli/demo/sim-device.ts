@@ -69,6 +69,7 @@ export class SimDevice {
       sink: this.policy,
       light,
       actions: this.presenceCheckIn ? mergeActions(this.buttons, this.presenceCheckIn) : this.buttons,
+      presence: this.presence,
       render: (view) => renderView(view, { width: g.width, height: g.height, colors: g.colors }),
       renderStatus: (screen) => renderStatus(screen, { width: g.width, height: g.height, colors: g.colors }),
       clock,

@@ -52,6 +52,7 @@ export function edgePart(config: Config, log: Logger, extra: Pick<EdgeDeps, 'ser
         sink,
         light: hw.presence ? new PresenceAwareLight(hw.light, hw.presence, () => agentState()) : hw.light,
         actions: presence ? mergeActions(hw.actions, presence) : hw.actions,
+        presence: hw.presence,
         render: (view) => renderView(view, size),
         renderStatus: (screen) => renderStatus(screen, size),
         clock,

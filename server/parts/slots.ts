@@ -16,6 +16,7 @@ import type { StreamHub } from '../stream/stream-hub.js';
 import type { HttpApp } from '../http/app.js';
 import type { AdminToken } from '../security/admin-token.js';
 import type { PushChannel } from '../store/repos/push-channels.js';
+import type { RoomPresence } from '../presence/room-presence.js';
 
 /** The site's tokens: plain values only when known (made now, given, or read from their file). */
 export interface ServerTokens {
@@ -49,6 +50,8 @@ export interface ServerSlots {
   publisher: StatePublisher;
   /** The signer of the panels' QR links, when `server.qr` is set. */
   links: RoomLinks | null;
+  /** Each room's presence, from its displays' presence sensors. */
+  presence: RoomPresence;
   bookings: BookingService;
   autoRelease: AutoRelease;
   notify: NotifyService;

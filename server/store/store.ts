@@ -15,6 +15,7 @@ import { BookingAttendeesRepo } from './repos/booking-attendees.js';
 import { MailOutboxRepo } from './repos/mail-outbox.js';
 import { RemindersRepo } from './repos/reminders.js';
 import { UsageReleasesRepo } from './repos/usage-releases.js';
+import { PresenceChangesRepo } from './repos/presence-changes.js';
 
 export interface StoreOptions extends OpenDatabaseOptions {
   /** A file path, or `:memory:` for tests and throwaway demos. */
@@ -42,6 +43,7 @@ export class Store {
   readonly mail: MailOutboxRepo;
   readonly reminders: RemindersRepo;
   readonly usageReleases: UsageReleasesRepo;
+  readonly presence: PresenceChangesRepo;
   private closed = false;
 
   /** Takes an open database; use `Store.open` to open one. */
@@ -64,6 +66,7 @@ export class Store {
     this.mail = new MailOutboxRepo(db, clock);
     this.reminders = new RemindersRepo(db, clock);
     this.usageReleases = new UsageReleasesRepo(db);
+    this.presence = new PresenceChangesRepo(db);
   }
 
   /** Opens (creating and migrating as needed) the database at `opts.path`. */

@@ -6,8 +6,9 @@ import { idempotencyReservations } from './004-idempotency-reservations.js';
 import { mail } from './005-mail.js';
 import { enrollmentKeys } from './006-enrollment-keys.js';
 import { usageReleases } from './007-usage-releases.js';
+import { roomPresence } from './008-room-presence.js';
 
 export type { Migration };
 
 /** Every migration in version order; a new one is appended here and never inserted. */
-export const MIGRATIONS: readonly Migration[] = [initial, notices, seriesReleases, idempotencyReservations, mail, enrollmentKeys, usageReleases];
+export const MIGRATIONS: readonly Migration[] = [initial, notices, seriesReleases, idempotencyReservations, mail, enrollmentKeys, usageReleases, roomPresence];
