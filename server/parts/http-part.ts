@@ -43,7 +43,7 @@ export function httpPart(deps: PartDeps): Part {
         notices: store.notices,
         seriesFlags: store.seriesFlags,
         rotateAdminToken: () => (tokens.adminPlain = tokens.admin.rotate()),
-        reports: { rooms: slots.get('rooms'), events: store.events, changes: store.changes, ledger: store.usageReleases },
+        reports: { rooms: slots.get('rooms'), events: store.events, changes: store.changes, ledger: store.usageReleases, presence: store.presence, now: () => clock.now() },
         ...phoneLinks(slots, clock),
         attendees: slots.get('mail'),
         mail: slots.get('mail').routeDeps(),

@@ -95,7 +95,7 @@ export async function injectableApp(opts: { log?: Logger; clock?: FakeClock } = 
     rotateAdminToken: () => {
       throw new Error('not in this test');
     },
-    reports: { rooms, events: store.events, changes: store.changes, ledger: store.usageReleases },
+    reports: { rooms, events: store.events, changes: store.changes, ledger: store.usageReleases, presence: store.presence, now: () => clock.now() },
   };
   const app = buildHttpApp(opts.log ?? log, ctx);
   const routes: RouteSeen[] = [];
