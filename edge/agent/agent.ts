@@ -77,6 +77,7 @@ export class Agent {
         notice: this.notices.notice,
         pending: this.presses.pending,
         error: this.presses.error,
+        present: deps.presence?.present ?? false,
       }),
     );
     this.session = new DeviceSession(options, { clock, transports: deps.transports, credentials: deps.credentials, system: deps.system, log }, {
@@ -105,6 +106,8 @@ export class Agent {
       send: (verb, payload) => this.session.publishRequest(verb, payload),
       redraw: (urgent) => this.display.redraw(urgent),
     });
+    // Someone in a free room: the panel offers to book it (an unchanged picture is not redrawn).
+    deps.presence?.onChange(() => this.update());
     this.presence = deps.presence ? new PresenceReport(deps.presence, clock, (present, since) => this.session.publishPresence(present, since), log) : null;
   }
 

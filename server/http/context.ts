@@ -44,6 +44,8 @@ export interface HttpContext {
   feed: ChangeFeed;
   streams: StreamHub;
   notices: RoomStreamDeps['notices'];
+  /** The rooms' presence, for the kiosk pages' offer to book (absent: no offer). */
+  presence?: RoomStreamDeps['presence'];
   seriesFlags: SeriesFlagsView;
   /** A new admin token, returned once. */
   rotateAdminToken: () => string;

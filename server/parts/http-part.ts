@@ -41,6 +41,7 @@ export function httpPart(deps: PartDeps): Part {
         feed: slots.get('feed'),
         streams,
         notices: store.notices,
+        presence: slots.get('presence'),
         seriesFlags: store.seriesFlags,
         rotateAdminToken: () => (tokens.adminPlain = tokens.admin.rotate()),
         reports: { rooms: slots.get('rooms'), events: store.events, changes: store.changes, ledger: store.usageReleases, presence: store.presence, now: () => clock.now() },

@@ -53,8 +53,13 @@ export class RoomPresence {
     this.rooms.clear();
   }
 
-  onChange(listener: (roomId: string, view: RoomPresenceView) => void): void {
+  /** Returns the function that removes the listener (a kiosk stream that closes). */
+  onChange(listener: (roomId: string, view: RoomPresenceView) => void): () => void {
     this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
   }
 
   /** Reports refused as malformed or from a device that may not report (for logs and /metrics). */
