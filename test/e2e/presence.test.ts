@@ -54,8 +54,60 @@ test('presence in the check-in window checks the meeting in; an empty room is st
   await until(() => server.store.events.get('ada', 'm12')?.status === 'cancelled', 'the noon meeting released');
   await until(() => d.edge.lastView?.state.status === 'free' && d.lamp().color === 'green', 'free, green');
 
-  // Someone walks into the free room: "in use, not booked", amber blinking.
+  // Someone walks into the free room: "in use, not booked", amber blinking, and the panel offers it.
   d.gpio.inject(PIR, 1);
   clock.advance(600);
   await until(() => d.lamp().color === 'amber' && d.lamp().pattern === 'blink', 'amber, blinking');
+  await until(() => d.edge.lastView?.present === true, 'the panel offers the room to those present');
+
+  // The usage report counts the minutes someone was there.
+  const report = await api(base, 'GET', '/api/v1/reports/usage?from=2026-03-02&to=2026-03-02');
+  const row = (report.json as { rows: Array<{ room: string; presenceMinutes: number | null }> }).rows.find((r) => r.room === 'ada');
+  assert.ok(row && row.presenceMinutes !== null && row.presenceMinutes >= 5, `presence minutes counted: ${JSON.stringify(row)}`);
+});
+
+test('presence reaches the server over the broker; the room is released after N minutes without anyone', async (t) => {
+  const clock = new FakeClock(at('09:50'));
+  const mqttPort = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'doorplate-pir-'));
+  const { server, base, cleanup } = await startTestServer({
+    clock,
+    dataDir,
+    config: { broker: { port: mqttPort }, site: { presence: { releaseAfterMins: 15 } } },
+    seed: new Map([['ada', [meeting('m10', '10:00', '11:00', { checkedInAt: at('09:58') })]]]),
+  });
+  const config = parseConfig({
+    site: { timeZone: 'Europe/Berlin' },
+    edge: { deviceId: 'door-pir', server: { host: '127.0.0.1', port: mqttPort }, credentialsFile: join(dataDir, 'devices', 'door-pir.json'), enrollmentToken: ENROLL_TOKEN },
+  });
+  const d = new SimDevice({ config, model: 'epd7in5_V2', roomId: 'ada', clock, logger: silentLogger(), presencePin: PIR });
+  t.after(async () => {
+    await d.stop().catch(() => undefined);
+    await cleanup();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  await d.start();
+  await until(async () => ((await api(base, 'GET', '/api/v1/devices')).json as { devices: unknown[] }).devices.length === 1, 'enrolled');
+  assert.equal((await api(base, 'POST', '/api/v1/devices/door-pir/approve')).status, 200);
+  assert.equal((await api(base, 'PUT', '/api/v1/devices/door-pir/room', { room: 'ada' })).status, 200);
+  await until(() => server.presence.of('ada').state === 'absent', 'the display reported nobody');
+  clock.advance(Date.parse(at('10:05')) - clock.now());
+  d.gpio.inject(PIR, 1);
+  clock.advance(600);
+  clock.advance(5_000);
+  await until(() => server.presence.of('ada').state === 'present', 'someone came');
+  d.gpio.inject(PIR, 0);
+  // The sensor holds "present" 5 minutes after the last motion, then the report settles 5 s.
+  clock.advance(5 * 60_000);
+  clock.advance(5_000);
+  await until(() => server.presence.of('ada').state === 'absent', 'they left');
+  const leftAt = server.presence.of('ada').since ?? 0;
+  await clock.advanceAsync(leftAt + 15 * 60_000 - clock.now() - 1);
+  assert.equal(server.store.events.get('ada', 'm10')?.status, 'confirmed', 'kept until 15 minutes without anyone');
+  await clock.advanceAsync(1);
+  await until(() => server.store.events.get('ada', 'm10')?.status === 'cancelled', 'released for want of presence');
+  const r = await api(base, 'GET', '/api/v1/reports/usage?from=2026-03-02&to=2026-03-02');
+  const row = (r.json as { rows: Array<{ room: string; releasedNoPresence: number; releasedNoShows: number }> }).rows.find((x) => x.room === 'ada');
+  assert.equal(row?.releasedNoPresence, 1);
+  assert.equal(row?.releasedNoShows, 0);
 });
