@@ -10,6 +10,7 @@ import type { NotifyService } from '../notify/notify-service.js';
 import type { ChangeFeed } from '../stream/change-feed.js';
 import type { StreamHub } from '../stream/stream-hub.js';
 import type { RoomStreamDeps } from '../kiosk/room-stream.js';
+import type { RoomPresence } from '../presence/room-presence.js';
 import type { SeriesFlagsView } from './routes/flags.js';
 import type { TokenCheck } from './auth.js';
 import type { MeetingAttendees } from './routes/meetings.js';
@@ -44,8 +45,8 @@ export interface HttpContext {
   feed: ChangeFeed;
   streams: StreamHub;
   notices: RoomStreamDeps['notices'];
-  /** The rooms' presence, for the kiosk pages' offer to book (absent: no offer). */
-  presence?: RoomStreamDeps['presence'];
+  /** The rooms' presence (displays' sensors): in the rooms API, and the kiosk pages' offer to book (absent: neither). */
+  presence?: Pick<RoomPresence, 'of' | 'onChange'>;
   seriesFlags: SeriesFlagsView;
   /** A new admin token, returned once. */
   rotateAdminToken: () => string;
