@@ -135,7 +135,7 @@ export class AutoRelease {
     return this.released;
   }
 
-  /** The room's meetings that will be released unless someone checks in, earliest close first. */
+  /** The room's meetings that will be released unless someone checks in (or comes in), earliest release first. */
   pending(roomId: string): Pending[] {
     const room = this.deps.rooms.get(roomId);
     if (!room || !room.autoRelease.enabled) return [];
