@@ -42,12 +42,14 @@ export class SimDevice {
   /** The presence input (a PIR), when the device was given `presencePin`. */
   readonly presence: PresenceSensor | null = null;
   private readonly presenceCheckIn: PresenceCheckIn | null = null;
+  private readonly presencePin: number | null;
 
   constructor(opts: { config: Config; model: string; roomId: string; clock: Clock; logger: Logger; presencePin?: number }) {
     const { config, model, clock } = opts;
     const g = panelGeometry(model);
     this.clock = clock;
     this.roomId = opts.roomId;
+    this.presencePin = opts.presencePin ?? null;
     this.gpio = new FakeGpio({ clock });
     // The demo is for people clicking: no e-paper minimum interval, but the same partial/full logic.
     const partial = model.startsWith('epd') ? epdModel(model).partial !== undefined : true;
@@ -108,6 +110,18 @@ export class SimDevice {
       this.releases.delete(t);
       if (this.gpio.isExported(b.pin)) this.gpio.inject(b.pin, 1);
     }, holdMs);
+    this.releases.add(t);
+  }
+
+  /** Someone walks past the presence input (a PIR pulse of a second), on the device's clock. */
+  walkIn(): void {
+    if (this.presencePin === null) throw new RangeError(`device ${this.id} has no presence input`);
+    const pin = this.presencePin;
+    this.gpio.inject(pin, 1);
+    const t = this.clock.setTimeout(() => {
+      this.releases.delete(t);
+      if (this.gpio.isExported(pin)) this.gpio.inject(pin, 0);
+    }, 1_000);
     this.releases.add(t);
   }
 
