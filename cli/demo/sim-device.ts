@@ -61,7 +61,10 @@ export class SimDevice {
       { logger: opts.logger },
     );
     if (opts.presencePin !== undefined) {
-      this.presence = new PresenceSensor(this.gpio.input(opts.presencePin), clock);
+      const pir = this.gpio.input(opts.presencePin);
+      // A fake input starts pulled up (as the buttons are); a PIR's output idles low: nobody there yet.
+      this.gpio.inject(opts.presencePin, 0);
+      this.presence = new PresenceSensor(pir, clock);
       this.presenceCheckIn = new PresenceCheckIn(this.presence, clock, () => this.edge.agent.roomState?.state ?? null);
     }
     const leds = new LedStatusLight({ red: this.gpio.output(RED_PIN), green: this.gpio.output(GREEN_PIN) }, clock);
