@@ -5,7 +5,7 @@ import { isId } from '../shared/ids.js';
 import type { ActionSource, Panel, PictureSink, Raster, StatusLight } from './hal/types.js';
 import type { PanelView } from './render/view.js';
 import type { StatusScreen } from './render/status-screen.js';
-import { Agent, type AgentOptions, type AgentPhase } from './agent/agent.js';
+import { Agent, type AgentDeps, type AgentOptions, type AgentPhase } from './agent/agent.js';
 import { FileCredentialsStore, type CredentialsStore } from './agent/credentials.js';
 import { MqttJsTransport, RECONNECT_BACKOFF } from './agent/mqtt-transport.js';
 import { hostDeviceId, hostSystemInfo, readAgentVersion, type SystemInfo } from './agent/system-info.js';
@@ -18,6 +18,8 @@ export interface EdgeDeps {
   sink: PictureSink;
   light: StatusLight;
   actions: ActionSource;
+  /** The presence input, when the display has one (its state is reported to the server). */
+  presence?: AgentDeps['presence'];
   render: (view: PanelView) => Promise<Raster>;
   /** The screen before there is a room to show (waiting for approval, no room). */
   renderStatus?: (screen: StatusScreen) => Promise<Raster>;
@@ -77,6 +79,7 @@ export function createEdge(config: Config, deps: EdgeDeps): Edge {
       sink: deps.sink,
       light: deps.light,
       actions: deps.actions,
+      presence: deps.presence ?? null,
       logger,
     },
   );

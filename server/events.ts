@@ -17,6 +17,8 @@ export interface ServerEvents {
   'room.published': { roomId: string; state?: RoomState; agenda?: Agenda };
   /** A device was enrolled, approved, moved, revoked, or came and went. */
   'device.changed': { device: DeviceRecord };
+  /** A room's presence changed (its displays' presence sensors; `unknown` when none reports). */
+  'presence.changed': { roomId: string; state: 'present' | 'absent' | 'unknown'; since: number | null; sensors: number };
   /** A device logged in to the embedded broker with its own secret. */
   'device.connected': { deviceId: string };
   /** The server's MQTT connection is (again) up: retained topics must be put back. */

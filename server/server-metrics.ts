@@ -15,7 +15,8 @@ export function serverMetrics(s: DoorplateServer): DoorplateMetrics {
       devices: () => s.store.devices.list(),
       broker: () => s.broker?.stats() ?? null,
       retainedPublishes: () => s.publisher?.publishCount() ?? 0,
-      deviceMessagesRefused: () => s.devices?.refusedCount() ?? 0,
+      // Presence reports are device messages too.
+      deviceMessagesRefused: () => (s.devices?.refusedCount() ?? 0) + (s.presence?.refusedCount() ?? 0),
       meetingsReleased: () => s.autoRelease?.releasedCount() ?? 0,
       noticesSent: () => s.notify?.sentCount() ?? 0,
       noticesResent: () => s.notify?.resentCount() ?? 0,

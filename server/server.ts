@@ -12,6 +12,7 @@ import { brokerAccountsPart, externalHelloPart } from './parts/accounts-part.js'
 import { calendarParts } from './parts/calendar-parts.js';
 import { statePart } from './parts/state-part.js';
 import { replicationPart } from './parts/replication-part.js';
+import { presencePart } from './parts/presence-part.js';
 import { bookingsPart, fleetPart } from './parts/fleet-parts.js';
 import { httpPart } from './parts/http-part.js';
 import { serverMetrics } from './server-metrics.js';
@@ -46,7 +47,7 @@ export class DoorplateServer implements Part {
       storePart(deps), changesPart(deps), brokerPart(deps),
       ...(opts.config.broker.url ? [brokerAccountsPart(deps), mqttPart(deps), externalHelloPart(deps)] : [mqttPart(deps)]),
       replicationPart(deps), ...calendarParts(deps), metricsPart(deps),
-      statePart(deps), bookingsPart(deps), fleetPart(deps), mailPart(deps), homeAssistantPart(deps, this), httpPart(deps),
+      statePart(deps), presencePart(deps), bookingsPart(deps), fleetPart(deps), mailPart(deps), homeAssistantPart(deps, this), httpPart(deps),
     ];
     this.lifecycle = new Lifecycle(parts, { log: this.log, clock: this.clock });
   }
@@ -61,6 +62,7 @@ export class DoorplateServer implements Part {
   get provider() { return this.slots.get('provider'); }
   get publisher() { return this.slots.get('publisher'); }
   get bookings() { return this.slots.get('bookings'); }
+  get presence() { return this.slots.get('presence'); }
   get autoRelease() { return this.slots.get('autoRelease'); }
   get devices() { return this.slots.get('devices'); }
   get notify() { return this.slots.get('notify'); }

@@ -86,8 +86,11 @@ export function usageTable(answer: unknown): string {
     { header: 'day', cell: (r) => str(r.day) },
     { header: 'booked h', cell: (r) => str(r.bookedHours), align: 'right' },
     { header: 'checked-in h', cell: (r) => str(r.checkedInHours), align: 'right' },
-    { header: 'released', cell: (r) => str(r.releasedNoShows), align: 'right' },
+    { header: 'no-shows', cell: (r) => str(r.releasedNoShows), align: 'right' },
+    { header: 'nobody present', cell: (r) => str(r.releasedNoPresence), align: 'right' },
     { header: 'at door', cell: (r) => str(r.adHocBookings), align: 'right' },
+    // No sensor in the room: a dash, not 0.
+    { header: 'present min', cell: (r) => (r.presenceMinutes === null || r.presenceMinutes === undefined ? '-' : str(r.presenceMinutes)), align: 'right' },
   ]);
 }
 

@@ -34,17 +34,19 @@ async function tick() {
         el.innerHTML = '<div><b>' + esc(d.roomName || d.room) + '</b> <small>' + esc(d.id) + ' · ' + esc(d.panel.model) + ' ' + d.panel.width + '×' + d.panel.height + '</small></div>' +
           '<div class="frame"><img alt="panel of ' + esc(d.id) + '"></div>' +
           '<div class="row"><span class="lamp"></span><span class="st"></span><span style="flex:1"></span>' +
-          d.buttons.map((b) => '<button data-dev="' + esc(d.id) + '" data-btn="' + esc(b) + '">' + esc(b) + '</button>').join('') + '</div>';
+          d.buttons.map((b) => '<button data-dev="' + esc(d.id) + '" data-btn="' + esc(b) + '">' + esc(b) + '</button>').join('') +
+          (d.present === null ? '' : '<button data-dev="' + esc(d.id) + '" data-walk="1" title="someone passes the presence sensor">walk in</button>') + '</div>';
         main.appendChild(el);
       }
       el.querySelector('.lamp').className = 'lamp ' + lampClass(d.led);
-      el.querySelector('.st').textContent = (d.status || d.phase) + (d.offline ? ' (offline)' : '') + (d.led.pattern !== 'steady' ? ' · ' + d.led.pattern : '');
+      el.querySelector('.st').textContent = (d.status || d.phase) + (d.offline ? ' (offline)' : '') + (d.led.pattern !== 'steady' ? ' · ' + d.led.pattern : '') + (d.present ? ' · someone here' : '');
       if (seen[d.id] !== d.refreshes && d.refreshes > 0) { seen[d.id] = d.refreshes; el.querySelector('img').src = d.picture + '?v=' + d.refreshes; }
     }
   } catch (e) { /* the server restarts: try again on the next tick */ }
 }
 document.addEventListener('click', (ev) => {
   const t = ev.target;
+  if (t instanceof HTMLElement && t.dataset.walk) fetch('/demo/devices/' + encodeURIComponent(t.dataset.dev) + '/presence', { method: 'POST' });
   if (t instanceof HTMLElement && t.dataset.btn) fetch('/demo/devices/' + encodeURIComponent(t.dataset.dev) + '/buttons/' + t.dataset.btn, { method: 'POST' });
 });
 tick(); setInterval(tick, 500);

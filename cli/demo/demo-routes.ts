@@ -12,8 +12,8 @@ const PressParams = DeviceParams.extend({ button: z.string().min(1).max(32) });
 const PressBody = z.strictObject({ holdMs: z.number().int().min(0).max(10_000).optional() }).optional();
 
 /**
- * The demo's own routes: the page with every simulated panel, the panels' pictures, and the
- * buttons. Open without a token from this machine (loopback), token-guarded otherwise.
+ * The demo's own routes: the page with every simulated panel, the panels' pictures, the
+ * buttons and the presence input. Open without a token from this machine (loopback), token-guarded otherwise.
  */
 export function demoRoutes(app: HttpApp, devices: () => readonly SimDevice[], tokens: TokenCheck): void {
   const admin = requireAdmin(tokens);
@@ -37,6 +37,7 @@ export function demoRoutes(app: HttpApp, devices: () => readonly SimDevice[], to
       panel: { model: d.panel.info.model, width: d.panel.info.width, height: d.panel.info.height, colors: d.panel.info.colors },
       buttons: ['book', 'extend', 'end', 'checkin'],
       led: d.lamp(),
+      present: d.presence?.present ?? null,
       status: d.edge.lastView?.state.status ?? null,
       offline: d.edge.lastView?.offline ?? null,
       refreshes: d.refreshCount(),
@@ -49,6 +50,18 @@ export function demoRoutes(app: HttpApp, devices: () => readonly SimDevice[], to
     const picture = d.panel.picture;
     if (!picture) throw new DoorplateError('NOT_FOUND', 'the panel has not drawn anything yet');
     return reply.type('image/png').header('Cache-Control', 'no-store').send(await toPng(picture));
+  });
+
+  // Someone walks in front of the display's presence input.
+  app.post('/demo/devices/:device/presence', { preHandler: guard }, async (req, reply) => {
+    const { device } = parse(DeviceParams, req.params, 'params');
+    const d = find(device);
+    try {
+      d.walkIn();
+    } catch (e) {
+      throw new DoorplateError('NOT_FOUND', (e as Error).message);
+    }
+    return reply.status(202).send({ device });
   });
 
   app.post('/demo/devices/:device/buttons/:button', { preHandler: guard }, async (req, reply) => {

@@ -137,6 +137,7 @@ export async function createDemo(opts: DemoOptions): Promise<Demo> {
  */
 function simulatedDisplays(d: { server: DoorplateServer; rooms: ReturnType<typeof demoRooms>; devices: SimDevice[]; dataDir: string; enrollmentToken: string; clock: Clock; log: Logger }): Part {
   const { server, devices } = d;
+  const DEMO_PIR_PIN = 26;
   const simIds = new Map(d.rooms.map((r) => [`sim-${r.id}`.slice(0, 64), r.id]));
   const stopDevices = async (): Promise<void> => {
     server.events.off('demo');
@@ -163,7 +164,8 @@ function simulatedDisplays(d: { server: DoorplateServer; rooms: ReturnType<typeo
       d.rooms.forEach((room, i) => {
         const id = `sim-${room.id}`.slice(0, 64);
         const model = DEMO_MODELS[i % DEMO_MODELS.length] ?? 'epd7in5_V2';
-        devices.push(new SimDevice({ config: deviceConfig(id), model, roomId: room.id, clock: d.clock, logger: createLogger('edge', d.log).child({ deviceId: id }) }));
+        // Each with a presence input, so "walk in" on the demo page shows presence at work.
+        devices.push(new SimDevice({ config: deviceConfig(id), model, roomId: room.id, clock: d.clock, logger: createLogger('edge', d.log).child({ deviceId: id }), presencePin: DEMO_PIR_PIN }));
       });
       try {
         await Promise.all(devices.map((x) => x.start()));

@@ -42,12 +42,14 @@ export class SimDevice {
   /** The presence input (a PIR), when the device was given `presencePin`. */
   readonly presence: PresenceSensor | null = null;
   private readonly presenceCheckIn: PresenceCheckIn | null = null;
+  private readonly presencePin: number | null;
 
   constructor(opts: { config: Config; model: string; roomId: string; clock: Clock; logger: Logger; presencePin?: number }) {
     const { config, model, clock } = opts;
     const g = panelGeometry(model);
     this.clock = clock;
     this.roomId = opts.roomId;
+    this.presencePin = opts.presencePin ?? null;
     this.gpio = new FakeGpio({ clock });
     // The demo is for people clicking: no e-paper minimum interval, but the same partial/full logic.
     const partial = model.startsWith('epd') ? epdModel(model).partial !== undefined : true;
@@ -59,7 +61,10 @@ export class SimDevice {
       { logger: opts.logger },
     );
     if (opts.presencePin !== undefined) {
-      this.presence = new PresenceSensor(this.gpio.input(opts.presencePin), clock);
+      const pir = this.gpio.input(opts.presencePin);
+      // A fake input starts pulled up (as the buttons are); a PIR's output idles low: nobody there yet.
+      this.gpio.inject(opts.presencePin, 0);
+      this.presence = new PresenceSensor(pir, clock);
       this.presenceCheckIn = new PresenceCheckIn(this.presence, clock, () => this.edge.agent.roomState?.state ?? null);
     }
     const leds = new LedStatusLight({ red: this.gpio.output(RED_PIN), green: this.gpio.output(GREEN_PIN) }, clock);
@@ -69,6 +74,7 @@ export class SimDevice {
       sink: this.policy,
       light,
       actions: this.presenceCheckIn ? mergeActions(this.buttons, this.presenceCheckIn) : this.buttons,
+      presence: this.presence,
       render: (view) => renderView(view, { width: g.width, height: g.height, colors: g.colors }),
       renderStatus: (screen) => renderStatus(screen, { width: g.width, height: g.height, colors: g.colors }),
       clock,
@@ -107,6 +113,18 @@ export class SimDevice {
       this.releases.delete(t);
       if (this.gpio.isExported(b.pin)) this.gpio.inject(b.pin, 1);
     }, holdMs);
+    this.releases.add(t);
+  }
+
+  /** Someone walks past the presence input (a PIR pulse of a second), on the device's clock. */
+  walkIn(): void {
+    if (this.presencePin === null) throw new RangeError(`device ${this.id} has no presence input`);
+    const pin = this.presencePin;
+    this.gpio.inject(pin, 1);
+    const t = this.clock.setTimeout(() => {
+      this.releases.delete(t);
+      if (this.gpio.isExported(pin)) this.gpio.inject(pin, 0);
+    }, 1_000);
     this.releases.add(t);
   }
 

@@ -54,6 +54,7 @@ export function edgePart(config: Config, log: Logger, extra: Pick<EdgeDeps, 'ser
         sink,
         light: hw.presence ? new PresenceAwareLight(hw.light, hw.presence, () => agentState()) : hw.light,
         actions: presence ? mergeActions(hw.actions, presence) : hw.actions,
+        presence: hw.presence,
         render: async (view) => toNative(await renderView(view, size), size),
         renderStatus: async (screen) => toNative(await renderStatus(screen, size), size),
         clock,

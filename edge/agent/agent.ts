@@ -10,6 +10,8 @@ import { Display } from './display.js';
 import { LedFeedback } from './led-feedback.js';
 import { NoticeBoard } from './notice-board.js';
 import { PressHandler } from './press-handler.js';
+import { PresenceReport } from './presence-report.js';
+import type { PresenceSensor } from '../hal/presence.js';
 import { RoomModel } from './room-model.js';
 import type { SystemInfo } from './system-info.js';
 import type { TransportFactory } from './transport.js';
@@ -34,6 +36,8 @@ export interface AgentDeps {
   sink: PictureSink;
   light: StatusLight;
   actions: ActionSource;
+  /** The presence input (a PIR), when the display has one: reported to the server. */
+  presence?: Pick<PresenceSensor, 'present' | 'onChange'> | null;
   logger?: Logger;
 }
 
@@ -50,6 +54,7 @@ export class Agent {
   private readonly room: RoomModel;
   private readonly presses: PressHandler;
   private readonly display: Display;
+  private readonly presence: PresenceReport | null;
   private started = false;
 
   constructor(
@@ -72,6 +77,7 @@ export class Agent {
         notice: this.notices.notice,
         pending: this.presses.pending,
         error: this.presses.error,
+        present: deps.presence?.present ?? false,
       }),
     );
     this.session = new DeviceSession(options, { clock, transports: deps.transports, credentials: deps.credentials, system: deps.system, log }, {
@@ -79,6 +85,7 @@ export class Agent {
       reachabilityChanged: (reachable) => {
         this.room.setReachable(reachable);
         if (reachable) this.presses.flush();
+        if (reachable) this.presence?.connected();
         this.update();
       },
       config: (config) => this.room.applyConfig(config),
@@ -99,6 +106,9 @@ export class Agent {
       send: (verb, payload) => this.session.publishRequest(verb, payload),
       redraw: (urgent) => this.display.redraw(urgent),
     });
+    // Someone in a free room: the panel offers to book it (an unchanged picture is not redrawn).
+    deps.presence?.onChange(() => this.update());
+    this.presence = deps.presence ? new PresenceReport(deps.presence, clock, (present, since) => this.session.publishPresence(present, since), log) : null;
   }
 
   get phase(): AgentPhase {
@@ -136,6 +146,7 @@ export class Agent {
 
   async stop(): Promise<void> {
     if (this.phase === 'stopped') return;
+    this.presence?.close();
     await this.display.stop();
     await this.session.stop();
     this.presses.stop();

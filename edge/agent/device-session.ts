@@ -121,6 +121,14 @@ export class DeviceSession {
     await transport.publish(topic, encodePayload('deviceRequest', payload), { qos: 1 });
   }
 
+  /** What the presence input says (retained: the device's current state, read by a server that restarts). */
+  async publishPresence(present: boolean, since: number): Promise<void> {
+    const transport = this.transport;
+    if (!transport || !transport.connected) throw new Error('no broker connection');
+    const topic = topicOf(this.options.prefix, 'devicePresence', { device: this.options.deviceId });
+    await transport.publish(topic, encodePayload('devicePresence', { present, since: new Date(since).toISOString() }), { retain: true, qos: 1 });
+  }
+
   /** A method, not a field read, because the phase changes across awaits. */
   private stopped(): boolean {
     return this.currentPhase === 'stopped';

@@ -10,7 +10,7 @@ import { LocalRecompute } from './local-recompute.js';
 import { buildView } from './view-builder.js';
 
 /** What the model does not hold itself but the picture shows. */
-export interface SceneContext extends Pick<PanelView, 'notice' | 'pending' | 'error' | 'now' | 'offline'> {
+export interface SceneContext extends Pick<PanelView, 'notice' | 'pending' | 'error' | 'now' | 'offline' | 'present'> {
   phase: AgentPhase;
   deviceId: string;
 }
@@ -113,8 +113,8 @@ export class RoomModel {
     if (config && config.room === null) return { screen: STATUS_SCREENS.unassigned(ctx.deviceId) };
     const shown = this.shown;
     if (!config || !shown) return null;
-    const { now, offline, notice, pending, error } = ctx;
-    return { view: buildView({ config, state: shown.state, events: this.currentAgenda?.events ?? [], now, offline, notice, pending, error }) };
+    const { now, offline, notice, pending, error, present } = ctx;
+    return { view: buildView({ config, state: shown.state, events: this.currentAgenda?.events ?? [], now, offline, notice, pending, error, present: present ?? false }) };
   }
 
   stop(): void {

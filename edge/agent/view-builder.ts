@@ -14,6 +14,8 @@ export interface ViewInputs {
   notice: PanelView['notice'];
   pending: Action | null;
   error: string | null;
+  /** The display's presence sensor sees someone. */
+  present?: boolean;
 }
 
 /** The panel's view: the agenda cut to what has not ended yet, soonest first. */
@@ -39,5 +41,6 @@ export function buildView(inputs: ViewInputs): PanelView {
     notice: inputs.notice,
     pending: inputs.pending,
     error: inputs.error,
+    ...(inputs.present ? { present: true } : {}),
   };
 }

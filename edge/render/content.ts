@@ -19,6 +19,8 @@ export interface PanelContent {
   meeting: MeetingLine | null;
   /** "Check in by 10:10" and the button hint, while a check-in window is open. */
   checkIn: { by: string; prompt: string } | null;
+  /** "Someone's here" and "Press Book to hold this room": someone is in a free room (presence sensor), no check-in window open. */
+  offer: { line: string; prompt: string } | null;
   /** Later meetings, soonest first (layouts show as many as fit). */
   upcoming: MeetingLine[];
   nextLabel: string;
@@ -99,6 +101,8 @@ export function buildContent(view: PanelView): PanelContent {
     until,
     meeting,
     checkIn: checkInLine(st.checkIn, shown, st.next, time, s),
+    // Those present may be the next meeting's people: then the check-in line speaks to them.
+    offer: view.present === true && status === 'free' && st.checkIn === null && !view.offline ? s.presenceOffer : null,
     upcoming,
     nextLabel: s.next,
     nothingNext: s.nothingNext,
@@ -119,6 +123,13 @@ export function buildContent(view: PanelView): PanelContent {
     notice,
     pending: view.pending === null ? null : s.pending[view.pending],
   };
+}
+
+/** The two lines of the panel's prompt box: the check-in line, else the offer to book a free room someone is in. */
+export function promptBox(c: PanelContent): { bold: string; small: string } | null {
+  if (c.checkIn) return { bold: c.checkIn.by, small: c.checkIn.prompt };
+  if (c.offer) return { bold: c.offer.line, small: c.offer.prompt };
+  return null;
 }
 
 /**

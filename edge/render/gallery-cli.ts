@@ -13,7 +13,7 @@ import type { PanelView } from './view.js';
  */
 
 const LOCALES = ['en', 'de', 'fr', 'es'] as const;
-const LOCALE_SCENARIOS: readonly Scenario[] = ['free-until', 'busy', 'awaiting-checkin', 'offline'];
+const LOCALE_SCENARIOS: readonly Scenario[] = ['free-until', 'free-presence', 'busy', 'awaiting-checkin', 'offline'];
 const LOCALE_PANELS = ['epd7in5_V2', 'epd7in5b_V2', 'hdmi-800x480'];
 
 export interface GalleryEntry {

@@ -7,7 +7,7 @@ import type { PanelView } from './view.js';
  * Named example views: the gallery draws them, the tests render them, and `doorplate preview`
  * uses them when no state file is given. All times are on one fixed morning in the room's zone.
  */
-export const SCENARIOS = ['free-all-day', 'free-until', 'busy', 'busy-free-rooms', 'free-qr', 'busy-qr', 'busy-long-text', 'awaiting-checkin', 'private-meeting', 'offline', 'notice'] as const;
+export const SCENARIOS = ['free-all-day', 'free-until', 'free-presence', 'busy', 'busy-free-rooms', 'free-qr', 'busy-qr', 'busy-long-text', 'awaiting-checkin', 'private-meeting', 'offline', 'notice'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const LONG_TITLE =
@@ -83,6 +83,11 @@ export function sampleView(scenario: Scenario, opts: SampleOptions = {}): PanelV
     case 'free-until': {
       const next = later[0]!;
       return { ...view, state: { ...base, next, freeUntil: next.start, nextChangeAt: next.start }, agenda: later };
+    }
+    case 'free-presence': {
+      // Someone walked into the free room: its presence sensor sees them.
+      const next = later[0]!;
+      return { ...view, state: { ...base, next, freeUntil: next.start, nextChangeAt: next.start }, agenda: later, present: true };
     }
     case 'busy':
       return busy(standup, later);

@@ -21,6 +21,8 @@ export interface PanelView {
   pending: Action | null;
   /** The last refused request's reason, shown briefly. */
   error: string | null;
+  /** The display's presence sensor sees someone (a free room then offers to be booked). Default false. */
+  present?: boolean;
   /**
    * Print the time of day. Only panels redrawn every minute keep a printed clock right; a panel
    * that can only refresh in full shows the date alone rather than a time that is wrong.

@@ -19,11 +19,18 @@ export interface ReleaseRecord {
   seriesId: string | null;
   start: string;
   end: string;
-  checkInClosedAt: string;
+  /** Why: nobody checked in (`no-show`), or the room's presence sensors saw nobody (`no-presence`). */
+  cause: ReleaseCause;
+  /** With `no-show`: when the check-in window closed. */
+  checkInClosedAt?: string;
+  /** With `no-presence`: since when nobody was present. */
+  absentSince?: string;
   releasedAt: string;
   action: 'cancelled';
   reason: string;
 }
+
+export type ReleaseCause = 'no-show' | 'no-presence';
 
 export interface SeriesFlagStore {
   /** Counts one released occurrence (once per occurrence); returns the series' count in the room. */
@@ -42,14 +49,23 @@ export interface AutoReleaseDeps {
   flags: SeriesFlagStore;
   /** The displays assigned to a room: a press at one with a later window still counts. */
   devicesInRoom?: (roomId: string) => readonly string[];
+  /**
+   * Since when the room's presence sensors saw nobody (epoch ms); null while someone is present,
+   * or no sensor of the room reports (then presence never releases anything).
+   */
+  absentSince?: (roomId: string) => number | null;
   log: Logger;
 }
 
 interface Pending {
   event: CalendarEvent;
+  /** When it is released: its check-in window's close, or N minutes without presence. */
   closesAt: number;
   start: number;
   end: number;
+  cause: ReleaseCause;
+  /** With `no-presence`: since when nobody was present (the start when earlier). */
+  absentFrom?: number;
 }
 
 /**
@@ -66,6 +82,10 @@ interface Pending {
  *   room to free and no evidence it was a no-show rather than an outage.
  * - With several displays in a room, the window closes at the latest close among the room's own
  *   rule and its displays' overrides, so a press a display still accepts is never pre-empted.
+ * - Release by occupancy (room `presence.releaseAfterMins`): a meeting under way with nobody
+ *   present for that long is released the same way, under the same exemptions, checked in or
+ *   not. Only a known absence counts: while no sensor of the room reports, nothing is released
+ *   by presence. `refresh(room)` is called whenever the room's presence changes.
  */
 export class AutoRelease {
   private readonly timers = new Map<string, { handle: TimerHandle; due: number }>();
@@ -115,19 +135,29 @@ export class AutoRelease {
     return this.released;
   }
 
-  /** The room's meetings that will be released unless someone checks in, earliest close first. */
+  /** The room's meetings that will be released unless someone checks in (or comes in), earliest release first. */
   pending(roomId: string): Pending[] {
     const room = this.deps.rooms.get(roomId);
-    if (!room || !room.autoRelease.enabled || !room.checkIn.enabled) return [];
+    if (!room || !room.autoRelease.enabled) return [];
+    const afterMins = room.presence.releaseAfterMins;
+    const absent = afterMins === null ? null : (this.deps.absentSince?.(roomId) ?? null);
+    if (!room.checkIn.enabled && absent === null) return [];
     const now = this.deps.clock.now();
     const timeline = new RoomTimeline(this.deps.events.listForRoom(roomId), room);
     const out: Pending[] = [];
     for (const slot of timeline.slots) {
       if (slot.end <= now) continue;
-      const closesAt = this.closesAt(room, timeline, slot);
-      if (closesAt === null || closesAt >= slot.end) continue;
       if (releaseExemption(slot, room.autoRelease) !== null) continue;
-      out.push({ event: slot.event, closesAt, start: slot.start, end: slot.end });
+      const closesAt = room.checkIn.enabled ? this.closesAt(room, timeline, slot) : null;
+      const noShow: Pending | null = closesAt === null || closesAt >= slot.end ? null : { event: slot.event, closesAt, start: slot.start, end: slot.end, cause: 'no-show' };
+      let empty: Pending | null = null;
+      if (absent !== null && afterMins !== null) {
+        const absentFrom = Math.max(absent, slot.start);
+        const due = absentFrom + afterMins * MIN;
+        if (due < slot.end) empty = { event: slot.event, closesAt: due, start: slot.start, end: slot.end, cause: 'no-presence', absentFrom };
+      }
+      const first = noShow && empty ? (empty.closesAt < noShow.closesAt ? empty : noShow) : (noShow ?? empty);
+      if (first) out.push(first);
     }
     return out.sort((a, b) => a.closesAt - b.closesAt);
   }
@@ -173,7 +203,7 @@ export class AutoRelease {
           this.retryAt.delete(key);
         } catch (e) {
           this.retryAt.set(key, now + RELEASE_RETRY_MS);
-          this.deps.log.error({ room: roomId, event: p.event.id, err: (e as Error).message }, 'releasing a no-show failed; trying again in a minute');
+          this.deps.log.error({ room: roomId, event: p.event.id, err: (e as Error).message }, 'releasing a meeting failed; trying again in a minute');
         }
       }
     } finally {
@@ -188,20 +218,17 @@ export class AutoRelease {
     if (!room) return;
     await this.deps.calendar.cancel(roomId, p.event.id);
     this.released++;
-    const closedLocal = DateTime.fromMillis(p.closesAt, { zone: room.timeZone }).toFormat('HH:mm');
-    const record: ReleaseRecord = {
-      eventId: p.event.id,
-      seriesId: p.event.seriesId,
-      start: p.event.start,
-      end: p.event.end,
-      checkInClosedAt: iso(p.closesAt),
-      releasedAt: iso(now),
-      action: 'cancelled',
-      reason: `nobody checked in by ${closedLocal} (the window closed ${Math.round((p.closesAt - p.start) / MIN)} min after the start)`,
-    };
+    const local = (t: number): string => DateTime.fromMillis(t, { zone: room.timeZone }).toFormat('HH:mm');
+    const common = { eventId: p.event.id, seriesId: p.event.seriesId, start: p.event.start, end: p.event.end, releasedAt: iso(now), action: 'cancelled' as const };
+    const absentFrom = p.absentFrom ?? p.start;
+    const record: ReleaseRecord =
+      p.cause === 'no-show'
+        ? { ...common, cause: 'no-show', checkInClosedAt: iso(p.closesAt), reason: `nobody checked in by ${local(p.closesAt)} (the window closed ${Math.round((p.closesAt - p.start) / MIN)} min after the start)` }
+        : { ...common, cause: 'no-presence', absentSince: iso(absentFrom), reason: `nobody present since ${local(absentFrom)} (${Math.round((p.closesAt - absentFrom) / MIN)} min without presence)` };
     this.deps.changes.append({ kind: 'release', roomId, payload: record, at: now });
-    this.deps.log.info({ room: roomId, event: p.event.id, series: p.event.seriesId, closedAt: record.checkInClosedAt }, `released a no-show: ${record.reason}`);
-    if (p.event.seriesId !== null) this.countSeries(room, p.event.seriesId, p.event.id, now);
+    this.deps.log.info({ room: roomId, event: p.event.id, series: p.event.seriesId, cause: record.cause }, `released a meeting: ${record.reason}`);
+    // A series is flagged for its no-shows; people leaving early is not a booking habit to report.
+    if (p.event.seriesId !== null && p.cause === 'no-show') this.countSeries(room, p.event.seriesId, p.event.id, now);
   }
 
   private countSeries(room: RoomInfo, seriesId: string, eventId: string, now: number): void {

@@ -53,6 +53,7 @@ export function publishablePatterns(identity: Identity, prefix: string): Pattern
       return [
         pattern(prefix, 'devices', identity.deviceId, 'hello'),
         pattern(prefix, 'devices', identity.deviceId, 'availability'),
+        pattern(prefix, 'devices', identity.deviceId, 'presence'),
         pattern(prefix, 'devices', identity.deviceId, 'request', VERB),
       ];
   }

@@ -8,8 +8,9 @@ import { bookTopicRoom, haTopics } from '../homeassistant/ha-topics.js';
  * Pure: the broker adapter resolves the identity (with the device's current room) and asks.
  *
  * - server: everything, except publishing under `$SYS` (the broker's own tree).
- * - retained: only what the server publishes and a device's own availability (mayRetain).
- * - device: publishes its own hello, availability and requests; reads the server's
+ * - retained: only what the server publishes and a device's own availability and presence
+ *   (mayRetain).
+ * - device: publishes its own hello, availability, presence and requests; reads the server's
  *   availability, its own config,
  *   responses and enrollment reply, its assigned room's state and agenda, and notify messages
  *   for all, its room and itself.
@@ -161,6 +162,9 @@ export function mayPublish(identity: Identity, topic: string, prefix: string): b
       return true;
     case 'deviceRequest':
       return identity.kind === 'device' && isVerb(parsed.params.verb ?? '');
+    // An approved display only: an enrolling one has no room whose presence it could report.
+    case 'devicePresence':
+      return identity.kind === 'device';
     default:
       return false;
   }
@@ -168,13 +172,15 @@ export function mayPublish(identity: Identity, topic: string, prefix: string): b
 
 /**
  * Whether a publish this identity may make may also be retained. Only the server's topics and
- * a device's own availability (its last will) are retained in the contract; a retained hello
- * or request would be served to every later subscriber, so the broker strips the flag.
+ * a device's own availability (its last will) and presence (its current state) are retained in
+ * the contract; a retained hello or request would be served to every later subscriber, so the
+ * broker strips the flag.
  */
 export function mayRetain(identity: Identity, topic: string, prefix: string): boolean {
   if (!mayPublish(identity, topic, prefix)) return false;
   if (identity.kind === 'server') return true;
-  return parseTopic(prefix, topic)?.name === 'deviceAvailability';
+  const name = parseTopic(prefix, topic)?.name;
+  return name === 'deviceAvailability' || name === 'devicePresence';
 }
 
 export function maySubscribe(identity: Identity, filter: string, prefix: string): boolean {

@@ -10,6 +10,7 @@ import type { NotifyService } from '../notify/notify-service.js';
 import type { ChangeFeed } from '../stream/change-feed.js';
 import type { StreamHub } from '../stream/stream-hub.js';
 import type { RoomStreamDeps } from '../kiosk/room-stream.js';
+import type { RoomPresence } from '../presence/room-presence.js';
 import type { SeriesFlagsView } from './routes/flags.js';
 import type { TokenCheck } from './auth.js';
 import type { MeetingAttendees } from './routes/meetings.js';
@@ -45,6 +46,8 @@ export interface HttpContext {
   feed: ChangeFeed;
   streams: StreamHub;
   notices: RoomStreamDeps['notices'];
+  /** The rooms' presence (displays' sensors): in the rooms API, and the kiosk pages' offer to book (absent: neither). */
+  presence?: Pick<RoomPresence, 'of' | 'onChange'>;
   seriesFlags: SeriesFlagsView;
   /** The fleet view: who serves, the standbys. */
   fleet: FleetRouteDeps;

@@ -26,7 +26,7 @@ function publicPlugin(ctx: HttpContext) {
     reportPageRoutes(app, { ...ctx.reports, tokens: ctx.tokens });
     if (ctx.phoneLinks) phoneLinkRoutes(app, ctx.phoneLinks);
     adminPageRoutes(app);
-    kioskRoutes(app, { clock: ctx.clock, feed: ctx.feed, hub: ctx.streams, published: (id) => ctx.publisher.snapshot(id), notices: ctx.notices, rooms: ctx.rooms });
+    kioskRoutes(app, { clock: ctx.clock, feed: ctx.feed, hub: ctx.streams, published: (id) => ctx.publisher.snapshot(id), notices: ctx.notices, rooms: ctx.rooms, ...(ctx.presence ? { presence: ctx.presence } : {}) });
   };
 }
 

@@ -13,6 +13,8 @@ export interface RoomStreamDeps {
   hub: StreamHub;
   published: SnapshotSources['published'];
   notices: { active(now?: number): Notice[] };
+  /** The rooms' presence (their displays' sensors); absent: the page never offers booking on presence. */
+  presence?: { of(roomId: string): { state: 'present' | 'absent' | 'unknown' }; onChange(l: (roomId: string, view: { state: 'present' | 'absent' | 'unknown' }) => void): () => void };
 }
 
 /** The room's notices still in force, newest first. */
@@ -29,8 +31,11 @@ export function activeNoticesFor(roomId: string, deps: Pick<RoomStreamDeps, 'clo
  * about other rooms or devices. Every connect starts with a snapshot, so it needs no resume.
  * Each event carries the server's time, for the page's clock.
  *
- * Events: `snapshot` {now, room, state, agenda, notices}, `room` {now, state?, agenda?},
- * `notice` {now, notice}.
+ * The room's presence (present, absent, unknown) lets the page offer booking to someone in a
+ * free room, as the panel does.
+ *
+ * Events: `snapshot` {now, room, state, agenda, notices, presence}, `room` {now, state?,
+ * agenda?}, `notice` {now, notice}, `presence` {now, presence}.
  */
 export function openRoomStream(deps: RoomStreamDeps, sink: SseSink, room: RoomInfo): SseConnection {
   const conn = deps.hub.connect(sink, { kind: 'kiosk' });
@@ -47,6 +52,8 @@ export function openRoomStream(deps: RoomStreamDeps, sink: SseSink, room: RoomIn
     }
   };
   conn.onClose(deps.feed.subscribe(onChange));
+  const presence = deps.presence;
+  if (presence) conn.onClose(presence.onChange((roomId, view) => roomId === room.id && conn.send({ event: 'presence', data: { now: now(), presence: view.state } })));
 
   const entry = roomEntry(room, { roomView: (id) => deps.feed.room(id), published: deps.published });
   conn.send({
@@ -57,6 +64,7 @@ export function openRoomStream(deps: RoomStreamDeps, sink: SseSink, room: RoomIn
       state: entry.state,
       agenda: entry.agenda,
       notices: activeNoticesFor(room.id, deps).map(publicNotice),
+      presence: presence?.of(room.id).state ?? 'unknown',
     },
   });
   return conn;

@@ -10,7 +10,7 @@ import type { PartDeps } from './part-deps.js';
 import { keepingReleases } from '../reports/release-ledger.js';
 import { accountsFirst } from './accounts-part.js';
 
-/** The booking rules and the release of no-shows, re-armed on `room.changed` and `device.changed`. */
+/** The booking rules and the release of no-shows and empty rooms, re-armed on `room.changed`, `presence.changed` and `device.changed`. */
 export function bookingsPart({ clock, log, slots, events }: PartDeps): Part {
   const owner = 'bookings';
   return {
@@ -31,10 +31,13 @@ export function bookingsPart({ clock, log, slots, events }: PartDeps): Part {
           changes: keepingReleases(slots.get('feed'), store.usageReleases, () => clock.now()),
           flags: store.seriesFlags,
           devicesInRoom: (roomId) => store.devices.list({ status: 'approved', roomId }).map((d) => d.id),
+          absentSince: (roomId) => slots.get('presence').absentSince(roomId),
           log: createLogger('server:bookings:release', log),
         }),
       );
       events.on(owner, 'room.changed', ({ roomId }) => release.refresh(roomId));
+      // Nobody present may start the countdown of a release by occupancy; someone back stops it.
+      events.on(owner, 'presence.changed', ({ roomId }) => release.refresh(roomId));
       // A display moved to a room may bring a later check-in window with it.
       events.on(owner, 'device.changed', ({ device }) => {
         if (device.roomId) release.refresh(device.roomId);

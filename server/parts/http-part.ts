@@ -41,6 +41,7 @@ export function httpPart(deps: PartDeps): Part {
         feed: slots.get('feed'),
         streams,
         notices: store.notices,
+        presence: slots.get('presence'),
         seriesFlags: store.seriesFlags,
         rotateAdminToken: () => (tokens.adminPlain = tokens.admin.rotate()),
         fleet: {
@@ -50,7 +51,7 @@ export function httpPart(deps: PartDeps): Part {
             return r ? { head: r.feed.head(), waits: r.waits, standbys: r.feed.standbys() } : null;
           },
         },
-        reports: { rooms: slots.get('rooms'), events: store.events, changes: store.changes, ledger: store.usageReleases },
+        reports: { rooms: slots.get('rooms'), events: store.events, changes: store.changes, ledger: store.usageReleases, presence: store.presence, now: () => clock.now() },
         ...phoneLinks(slots, clock),
         attendees: slots.get('mail'),
         mail: slots.get('mail').routeDeps(),

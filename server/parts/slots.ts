@@ -17,6 +17,7 @@ import type { HttpApp } from '../http/app.js';
 import type { AdminToken } from '../security/admin-token.js';
 import type { PushChannel } from '../store/repos/push-channels.js';
 import type { Replication } from './replication-part.js';
+import type { RoomPresence } from '../presence/room-presence.js';
 
 /** The site's tokens: plain values only when known (made now, given, or read from their file). */
 export interface ServerTokens {
@@ -52,6 +53,8 @@ export interface ServerSlots {
   publisher: StatePublisher;
   /** The signer of the panels' QR links, when `server.qr` is set. */
   links: RoomLinks | null;
+  /** Each room's presence, from its displays' presence sensors. */
+  presence: RoomPresence;
   bookings: BookingService;
   autoRelease: AutoRelease;
   notify: NotifyService;

@@ -5,7 +5,8 @@ import type { Database } from '../store/database.js';
  * and deletes in the reverse). Everything a new leader needs to serve as the old one did:
  * bookings, devices with their hashed secrets and enrollment keys, sync tokens, push channels,
  * both outboxes, idempotency keys, notices, series flags, attendees, reminders, usage
- * releases, the live stream's change log and the settings (token hashes, the QR link secret).
+ * releases, presence changes, the live stream's change log and the settings (token hashes, the
+ * QR link secret).
  */
 export const REPLICATED_TABLES = [
   'rooms',
@@ -24,6 +25,7 @@ export const REPLICATED_TABLES = [
   'reminders_sent',
   'mail_outbox',
   'usage_releases',
+  'presence_changes',
 ] as const;
 export type ReplicatedTable = (typeof REPLICATED_TABLES)[number];
 

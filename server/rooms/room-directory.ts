@@ -1,4 +1,4 @@
-import type { AutoReleasePolicy, BookingPolicy, Config, DeviceOverride, RoomConfig } from '../../shared/config/schema.js';
+import type { AutoReleasePolicy, BookingPolicy, Config, DeviceOverride, PresencePolicy, RoomConfig } from '../../shared/config/schema.js';
 import type { PrivacyMode } from '../../shared/model/event.js';
 import type { CheckInPolicy, RoomPolicy } from '../../shared/model/room-state.js';
 import type { DeviceConfig } from '../../shared/api/payloads.js';
@@ -14,6 +14,8 @@ export interface RoomInfo {
   checkIn: CheckInPolicy;
   booking: BookingPolicy;
   autoRelease: AutoReleasePolicy;
+  /** Release by occupancy (site `presence`, room `presence`). */
+  presence: PresencePolicy;
   requestTtlSecs: number;
   /** Where the room is (config `group`), null when not set. */
   group: string | null;
@@ -54,6 +56,7 @@ export class RoomDirectory {
       checkIn: { ...site.checkIn, ...r.checkIn },
       booking: { ...site.booking, ...r.booking },
       autoRelease: { ...site.autoRelease, ...r.autoRelease },
+      presence: { ...site.presence, ...r.presence },
       requestTtlSecs: site.requestTtlSecs,
       group: r.group ?? null,
       order: r.order ?? index,

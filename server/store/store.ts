@@ -17,6 +17,7 @@ import { RemindersRepo } from './repos/reminders.js';
 import { UsageReleasesRepo } from './repos/usage-releases.js';
 import { installCapture, ReplicationLog } from '../replication/capture.js';
 import { ReplicaApplier } from '../replication/apply.js';
+import { PresenceChangesRepo } from './repos/presence-changes.js';
 
 export interface StoreOptions extends OpenDatabaseOptions {
   /** A file path, or `:memory:` for tests and throwaway demos. */
@@ -47,6 +48,7 @@ export class Store {
   /** What the triggers captured, for the standbys (see server/replication). */
   readonly replication: ReplicationLog;
   private applier: ReplicaApplier | null = null;
+  readonly presence: PresenceChangesRepo;
   private closed = false;
 
   /** Takes an open database; use `Store.open` to open one. */
@@ -70,6 +72,7 @@ export class Store {
     this.reminders = new RemindersRepo(db, clock);
     this.usageReleases = new UsageReleasesRepo(db);
     this.replication = new ReplicationLog(db);
+    this.presence = new PresenceChangesRepo(db);
   }
 
   /** Applies a leader's history to this store (a standby's side of replication). */

@@ -115,3 +115,16 @@ export const NotifySchema = z.object({
   expiresAt: Instant.nullable(),
 });
 export type Notify = z.infer<typeof NotifySchema>;
+
+/**
+ * What a display's presence input (a PIR) says now. Retained: it is the device's current
+ * state, like its availability, so a server that restarts behind an external broker knows each
+ * room's presence at once instead of waiting for the next change; the server counts it only
+ * while the device is online, so a stale value from a display that went away is never read.
+ */
+export const PresenceSchema = z.strictObject({
+  present: z.boolean(),
+  /** When the input last changed, on the display's clock (for logs; the server keeps its own time). */
+  since: Instant,
+});
+export type PresenceReport = z.infer<typeof PresenceSchema>;

@@ -52,6 +52,18 @@ export const AutoReleaseSchema = z.strictObject({
   flagSeriesAfter: z.number().int().min(1).max(100).default(3),
 });
 
+/**
+ * Releasing by occupancy: a meeting with nobody present for this many minutes (after its start,
+ * or after the last presence) is released, under the no-show release's exemptions. Off (null)
+ * unless set; it acts only in rooms whose displays have a presence input reporting.
+ */
+export const PresencePolicySchema = z.strictObject({
+  releaseAfterMins: z.number().int().min(5).max(240).nullable().default(null),
+});
+export const PresenceOverrideSchema = z.strictObject({
+  releaseAfterMins: PresencePolicySchema.shape.releaseAfterMins.unwrap().optional(),
+});
+
 /*
  * What a room or a display overrides: only the fields written. A `.partial()` of the schemas
  * above would still fill in their defaults and so put the site's own values back to them.
@@ -93,6 +105,7 @@ export const RoomConfigSchema = z.strictObject({
   checkIn: CheckInOverrideSchema.optional(),
   booking: BookingOverrideSchema.optional(),
   autoRelease: AutoReleaseOverrideSchema.optional(),
+  presence: PresenceOverrideSchema.optional(),
   /** Reminders this many minutes before a meeting (to the room's panels and by mail); 0 turns them off here. */
   remindBeforeMins: z.number().int().min(0).max(1440).optional(),
 });
@@ -528,6 +541,7 @@ export const ConfigSchema = z.strictObject({
         .prefault({}),
       booking: BookingPolicySchema.prefault({}),
       autoRelease: AutoReleaseSchema.prefault({}),
+      presence: PresencePolicySchema.prefault({}),
       requestTtlSecs: z.number().int().min(5).max(600).default(60),
       /** Reminders this many minutes before each meeting, for rooms that set none; 0 turns them off. */
       remindBeforeMins: z.number().int().min(0).max(1440).default(0),
@@ -581,5 +595,6 @@ export type RoomConfig = DeepReadonly<z.infer<typeof RoomConfigSchema>>;
 export type HomeAssistantConfig = DeepReadonly<z.infer<typeof HomeAssistantSchema>>;
 export type BookingPolicy = DeepReadonly<z.infer<typeof BookingPolicySchema>>;
 export type AutoReleasePolicy = DeepReadonly<z.infer<typeof AutoReleaseSchema>>;
+export type PresencePolicy = DeepReadonly<z.infer<typeof PresencePolicySchema>>;
 export type DeviceOverride = DeepReadonly<z.infer<typeof DeviceOverrideSchema>>;
 export type NodeConfig = DeepReadonly<z.infer<typeof NodeSchema>>;

@@ -14,6 +14,8 @@ export interface RoomStrings {
   /** The check-in window of the next meeting, open while another still holds the room. */
   checkInNextBy: string;
   pressToCheckIn: string;
+  /** Someone is in a free room (its presence sensor): the offer to book it, two lines. */
+  presenceOffer: { line: string; prompt: string };
   /** Heading of the other rooms free now, on a busy panel. */
   freeNow: string;
   /** Under a panel's QR code, by what the link does. */
@@ -58,6 +60,7 @@ const en: RoomStrings = {
   freeAllDay: 'Free all day',
   checkInBy: 'Check in by {t}',
   pressToCheckIn: 'Press the check-in button',
+  presenceOffer: { line: "Someone's here", prompt: 'Press Book to hold this room' },
   next: 'Next',
   nothingNext: 'Nothing else booked',
   allDay: 'All day',
@@ -93,6 +96,7 @@ const de: RoomStrings = {
   freeAllDay: 'Den ganzen Tag frei',
   checkInBy: 'Einchecken bis {t}',
   pressToCheckIn: 'Zum Einchecken Taste drücken',
+  presenceOffer: { line: 'Jemand ist hier', prompt: 'Buchen drücken, um den Raum zu halten' },
   next: 'Als Nächstes',
   nothingNext: 'Nichts weiter gebucht',
   allDay: 'Ganztägig',
@@ -128,6 +132,7 @@ const fr: RoomStrings = {
   freeAllDay: 'Libre toute la journée',
   checkInBy: 'Confirmez avant {t}',
   pressToCheckIn: 'Appuyez sur le bouton pour confirmer',
+  presenceOffer: { line: "Quelqu'un est là", prompt: 'Appuyez sur Réserver pour garder la salle' },
   next: 'Ensuite',
   nothingNext: 'Aucune autre réservation',
   allDay: 'Toute la journée',
@@ -163,6 +168,7 @@ const es: RoomStrings = {
   freeAllDay: 'Libre todo el día',
   checkInBy: 'Confirme antes de las {t}',
   pressToCheckIn: 'Pulse el botón para confirmar',
+  presenceOffer: { line: 'Hay alguien aquí', prompt: 'Pulse Reservar para quedarse la sala' },
   next: 'A continuación',
   nothingNext: 'Nada más reservado',
   allDay: 'Todo el día',

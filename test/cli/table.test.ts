@@ -85,15 +85,15 @@ test('devices: device, status, online, room, panel, last seen', () => {
 
 test('report usage: one aligned line per room and day, numbers right-aligned', () => {
   const out = usageTable({ rows: [
-    { room: 'ada', day: '2026-03-02', bookedHours: 2, checkedInHours: 0.97, releasedNoShows: 1, adHocBookings: 1 },
-    { room: 'grace', day: '2026-03-02', bookedHours: 10.5, checkedInHours: 0, releasedNoShows: 0, adHocBookings: 12 },
+    { room: 'ada', day: '2026-03-02', bookedHours: 2, checkedInHours: 0.97, releasedNoShows: 1, releasedNoPresence: 2, adHocBookings: 1, presenceMinutes: 95 },
+    { room: 'grace', day: '2026-03-02', bookedHours: 10.5, checkedInHours: 0, releasedNoShows: 0, releasedNoPresence: 0, adHocBookings: 12, presenceMinutes: null },
   ] });
   assert.equal(
     out,
     [
-      'ROOM   DAY         BOOKED H  CHECKED-IN H  RELEASED  AT DOOR',
-      'ada    2026-03-02         2          0.97         1        1',
-      'grace  2026-03-02      10.5             0         0       12',
+      'ROOM   DAY         BOOKED H  CHECKED-IN H  NO-SHOWS  NOBODY PRESENT  AT DOOR  PRESENT MIN',
+      'ada    2026-03-02         2          0.97         1               2        1           95',
+      'grace  2026-03-02      10.5             0         0               0       12            -',
       '',
     ].join('\n'),
   );

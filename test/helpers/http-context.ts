@@ -96,7 +96,7 @@ export async function injectableApp(opts: { log?: Logger; clock?: FakeClock } = 
       throw new Error('not in this test');
     },
     fleet: { fleet: () => null, replication: () => null },
-    reports: { rooms, events: store.events, changes: store.changes, ledger: store.usageReleases },
+    reports: { rooms, events: store.events, changes: store.changes, ledger: store.usageReleases, presence: store.presence, now: () => clock.now() },
   };
   const app = buildHttpApp(opts.log ?? log, ctx);
   const routes: RouteSeen[] = [];

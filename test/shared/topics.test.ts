@@ -72,7 +72,17 @@ test('topics: filterOf leaves unnamed parameters open', () => {
 
 test('topics: retained topics are the ones the contract says', () => {
   const retained = NAMES.filter((n) => TOPICS[n].retain).sort();
-  assert.deepEqual(retained, ['deviceAvailability', 'deviceConfig', 'roomAgenda', 'roomState', 'serverAvailability']);
+  assert.deepEqual(retained, ['deviceAvailability', 'deviceConfig', 'devicePresence', 'roomAgenda', 'roomState', 'serverAvailability']);
+});
+
+test('topics: a presence report is a boolean and when it changed; anything else is refused with where and why', () => {
+  assert.equal(topicOf(DEFAULT_PREFIX, 'devicePresence', { device: 'pi-1' }), 'doorplate/devices/pi-1/presence');
+  const ok = decodePayload('devicePresence', JSON.stringify({ present: true, since: '2026-03-02T09:00:00.000Z' }));
+  assert.deepEqual(ok, { ok: true, value: { present: true, since: '2026-03-02T09:00:00.000Z' } });
+  const bad = decodePayload('devicePresence', JSON.stringify({ present: 1, since: '2026-03-02T09:00:00.000Z', extra: 1 }));
+  assert.equal(bad.ok, false);
+  assert.match(bad.ok ? '' : bad.error, /present: .*boolean/);
+  assert.match(bad.ok ? '' : bad.error, /extra/);
 });
 
 const state: RoomState = {

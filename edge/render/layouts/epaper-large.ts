@@ -1,4 +1,4 @@
-import type { PanelContent } from '../content.js';
+import { promptBox, type PanelContent } from '../content.js';
 import type { TextMeasurer } from '../metrics.js';
 import { frame, line, offlineIcon, pendingMark, rect, svgDocument, text, type Box } from '../svg.js';
 import { moduleSize, qrMatrix, qrSvg, QUIET } from '../qr.js';
@@ -68,11 +68,12 @@ export const epaperLarge: Layout = {
       }
     }
 
+    const box = promptBox(c);
     // The meeting on now: title (two lines, one while the check-in box needs the room), time, organizer.
     let y = 300;
     if (c.meeting) {
       // With a code, one title line: it sits above the code's top, so it keeps the full width.
-      const lines = m.wrap(c.meeting.title, TITLE.w, 28, c.checkIn || c.qr ? 1 : 2);
+      const lines = m.wrap(c.meeting.title, TITLE.w, 28, box || c.qr ? 1 : 2);
       for (const l of lines) {
         out.push(text(M, y, l, { size: 28, fill: ink }));
         y += 34;
@@ -81,12 +82,12 @@ export const epaperLarge: Layout = {
       out.push(text(M, y, m.ellipsize(meta, textW, 22), { size: 22, fill: ink }));
       y += 14;
     }
-    if (c.checkIn) {
+    if (box) {
       // With a code beside it the box stays above the caption.
       const top = Math.min(y + 4, bottom - 66 - (textW < LEFT_W ? 46 : 0));
       out.push(rect(M, top, textW, 64, ink, 8));
-      out.push(text(M + 16, top + 28, m.ellipsize(c.checkIn.by, textW - 32, 22, 'bold'), { size: 22, weight: 'bold', fill: paper }));
-      out.push(text(M + 16, top + 53, m.ellipsize(c.checkIn.prompt, textW - 32, 18), { size: 18, fill: paper }));
+      out.push(text(M + 16, top + 28, m.ellipsize(box.bold, textW - 32, 22, 'bold'), { size: 22, weight: 'bold', fill: paper }));
+      out.push(text(M + 16, top + 53, m.ellipsize(box.small, textW - 32, 18), { size: 18, fill: paper }));
     }
 
     // Other rooms free now (busy only), at the foot of the right column.

@@ -1,4 +1,4 @@
-import type { PanelContent } from '../content.js';
+import { promptBox, type PanelContent } from '../content.js';
 import type { TextMeasurer } from '../metrics.js';
 import { frame, line, offlineIcon, pendingMark, rect, svgDocument, text, type Box } from '../svg.js';
 import { moduleSize, qrMatrix, qrSvg, QUIET } from '../qr.js';
@@ -56,9 +56,10 @@ export const epaperMedium: Layout = {
       }
     }
 
+    const box = promptBox(c);
     let y = 186;
     if (c.meeting) {
-      for (const l of m.wrap(c.meeting.title, Math.min(TITLE.w, textW), 18, c.checkIn ? 1 : 2)) {
+      for (const l of m.wrap(c.meeting.title, Math.min(TITLE.w, textW), 18, box ? 1 : 2)) {
         out.push(text(M, y, l, { size: 18, fill: ink }));
         y += 22;
       }
@@ -70,11 +71,11 @@ export const epaperMedium: Layout = {
     const hasFooter = c.notice !== null || c.offline !== null || c.stale !== null || c.pending !== null;
     const footerY = H - 26;
     const limit = hasFooter ? footerY - 4 : H - 8;
-    if (c.checkIn) {
+    if (box) {
       const top = Math.min(y + 4, limit - 46);
       out.push(rect(M, top, textW, 46, ink, 6));
-      out.push(text(M + 10, top + 20, m.ellipsize(c.checkIn.by, textW - 20, 16, 'bold'), { size: 16, weight: 'bold', fill: paper }));
-      out.push(text(M + 10, top + 38, m.ellipsize(c.qr ? c.qr.caption : c.checkIn.prompt, textW - 20, 13), { size: 13, fill: paper }));
+      out.push(text(M + 10, top + 20, m.ellipsize(box.bold, textW - 20, 16, 'bold'), { size: 16, weight: 'bold', fill: paper }));
+      out.push(text(M + 10, top + 38, m.ellipsize(c.qr && c.checkIn ? c.qr.caption : box.small, textW - 20, 13), { size: 13, fill: paper }));
     } else {
       y += 6;
       out.push(line(M, y, M + textW, y, ink, 1));

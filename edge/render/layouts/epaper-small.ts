@@ -1,4 +1,4 @@
-import type { PanelContent } from '../content.js';
+import { promptBox, type PanelContent } from '../content.js';
 import type { TextMeasurer } from '../metrics.js';
 import { frame, offlineIcon, pendingMark, rect, svgDocument, text, type Box } from '../svg.js';
 import { moduleSize, qrMatrix, qrSvg, QUIET } from '../qr.js';
@@ -69,11 +69,12 @@ export const epaperSmall: Layout = {
     out.push(text(M, 80, m.ellipsize(c.until, textW, 14, 'bold'), { size: 14, weight: 'bold', fill: ink }));
 
     if (c.meeting) out.push(text(M, 97, m.ellipsize(c.meeting.title, Math.min(TITLE.w, textW), 13), { size: 13, fill: ink }));
-    const extra = c.checkIn
-      ? c.checkIn.by
+    const box = promptBox(c);
+    const extra = box
+      ? box.bold
       : c.notice ?? c.stale ?? (c.freeRooms[0] ? `${c.freeNowLabel}: ${c.freeRooms[0].name} ${c.freeRooms[0].until}` : null) ?? (c.upcoming[0] ? `${c.nextLabel}: ${c.upcoming[0].startShort} ${c.upcoming[0].title}` : c.meeting ? c.meeting.time : null);
     if (extra !== null) {
-      const inverse = c.checkIn !== null || (c.notice !== null && c.notice === extra);
+      const inverse = box !== null || (c.notice !== null && c.notice === extra);
       if (inverse) out.push(rect(0, 103, textW + M, 19, ink));
       out.push(text(M, 117, m.ellipsize(extra, textW, 13, inverse ? 'bold' : 'regular'), { size: 13, weight: inverse ? 'bold' : 'regular', fill: inverse ? paper : ink }));
     }

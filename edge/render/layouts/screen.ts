@@ -1,4 +1,4 @@
-import type { PanelContent } from '../content.js';
+import { promptBox, type PanelContent } from '../content.js';
 import type { TextMeasurer } from '../metrics.js';
 import { offlineIcon, pendingMark, rect, svgDocument, text, type Box } from '../svg.js';
 import { freeRoomRow, type Layout, type LayoutTarget } from './types.js';
@@ -78,10 +78,11 @@ export const screen: Layout = {
       }
     }
 
+    const box = promptBox(c);
     let y = 420 * u;
     if (c.meeting) {
       // With a code, one title line above its top, at the full width.
-      for (const l of m.wrap(c.meeting.title, g.title.w, 38 * u, c.checkIn || c.qr ? 1 : 2)) {
+      for (const l of m.wrap(c.meeting.title, g.title.w, 38 * u, box || c.qr ? 1 : 2)) {
         out.push(text(margin, y, l, { size: 38 * u, fill: C.paper }));
         y += 48 * u;
       }
@@ -89,12 +90,12 @@ export const screen: Layout = {
       out.push(text(margin, y, m.ellipsize(meta, textW, 28 * u), { size: 28 * u, fill: C.paper }));
       y += 24 * u;
     }
-    if (c.checkIn) {
+    if (box) {
       const h = 76 * u;
       const top = Math.min(y, bottom - h - 28 * u - (textW < inner ? 64 * u : 0));
       out.push(rect(margin, top, textW, h, C.paper, 14 * u));
-      out.push(text(margin + 24 * u, top + 33 * u, m.ellipsize(c.checkIn.by, textW - 48 * u, 28 * u, 'bold'), { size: 28 * u, weight: 'bold', fill: colour }));
-      out.push(text(margin + 24 * u, top + 62 * u, m.ellipsize(c.checkIn.prompt, textW - 48 * u, 22 * u), { size: 22 * u, fill: C.ink }));
+      out.push(text(margin + 24 * u, top + 33 * u, m.ellipsize(box.bold, textW - 48 * u, 28 * u, 'bold'), { size: 28 * u, weight: 'bold', fill: colour }));
+      out.push(text(margin + 24 * u, top + 62 * u, m.ellipsize(box.small, textW - 48 * u, 22 * u), { size: 22 * u, fill: C.ink }));
     }
 
     // Agenda side: clock, date, marks, and the later meetings as cards.

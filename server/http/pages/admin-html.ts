@@ -1,7 +1,8 @@
 /**
  * The admin page: a shell with no data in it. The script (served from /admin.js, the only one
  * the page may run) signs in with the admin token, keeps it in sessionStorage for the tab, and
- * follows the live stream with it in a header, never in a URL.
+ * follows the live stream with it in a header, never in a URL. The usage page, which needs the
+ * token too, is fetched the same way and opened from memory.
  */
 export const ADMIN_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -65,6 +66,14 @@ form.grid{display:grid;grid-template-columns:max-content 1fr;gap:6px 12px;align-
   </div>
   <section id="fleet-section" hidden><h2>Fleet</h2><p id="fleet-node" class="mute"></p><table id="fleet"><thead><tr><th>Standby</th><th>Connected</th><th>Behind</th><th>Last heard</th></tr></thead><tbody></tbody></table><div id="fleet-msg" class="msg"></div></section>
   <section><h2>Flagged series</h2><p class="mute">Recurring meetings released as no-shows again and again.</p><table id="flags"><thead><tr><th>Room</th><th>Series</th><th>Releases</th><th>Flagged</th><th></th></tr></thead><tbody></tbody></table><div id="flags-msg" class="msg"></div></section>
+  <section id="usage-section"><h2>Usage</h2><p class="mute">Booked against used, per room and day: hours booked and checked in, meetings released, bookings at the door, minutes someone was present.</p>
+    <form id="usage" class="grid">
+      <label for="u-from">From</label><input id="u-from" type="date" required>
+      <label for="u-to">To</label><input id="u-to" type="date" required>
+      <span></span><span><button class="primary" type="submit">Open the usage page</button> <button id="u-csv" type="button">Download CSV</button></span>
+    </form>
+    <div id="usage-msg" class="msg"></div>
+  </section>
   <section id="mail-section" hidden><h2>Mail outbox</h2><table id="mail"><thead><tr><th>To</th><th>Subject</th><th>State</th><th>Attempts</th><th></th></tr></thead><tbody></tbody></table><div id="mail-msg" class="msg"></div></section>
 </main>
 <script src="/admin.js" defer></script>

@@ -51,6 +51,10 @@ body.unknown #main{background:#3a4150}
 #free .u{margin-left:auto;white-space:nowrap;color:#566074}
 #stale{font-size:2.6vh;background:#0004;border-radius:1vh;padding:.8vh 1.2vw;align-self:flex-start}
 #stale.empty{display:none}
+#offer{background:#fff;color:#1b2230;border-radius:1.4vh;padding:2vh 2vw}
+#offer.empty{display:none}
+#offer-line{font-size:4.2vh;font-weight:700;color:#1f7a45}
+#offer-prompt{font-size:3vh;margin-top:.4vh}
 `;
 
 /** The page's script: renders the stream's events; all text goes in through textContent. */
@@ -58,7 +62,7 @@ const SCRIPT = `
 'use strict';
 const STRINGS = ${JSON.stringify(ROOM_STRINGS).replace(/</g, '\\u003c')};
 const $ = (id) => document.getElementById(id);
-const view = { room: null, state: null, agenda: null, notices: [], offset: 0, connected: false };
+const view = { room: null, state: null, agenda: null, notices: [], presence: 'unknown', offset: 0, connected: false };
 const words = () => STRINGS[(view.room && view.room.locale || 'en').slice(0, 2)] || STRINGS.en;
 const fill = (s, k, v) => s.replace('{' + k + '}', v);
 const now = () => Date.now() + view.offset;
@@ -87,6 +91,11 @@ function render() {
   $('title').textContent = cur ? (cur.title === null ? w.privateMeeting : cur.title) : '';
   $('when').textContent = cur ? span(cur) : '';
   $('organizer').textContent = cur && cur.organizer ? cur.organizer : '';
+  // Someone in a free room (a display's presence sensor) and no check-in window open: offer it, as the panel does.
+  const offer = st && st.status === 'free' && !st.checkIn && view.presence === 'present';
+  $('offer').className = offer ? '' : 'empty';
+  $('offer-line').textContent = w.presenceOffer.line;
+  $('offer-prompt').textContent = w.presenceOffer.prompt;
   $('stale').className = st && st.stale ? '' : 'empty';
   $('stale').textContent = w.stale;
   $('clock').textContent = hm(t);
@@ -144,7 +153,7 @@ source.addEventListener('error', () => { view.connected = false; render(); });
 source.addEventListener('snapshot', (m) => {
   const d = JSON.parse(m.data);
   clock(d.now);
-  view.room = d.room; view.state = d.state; view.agenda = d.agenda; view.notices = d.notices;
+  view.room = d.room; view.state = d.state; view.agenda = d.agenda; view.notices = d.notices; view.presence = d.presence || 'unknown';
   document.documentElement.lang = locale();
   view.connected = true;
   render();
@@ -155,6 +164,12 @@ source.addEventListener('room', (m) => {
   clock(d.now);
   if (d.state) view.state = d.state;
   if (d.agenda) view.agenda = d.agenda;
+  render();
+});
+source.addEventListener('presence', (m) => {
+  const d = JSON.parse(m.data);
+  clock(d.now);
+  view.presence = d.presence;
   render();
 });
 source.addEventListener('notice', (m) => {
@@ -176,6 +191,7 @@ export function kioskPage(room: { id: string; name: string }): string {
 <style>${STYLE}</style></head>
 <body class="unknown" data-stream="${stream}">
 <section id="main"><div id="room">${name}</div><div id="status">…</div><div id="until"></div><div id="stale" class="empty"></div>
+<div id="offer" class="empty"><div id="offer-line"></div><div id="offer-prompt"></div></div>
 <div id="current" class="empty"><div id="title"></div><div id="when"></div><div id="organizer"></div></div></section>
 <aside id="side"><div id="clock"></div><div id="date"></div><div id="next-h"></div><ul id="next"></ul><div id="free-h" class="empty"></div><ul id="free" class="empty"></ul></aside>
 <footer id="notice" class="empty"><span id="notice-text"></span><span id="notice-from" class="from"></span></footer>

@@ -16,7 +16,10 @@ export interface ReportDeps {
   events: { listForRoom(roomId: string, fromMs?: number, toMs?: number): CalendarEvent[] };
   changes: { since(id: number, limit?: number): Change[] };
   /** Releases kept beyond the change log's pruning. */
-  ledger: { list(fromMs: number, toMs: number): Array<{ roomId: string; eventId: string; start: string; end: string }> };
+  ledger: { list(fromMs: number, toMs: number): Array<{ roomId: string; eventId: string; start: string; end: string; releasedAt: string; cause: string }> };
+  /** Each room's recorded presence changes (absent: no presence column). */
+  presence?: { list(roomId: string, fromMs: number, toMs: number): Array<{ at: number; state: 'present' | 'absent' | 'unknown' }> };
+  now?: () => number;
 }
 
 /** Every release record the change log still holds. */
@@ -35,8 +38,19 @@ function computer(deps: ReportDeps) {
   return (q: z.infer<typeof Query>) => {
     // The ledger from two days either side (any zone's day fits), then what the log still holds.
     const kept = deps.ledger.list(Date.parse(`${q.from}T00:00:00Z`) - 2 * 86_400_000, Date.parse(`${q.to}T00:00:00Z`) + 3 * 86_400_000);
-    const fromLedger = kept.map((r) => ({ roomId: r.roomId, payload: { eventId: r.eventId, start: r.start, end: r.end } }));
-    return usageReport({ rooms: deps.rooms.list(), events: (id, from, to) => deps.events.listForRoom(id, from, to), releases: [...fromLedger, ...releases(deps.changes)] }, q.from, q.to);
+    const fromLedger = kept.map((r) => ({ roomId: r.roomId, payload: { eventId: r.eventId, start: r.start, end: r.end, releasedAt: r.releasedAt, cause: r.cause } }));
+    const { presence, now } = deps;
+    return usageReport(
+      {
+        rooms: deps.rooms.list(),
+        events: (id, from, to) => deps.events.listForRoom(id, from, to),
+        releases: [...fromLedger, ...releases(deps.changes)],
+        ...(presence ? { presence: (id: string, from: number, to: number) => presence.list(id, from, to) } : {}),
+        ...(now ? { now: now() } : {}),
+      },
+      q.from,
+      q.to,
+    );
   };
 }
 

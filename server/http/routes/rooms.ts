@@ -19,8 +19,14 @@ export function roomRoutes(app: HttpApp, ctx: HttpContext): void {
       privacy: room.privacy,
       state: snap?.state ?? null,
       agenda: snap?.agenda.events ?? [],
+      // What the room's presence sensors say; absent where the server keeps no presence.
+      ...(ctx.presence ? { presence: presenceView(ctx.presence.of(id)) } : {}),
     };
   };
   app.get('/rooms', async () => ({ rooms: ctx.rooms.list().map((r) => view(r.id)) }));
   app.get('/rooms/:room', async (req) => view(parse(RoomParams, req.params, 'params').room));
+}
+
+function presenceView(p: { state: string; since: number | null; sensors: number }): { state: string; since: string | null; sensors: number } {
+  return { state: p.state, since: p.since === null ? null : new Date(p.since).toISOString(), sensors: p.sensors };
 }

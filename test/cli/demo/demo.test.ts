@@ -19,7 +19,14 @@ test('demo: its parts run under the lifecycle; the simulated displays enroll, ar
     await until(() => demo.server.store.devices.list({ status: 'approved' }).filter((d) => d.roomId !== null).length === 2, 'both displays approved and placed', 30_000);
     const res = await fetch(`${demo.url}/demo/devices`);
     assert.equal(res.status, 200, 'the demo routes answer on loopback without a token');
-    assert.equal(((await res.json()) as { devices: unknown[] }).devices.length, 2);
+    const listed = ((await res.json()) as { devices: Array<{ id: string; room: string; present: boolean | null }> }).devices;
+    assert.equal(listed.length, 2);
+    // Someone walks in front of a display: its presence reaches the server.
+    const first = listed[0]!;
+    assert.equal(first.present, false);
+    await until(() => demo.server.presence.of(first.room).state === 'absent', 'the display reported nobody', 30_000);
+    assert.equal((await fetch(`${demo.url}/demo/devices/${first.id}/presence`, { method: 'POST' })).status, 202);
+    await until(() => demo.server.presence.of(first.room).state === 'present', 'the server knows someone is there', 30_000);
   } finally {
     assert.equal(await life.stop(), true);
   }

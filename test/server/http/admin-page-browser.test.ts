@@ -123,3 +123,47 @@ test('admin page in Chromium: sign in, approve and place a new display, live roo
   if (process.env.ADMIN_SCREENSHOT) await page.screenshot({ path: process.env.ADMIN_SCREENSHOT, fullPage: true });
   assert.deepEqual(errors, []);
 });
+
+test('admin page in Chromium: the usage page and its CSV open from the admin page, the token in a header only', async (t) => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing (Debian package chromium)`);
+  const { base, cleanup } = await startTestServer({ seed: new Map([['ada', [meetingNow('m1', 'Planning', -30, 30)]]]) });
+  t.after(cleanup);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  t.after(() => browser.close());
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const requested: string[] = [];
+  context.on('request', (r) => requested.push(r.url()));
+  await page.goto(`${base}/`);
+  await page.fill('#token', ADMIN_TOKEN);
+  await page.click('#signin button[type=submit]');
+  await page.locator('#live.on').waitFor({ timeout: 10_000 });
+
+  // The last seven days by default.
+  const [from, to] = [await page.locator('#u-from').inputValue(), await page.locator('#u-to').inputValue()];
+  assert.equal(Date.parse(to) - Date.parse(from), 6 * 86_400_000, `${from} to ${to}`);
+  const [tab] = await Promise.all([context.waitForEvent('page'), page.click('#usage button[type=submit]')]);
+  await tab.waitForURL(/^blob:/, { timeout: 10_000 });
+  await tab.locator('h1', { hasText: 'Room usage' }).waitFor({ timeout: 10_000 });
+  assert.equal(await tab.locator('section h2').count(), 2, 'a section per room');
+  assert.equal(await tab.locator('svg').count(), 2, 'a chart per room');
+  assert.match((await tab.locator('section', { hasText: 'Ada Lovelace' }).locator('.key').textContent()) ?? '', /1 h booked/);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#u-csv')]);
+  assert.match(download.suggestedFilename(), /^usage-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+  const path = await download.path();
+  const { readFileSync } = await import('node:fs');
+  assert.match(readFileSync(path, 'utf8'), /^room,day,booked_hours,/);
+
+  // A range the server refuses is said on the page; no tab is left open for it.
+  await page.fill('#u-from', '2026-01-01');
+  await page.fill('#u-to', '2026-12-31');
+  await page.click('#usage button[type=submit]');
+  await page.locator('#usage-msg', { hasText: 'at most 92 days' }).waitFor({ timeout: 10_000 });
+  await until(() => context.pages().length === 2, 'the tab opened for the refused range to close');
+
+  assert.ok(requested.every((u) => !u.includes(ADMIN_TOKEN)), 'no URL carries the token');
+  assert.deepEqual(errors, []);
+});

@@ -86,3 +86,36 @@ test('kiosk page in Chromium: a private room shows "Private meeting", never the 
   assert.equal(await page.locator('#clock').textContent(), '10:07');
   assert.equal((await page.content()).includes('Secret merger'), false);
 });
+
+test('kiosk page in Chromium: someone in the free room (a display\'s presence sensor) is offered to book it, live', async (t) => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing (Debian package chromium)`);
+  const clock = new FakeClock('2026-03-02T09:07:00Z');
+  const { server, base, cleanup } = await startTestServer({ clock });
+  t.after(cleanup);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  t.after(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${base}/display/ada`);
+  await page.locator('#status', { hasText: 'FREE' }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator('#offer').getAttribute('class'), 'empty');
+
+  // A display of the room with a presence sensor, online, says someone is there.
+  const devices = server.store.devices;
+  devices.getOrCreatePending('door-ada', {}, null);
+  devices.approve('door-ada');
+  devices.assignRoom('door-ada', 'ada');
+  devices.markSeen('door-ada', true, clock.now());
+  server.presence.deviceChanged(devices.get('door-ada')!);
+  server.presence.report('door-ada', Buffer.from(JSON.stringify({ present: true, since: '2026-03-02T09:07:00Z' })));
+  await page.locator('#offer:not(.empty)').waitFor({ timeout: SHOWN_WITHIN_MS });
+  assert.equal(await page.locator('#offer-line').textContent(), "Someone's here");
+  assert.equal(await page.locator('#offer-prompt').textContent(), 'Press Book to hold this room');
+
+  // Booked: the room is busy, the offer goes.
+  assert.equal((await api(base, 'POST', '/api/v1/meetings', { room: 'ada', title: 'Held' })).status, 201);
+  await page.locator('#status', { hasText: 'BUSY' }).waitFor({ timeout: SHOWN_WITHIN_MS });
+  assert.equal(await page.locator('#offer').getAttribute('class'), 'empty');
+  assert.deepEqual(errors, []);
+});

@@ -33,6 +33,7 @@ test('an empty database is migrated to the latest version with every table', () 
       'mail_outbox',
       'notices',
       'outbox',
+      'presence_changes',
       'push_channels',
       'released_occurrences',
       'reminders_sent',
@@ -80,6 +81,23 @@ test('the store opened as the server opens it syncs every commit; NORMAL only wh
     () => openDatabase(join(dir, 'bad.db'), { synchronous: 'OFF' as 'FULL' }),
     (e: unknown) => isDoorplateError(e) && /synchronous: OFF/.test(e.message),
   );
+});
+
+test('releases kept before presence existed are no-shows after migration 9', (t) => {
+  const path = join(tempDir(t), 'v7.db');
+  const old = openDatabase(path, { migrations: MIGRATIONS.slice(0, 7) });
+  old.prepare("INSERT INTO rooms (id, name, config, created_at, updated_at) VALUES ('r1', 'Ada', '{\"id\":\"r1\",\"name\":\"Ada\"}', 1, 1)").run();
+  old.prepare("INSERT INTO usage_releases (room_id, event_id, start_ms, end_ms, released_at) VALUES ('r1', 'e1', 1000, 2000, 1600)").run();
+  old.close();
+  const store = Store.open({ path, clock: new FakeClock() });
+  try {
+    assert.deepEqual(store.usageReleases.list(0, 10_000).map((r) => [r.eventId, r.cause]), [['e1', 'no-show']]);
+    store.presence.record('r1', 3000, 'present');
+    assert.throws(() => store.presence.record('r1', 4000, 'maybe' as 'present'), /CHECK constraint/);
+    assert.deepEqual(store.presence.last('r1'), { roomId: 'r1', at: 3000, state: 'present' });
+  } finally {
+    store.close();
+  }
 });
 
 test('a version 1 database with data is migrated to the latest and keeps its data', (t) => {
