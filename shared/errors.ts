@@ -25,6 +25,7 @@ export const ERRORS = {
   RATE_LIMITED: { status: 429, message: 'too many requests' },
   CLOCK_SKEW: { status: 400, message: 'the request was pressed in the future; check the device clock' },
   PROVIDER_UNAVAILABLE: { status: 503, message: 'the calendar provider is unavailable' },
+  NOT_REPLICATED: { status: 503, message: "the change was not confirmed by a majority of the site's serving nodes; try again (with the same idempotency key)" },
   /** The calendar answered and said no for good (not the organizer, no access): trying again will not help. */
   PROVIDER_REFUSED: { status: 409, message: 'the calendar refused the change; it cannot be made from here' },
   READ_ONLY: { status: 405, message: 'this calendar is read-only' },

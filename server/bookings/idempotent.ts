@@ -50,7 +50,8 @@ export class IdempotentRunner<P> {
   /**
    * `durable`, when given, is awaited after a write's work and before its answer: every
    * booking path answers through here, so this is the one place where an answer waits until a
-   * standby holds the write (server/parts/replication-part.ts; bounded, it never fails).
+   * standby holds the write (server/parts/replication-part.ts; bounded; it fails only on a leader
+   * cut off from its site's majority).
    */
   constructor(
     private readonly log: IdempotencyLog,
@@ -60,7 +61,9 @@ export class IdempotentRunner<P> {
 
   async once<T>(scope: string, key: string | undefined, body: unknown, work: (plan: (p: P) => void) => Promise<Answer<T>>): Promise<Answer<T> & { replayed: boolean }> {
     const answer = await this.answer(scope, key, body, work);
-    if (!answer.replayed) await this.durable();
+    // A replay waits too: the first answer may have been refused for want of a majority, and
+    // its retry is acknowledged only once the majority holds the change.
+    await this.durable();
     return answer;
   }
 

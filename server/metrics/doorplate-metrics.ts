@@ -157,7 +157,7 @@ export class DoorplateMetrics {
       const waitsSeen = new Map<string, number>();
       new Counter<'outcome'>({
         name: 'doorplate_replication_waits_total',
-        help: 'Answers (bookings, secrets) that waited for a standby to hold the change, by how the wait ended: acked, timeout, no_standby.',
+        help: 'Answers (bookings, secrets) that waited for a standby to hold the change, by how the wait ended: acked, timeout, no_standby, no_quorum (refused: fewer than a site majority held it).',
         labelNames: ['outcome'],
         registers,
         collect() {

@@ -30,7 +30,7 @@ export interface MetricSources {
 
 export interface ReplicationMetrics {
   standbys: ReadonlyArray<{ nodeId: string; connected: boolean; lagEntries: number; lagSeconds: number }>;
-  /** How each wait of an answer for a standby ended: acked, timeout, no_standby. */
+  /** How each wait of an answer for a standby ended: acked, timeout, no_standby, no_quorum. */
   waits: Readonly<Record<string, number>>;
 }
 

@@ -1,5 +1,7 @@
 import { parseReplicationTopic, replicationRoot, replicationTopic } from '../../shared/api/topics.js';
 import type { Part } from '../../shared/lifecycle.js';
+import { DoorplateError } from '../../shared/errors.js';
+import { quorumOf } from '../../shared/fleet/election.js';
 import { createLogger } from '../../shared/logger.js';
 import { LeaderFeed, type WaitOutcome } from '../replication/leader-feed.js';
 import { MqttLink } from '../replication/mqtt-link.js';
@@ -10,7 +12,7 @@ import type { PartDeps } from './part-deps.js';
 export interface Replication {
   feed: LeaderFeed;
   waits: Record<WaitOutcome, number>;
-  /** Waits (bounded by `node.replication.ackTimeoutMs`) until one standby holds every commit so far. */
+  /** Waits (bounded by `node.replication.ackTimeoutMs`) until the standbys hold every commit so far; refuses (NOT_REPLICATED) when fewer than a site majority do. */
   durable(): Promise<void>;
 }
 
@@ -63,16 +65,21 @@ export function replicationPart({ config, clock, log, slots }: PartDeps): Part {
       detach = () => broker.off('clientDisconnected', onGone);
       link.start([`${replicationRoot(prefix)}/+/hello`, `${replicationRoot(prefix)}/+/ack`]);
       f.start();
-      const waits: Record<WaitOutcome, number> = { acked: 0, timeout: 0, no_standby: 0 };
+      const waits: Record<WaitOutcome, number> = { acked: 0, timeout: 0, no_standby: 0, no_quorum: 0 };
       const timeout = config.node.replication.ackTimeoutMs;
+      // The leader counts itself: with 3 serving nodes one standby must hold a change, with 5 two.
+      const needed = quorumOf(config.node.serveCapableNodes) - 1;
       slots.set('replication', {
         feed: f,
         waits,
         async durable() {
           if (timeout === 0) return;
-          const outcome = await f.waitReplicated(timeout);
+          const outcome = await f.waitReplicated(timeout, needed);
           waits[outcome]++;
-          if (outcome === 'timeout') rlog.warn({ timeoutMs: timeout }, 'replication: answered before any standby held the change');
+          if (outcome === 'timeout') rlog.warn({ timeoutMs: timeout }, 'replication: answered before every standby held the change');
+          // Cut off from the majority: the side that keeps it may elect a leader that never saw
+          // this change, so it is not acknowledged (a retry with its key gets the outcome).
+          if (outcome === 'no_quorum') throw new DoorplateError('NOT_REPLICATED', undefined, { needed, timeoutMs: timeout });
         },
       });
       rlog.info({ storeId: f.id, head: f.head() }, 'replication: feeding standbys');

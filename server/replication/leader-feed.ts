@@ -29,7 +29,12 @@ export interface StandbyView {
   lastSeenAt: number;
 }
 
-export type WaitOutcome = 'acked' | 'timeout' | 'no_standby';
+/**
+ * How a wait for the standbys ended: all in-sync standbys acked; the time ran out with enough
+ * of them holding it; there was none to ask (and none needed); or fewer than the majority
+ * needed hold it when the time ran out (a leader cut off from its site).
+ */
+export type WaitOutcome = 'acked' | 'timeout' | 'no_standby' | 'no_quorum';
 
 interface Session {
   nodeId: string;
@@ -48,7 +53,7 @@ interface Session {
  */
 export class LeaderFeed {
   private readonly sessions = new Map<string, Session>();
-  private readonly waiters = new Set<{ seq: number; done: (o: WaitOutcome) => void }>();
+  private readonly waiters = new Set<{ seq: number; needed: number; done: (o: WaitOutcome) => void }>();
   /** When each head was first seen, for the lag in seconds. */
   private readonly heads: Array<{ seq: number; at: number }> = [];
   private timer: TimerHandle | null = null;
@@ -69,7 +74,7 @@ export class LeaderFeed {
   stop(): void {
     this.opts.clock.clearTimeout(this.timer);
     this.timer = null;
-    for (const w of this.waiters) w.done('timeout');
+    for (const w of this.waiters) w.done(this.held(w.seq) >= w.needed ? 'timeout' : 'no_quorum');
     this.waiters.clear();
   }
 
@@ -90,20 +95,23 @@ export class LeaderFeed {
 
   /**
    * Resolves once every connected standby that holds the leader's state acked everything
-   * committed so far (so whichever of them is elected next has it), at once when there is none,
-   * or after `timeoutMs`: what the answer to a booking waits for.
+   * committed so far (so whichever of them is elected next has it), at once when there is none
+   * and `needed` is 0, or after `timeoutMs`: what the answer to a booking waits for. `needed`
+   * standbys must hold it in any case (the majority of a site of 3 or more serving nodes, less
+   * the leader itself), or the wait ends `no_quorum`.
    */
-  waitReplicated(timeoutMs: number): Promise<WaitOutcome> {
+  waitReplicated(timeoutMs: number, needed = 0): Promise<WaitOutcome> {
     const seq = this.opts.log.head();
-    const now = this.reached(seq);
+    const now = this.reached(seq, needed);
     if (now !== null) return Promise.resolve(now);
     return new Promise((resolve) => {
       const timer = this.opts.clock.setTimeout(() => {
         this.waiters.delete(waiter);
-        resolve('timeout');
+        resolve(this.held(seq) >= needed ? 'timeout' : 'no_quorum');
       }, timeoutMs);
       const waiter = {
         seq,
+        needed,
         done: (o: WaitOutcome) => {
           this.opts.clock.clearTimeout(timer);
           resolve(o);
@@ -115,10 +123,16 @@ export class LeaderFeed {
   }
 
   /** Whether a wait for `seq` is over, and how; null while it goes on. */
-  private reached(seq: number): WaitOutcome | null {
+  private reached(seq: number, needed: number): WaitOutcome | null {
     const targets = this.inSync();
-    if (targets.length === 0) return 'no_standby';
-    return targets.every((s) => s.acked >= seq) ? 'acked' : null;
+    const held = targets.filter((s) => s.acked >= seq).length;
+    if (held < targets.length || held < needed) return null;
+    return targets.length === 0 ? 'no_standby' : 'acked';
+  }
+
+  /** How many connected standbys hold everything up to `seq`. */
+  private held(seq: number): number {
+    return this.inSync().filter((s) => s.acked >= seq).length;
   }
 
   /** Every standby heard from, with how far behind it is. */
@@ -225,7 +239,7 @@ export class LeaderFeed {
 
   private settleWaiters(): void {
     for (const w of [...this.waiters]) {
-      const outcome = this.reached(w.seq);
+      const outcome = this.reached(w.seq, w.needed);
       if (outcome === null) continue;
       this.waiters.delete(w);
       w.done(outcome);

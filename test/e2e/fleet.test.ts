@@ -127,7 +127,12 @@ async function fleetScenario(mode: DiscoveryMode, t: TestContext): Promise<void>
   }, 100);
   const cutAt = Date.now();
   fleet.lan.setLink(fleet.index(second), false);
+  const slot = { room: roomOf('a'), durationMins: 30, title: 'Booked during the split' };
+  let onCut: { code: number; json: unknown };
   try {
+    // The cut leader is asked (over its own loopback) for a room and slot before it steps down:
+    // no standby can hold the booking, so it is not acknowledged.
+    onCut = await fleet.apiOnHost(second, 'POST', '/meetings', slot);
     await until(() => (fleet.status(second)?.servingEpoch ?? null) === null, `${second} to step down without a majority`, 30_000);
     await until(() => fleet.servers().length === 1 && fleet.servers()[0] === first, `${first} to serve for the majority`, 30_000);
   } finally {
@@ -135,10 +140,14 @@ async function fleetScenario(mode: DiscoveryMode, t: TestContext): Promise<void>
   }
   const cutMs = Date.now() - cutAt;
   assert.deepEqual(overlap, [], 'two nodes served at once');
+  const onMajority = await fleet.api(first, 'POST', '/meetings', slot);
+  assert.equal(onMajority.code, 201, `the majority's leader books the room: ${JSON.stringify(onMajority.json)}`);
+  assert.notEqual(onCut.code, 201, `the cut leader acknowledged a booking for the same room and slot: ${JSON.stringify(onCut.json)}`);
+  if (onCut.code !== 0) assert.equal((onCut.json as { error?: { code?: string } }).error?.code, 'NOT_REPLICATED', JSON.stringify(onCut.json));
   assert.ok((fleet.status(first)?.servingEpoch ?? 0) > secondEpoch);
   fleet.lan.setLink(fleet.index(second), true);
   await until(() => fleet.status(second)?.election?.leaderId === first && fleet.status(second)?.election?.role === 'follower', `${second} to follow after the link is back`, 30_000);
-  t.diagnostic(`fleet (${mode}): link of ${second} cut: ${first} serves after ${cutMs} ms, no overlap seen (sampled every 100 ms from the status files)`);
+  t.diagnostic(`fleet (${mode}): link of ${second} cut: ${first} serves after ${cutMs} ms, no overlap seen (sampled every 100 ms from the status files); the cut leader answered the same slot with ${onCut.code} ${(onCut.json as { error?: { code?: string } } | null)?.error?.code ?? ''}`);
 
   // --- a stale announcement on the LAN is ignored by the displays ---------------------------
   const third = first;

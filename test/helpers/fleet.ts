@@ -182,10 +182,19 @@ export class TestFleet {
   }
 
   /** A node's HTTP API, called from the hub namespace (the test's own address on the LAN). */
-  async api(id: NodeId, method: string, path: string, body?: unknown): Promise<{ code: number; json: unknown }> {
-    const args = ['netns', 'exec', this.lan.hub.ns, 'curl', '-s', '-m', '5', '-o', '-', '-w', '\n%{http_code}', '-X', method, '-H', `authorization: Bearer ${ADMIN}`];
+  api(id: NodeId, method: string, path: string, body?: unknown): Promise<{ code: number; json: unknown }> {
+    return this.call(this.lan.hub.ns, this.addressOf(id), method, path, body);
+  }
+
+  /** A node's HTTP API from inside its own host, over loopback: reachable while its LAN link is cut. */
+  apiOnHost(id: NodeId, method: string, path: string, body?: unknown): Promise<{ code: number; json: unknown }> {
+    return this.call(this.lan.host(this.index(id)).ns, '127.0.0.1', method, path, body);
+  }
+
+  private async call(ns: string, address: string, method: string, path: string, body?: unknown): Promise<{ code: number; json: unknown }> {
+    const args = ['netns', 'exec', ns, 'curl', '-s', '-m', '5', '-o', '-', '-w', '\n%{http_code}', '-X', method, '-H', `authorization: Bearer ${ADMIN}`];
     if (body !== undefined) args.push('-H', 'content-type: application/json', '-d', JSON.stringify(body));
-    args.push(`http://${this.addressOf(id)}:8080${path.startsWith('/metrics') ? '' : '/api/v1'}${path}`);
+    args.push(`http://${address}:8080${path.startsWith('/metrics') ? '' : '/api/v1'}${path}`);
     const { stdout } = await run('ip', args).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '\n0' }));
     const cut = stdout.lastIndexOf('\n');
     const text = stdout.slice(0, cut);

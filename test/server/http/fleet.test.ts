@@ -23,14 +23,14 @@ test('GET /api/v1/fleet: this node, its epoch and its standbys with their lag, b
     feed.receive('n2', 'hello', JSON.stringify({ storeId: leader.replication.storeId(), seq: 0 }));
     clock.advance(1500);
     h.ctx.fleet.fleet = () => ({ nodeId: 'n1', isLeader: true, epoch: 4, leaderChanges: 1 });
-    h.ctx.fleet.replication = () => ({ head: feed.head(), waits: { acked: 2, timeout: 0, no_standby: 1 }, standbys: feed.standbys() });
+    h.ctx.fleet.replication = () => ({ head: feed.head(), waits: { acked: 2, timeout: 0, no_standby: 1, no_quorum: 0 }, standbys: feed.standbys() });
     const on = await h.app.inject({ method: 'GET', url: '/api/v1/fleet', headers: bearer });
     assert.deepEqual(on.json(), {
       node: { id: 'n1', leader: true, epoch: 4, leaderChanges: 1 },
       replication: {
         on: true,
         head: 1,
-        waits: { acked: 2, timeout: 0, no_standby: 1 },
+        waits: { acked: 2, timeout: 0, no_standby: 1, no_quorum: 0 },
         standbys: [{ id: 'n2', connected: true, syncing: false, ackedSeq: 0, lagEntries: 1, lagSeconds: 0, lastSeenAt: '2026-03-02T09:07:00.000Z' }],
       },
     });

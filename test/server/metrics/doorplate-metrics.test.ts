@@ -100,7 +100,7 @@ test('metrics: replication lag per connected standby, the standbys, and how answ
     { nodeId: 'c', connected: true, lagEntries: 12, lagSeconds: 1.5 },
     { nodeId: 'd', connected: false, lagEntries: 90, lagSeconds: 60 },
   ];
-  const waits = { acked: 4, timeout: 1, no_standby: 0 };
+  const waits = { acked: 4, timeout: 1, no_standby: 0, no_quorum: 0 };
   const m = new DoorplateMetrics(sources({ replication: () => ({ standbys, waits }) }), { clock: new FakeClock('2026-03-02T09:00:00Z') });
   let text = await m.text();
   assert.equal(value(text, 'doorplate_replication_lag{standby="b",unit="entries"}'), 0);

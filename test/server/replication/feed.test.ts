@@ -115,6 +115,29 @@ test('a booking waits for one standby to hold it; with none connected, or on tim
   r.feed.stop();
 });
 
+test('with a majority asked (3 serving nodes: one standby), a change no standby holds is not acknowledged', async () => {
+  const r = rig();
+  r.feed.start();
+  const alone = r.feed.waitReplicated(2000, 1);
+  r.clock.advance(2000);
+  assert.equal(await alone, 'no_quorum', 'no standby at all: the leader alone is not a majority');
+  const b = r.standby('b');
+  b.replica.connected();
+  r.flush();
+  writeSome(r.leaderStore, 1);
+  const held = r.feed.waitReplicated(2000, 1);
+  r.flush();
+  assert.equal(await held, 'acked');
+  // The link is cut: b is still counted as connected, but never acks.
+  r.down.add('b');
+  writeSome(r.leaderStore, 2);
+  const cut = r.feed.waitReplicated(2000, 1);
+  r.flush();
+  r.clock.advance(2000);
+  assert.equal(await cut, 'no_quorum');
+  r.feed.stop();
+});
+
 test('a standby that followed another leader, or fell behind the pruned log, gets a snapshot', () => {
   const r = rig();
   const other = rig(r.clock);
