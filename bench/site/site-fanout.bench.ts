@@ -37,7 +37,7 @@ async function doorplateRun(ids: string[], rooms: string[], changes: number): Pr
   provisionDevices(dir, rooms);
   const server = await startDoorplate(dir, ['hall'], { mqtt: await freePort(), http: await freePort() });
   try {
-    const displays = await DisplayProcesses.start({ host: '127.0.0.1', port: server.mqttPort, prefix: PREFIX, secret: SECRET, reconnect: false, jitterMs: 0 }, ids, rooms, DISPLAY_PROCS);
+    const displays = await DisplayProcesses.start({ host: '127.0.0.1', port: server.mqttPort, prefix: PREFIX, secret: SECRET, reconnect: false }, ids, rooms, DISPLAY_PROCS);
     const api = `http://127.0.0.1:${server.httpPort}/api/v1`;
     const headers = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
     const triggers: number[] = [];
@@ -68,7 +68,7 @@ async function mosquittoRun(ids: string[], rooms: string[], changes: number): Pr
   const dir = mkdtempSync(join(tmpdir(), 'doorplate-mosq-'));
   const broker = await startMosquitto(dir, rooms);
   try {
-    const displays = await DisplayProcesses.start({ host: '127.0.0.1', port: broker.mqttPort, prefix: PREFIX, secret: SECRET, reconnect: false, jitterMs: 0 }, ids, rooms, DISPLAY_PROCS);
+    const displays = await DisplayProcesses.start({ host: '127.0.0.1', port: broker.mqttPort, prefix: PREFIX, secret: SECRET, reconnect: false }, ids, rooms, DISPLAY_PROCS);
     const pub = new MiniMqtt({ host: '127.0.0.1', port: broker.mqttPort, clientId: 'publisher', username: 'publisher', password: SECRET });
     await pub.connect();
     const triggers: number[] = [];
