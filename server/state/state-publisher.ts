@@ -30,6 +30,7 @@ export class StatePublisher {
   /** While every room is computed at once (start, republish): the states not yet published. */
   private computing: Map<string, RoomState> | null = null;
   private publishes = 0;
+  private lastStateAt: number | null = null;
 
   constructor(
     private readonly deps: {
@@ -97,6 +98,14 @@ export class StatePublisher {
   /** How many retained messages were published (for /metrics). */
   publishCount(): number {
     return this.publishes;
+  }
+
+  /**
+   * When a room state was last handed to the broker (ms, the clock's): where the broker's part
+   * of a change begins, so its delivery can be timed apart from the booking before it.
+   */
+  lastStatePublishedAt(): number | null {
+    return this.lastStateAt;
   }
 
   /**
@@ -181,6 +190,7 @@ export class StatePublisher {
         changed.agenda = agenda;
       }
       if (prev?.state !== stateJson) {
+        this.lastStateAt = this.deps.clock.now();
         await this.deps.bus.publish('roomState', { room: roomId }, state);
         this.publishes++;
         changed.state = state;
