@@ -26,7 +26,7 @@ const now = (): number => performance.timeOrigin + performance.now();
  * twice: from the API call that books or frees the room (the booking, its durable commit and
  * the publish), and from the moment the server handed the room state to its broker (read from
  * its /metrics after each change), which compares with Mosquitto timed from a client's PUBLISH
- * of a retained state.
+ * of a retained state (followed, as from doorplate, by the room's agenda).
  */
 export async function runSiteFanout(subscribers: number, changes = 20): Promise<SiteFanoutRow[]> {
   const ids = Array.from({ length: subscribers }, (_, i) => deviceId(i));
@@ -88,7 +88,9 @@ async function mosquittoRun(ids: string[], rooms: string[], changes: number): Pr
     await sleep(GAP_MS);
     for (let k = 0; k < changes; k++) {
       triggers.push(now());
+      // A room change is two messages, as doorplate sends them: the state, then the agenda.
       pub.publish(`${PREFIX}/rooms/hall/state`, JSON.stringify({ status: k % 2 === 0 ? 'busy' : 'free', k }), true);
+      pub.publish(`${PREFIX}/rooms/hall/agenda`, agendaLike(k % 2 === 0 ? 1 : 0), true);
       await sleep(GAP_MS);
     }
     pub.end();
@@ -130,6 +132,12 @@ export function formatSiteFanout(rows: readonly SiteFanoutRow[]): string {
     }
   }
   return table(['broker', 'subscribers', 'receipts', 'p50 ms', 'p99 ms', 'first ms (median)', 'last ms (median)'], [...body, ...pairs]);
+}
+
+/** An agenda of the size doorplate publishes for the room (`events` meetings). */
+function agendaLike(events: number): string {
+  const event = { id: 'api:3f1c2b7e-0d4e-4a51-9b7a-2f0c5d1e8a90', start: '2026-03-02T09:00:00.000Z', end: '2026-03-02T09:30:00.000Z', title: 'Booked now', organizer: null, status: 'confirmed', bookedVia: 'api', checkInRequired: false, checkedInAt: null, allDay: false };
+  return JSON.stringify({ room: 'hall', timeZone: 'UTC', from: '2026-03-02T00:00:00.000Z', to: '2026-03-03T09:00:00.000Z', events: Array.from({ length: events }, () => event) });
 }
 
 function sleep(ms: number): Promise<void> {

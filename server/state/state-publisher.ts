@@ -183,22 +183,21 @@ export class StatePublisher {
     const snapshot = { state, agenda };
     this.last.set(roomId, { state: stateJson, agenda: agendaJson, snapshot });
     const changed: { state?: RoomState; agenda?: Agenda } = {};
-    // Both go out at once, the state first: it is what a panel shows, and waiting for the
-    // agenda's acknowledgement would put the state behind the agenda's whole fan-out (and every
-    // display's acknowledgement of it) at the broker.
-    const sent: Promise<void>[] = [];
-    if (prev?.state !== stateJson) {
-      this.lastStateAt = this.deps.clock.now();
-      sent.push(this.deps.bus.publish('roomState', { room: roomId }, state));
-      changed.state = state;
-    }
-    if (prev?.agenda !== agendaJson) {
-      sent.push(this.deps.bus.publish('roomAgenda', { room: roomId }, agenda));
-      changed.agenda = agenda;
-    }
+    // The state first, the agenda once the broker has taken it: the state is what a panel
+    // shows, and the broker checks and queues each message for every display of the room
+    // before it writes any of them, so an agenda sent with it would hold the state back.
     try {
-      await Promise.all(sent);
-      this.publishes += sent.length;
+      if (prev?.state !== stateJson) {
+        this.lastStateAt = this.deps.clock.now();
+        await this.deps.bus.publish('roomState', { room: roomId }, state);
+        this.publishes++;
+        changed.state = state;
+      }
+      if (prev?.agenda !== agendaJson) {
+        await this.deps.bus.publish('roomAgenda', { room: roomId }, agenda);
+        this.publishes++;
+        changed.agenda = agenda;
+      }
     } catch (e) {
       // Forget what was not sent so the next refresh tries again.
       if (prev) this.last.set(roomId, prev);
