@@ -5,6 +5,7 @@ import type { Clock, TimerHandle } from '../../shared/clock.js';
 import { createLogger, type Logger } from '../../shared/logger.js';
 import { backoffDelay, DISPLAY_RECONNECT, type JitterPolicy } from '../../shared/backoff.js';
 import { pinProblem } from './tls-pin.js';
+import { writePacketNumbersUncached } from '../../shared/mqtt-packet-numbers.js';
 import type { ConnectOptions, MqttTransport, PublishOptions, TransportError, TransportEvents } from './transport.js';
 
 export interface MqttJsTransportDeps {
@@ -60,6 +61,7 @@ export class MqttJsTransport implements MqttTransport {
   private isConnected = false;
 
   constructor(deps: MqttJsTransportDeps) {
+    writePacketNumbersUncached();
     this.clock = deps.clock;
     this.random = deps.random ?? Math.random;
     this.backoff = deps.backoff ?? RECONNECT_BACKOFF;
