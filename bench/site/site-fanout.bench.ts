@@ -18,6 +18,12 @@ export interface SiteFanoutRow {
 
 const DISPLAY_PROCS = 4;
 const GAP_MS = 500;
+/**
+ * Changes made on each broker before the measured ones (a booking and its cancellation): the
+ * server's first booking after start runs code not compiled yet, which a running site has long
+ * done. It is measured apart, once, in the README.
+ */
+const WARM_UP = 2;
 const now = (): number => performance.timeOrigin + performance.now();
 
 /**
@@ -53,9 +59,7 @@ async function doorplateRun(ids: string[], rooms: string[], changes: number): Pr
     const triggers: number[] = [];
     const published: number[] = [];
     let meeting = '';
-    await sleep(GAP_MS);
-    for (let k = 0; k < changes; k++) {
-      triggers.push(now());
+    const change = async (k: number): Promise<void> => {
       if (k % 2 === 0) {
         const r = await fetch(`${api}/meetings`, { method: 'POST', headers, body: JSON.stringify({ room: 'hall', durationMins: 30 }) });
         if (!r.ok) throw new Error(`book failed: ${r.status} ${await r.text()}`);
@@ -65,6 +69,12 @@ async function doorplateRun(ids: string[], rooms: string[], changes: number): Pr
         if (!r.ok) throw new Error(`cancel failed: ${r.status}`);
       }
       await sleep(GAP_MS);
+    };
+    await sleep(GAP_MS);
+    for (let k = 0; k < WARM_UP; k++) await change(k);
+    for (let k = 0; k < changes; k++) {
+      triggers.push(now());
+      await change(k);
       published.push(await statePublishedAt(`http://127.0.0.1:${server.httpPort}`));
       if ((published[k] ?? 0) < (triggers[k] ?? 0)) throw new Error(`change ${k} published no room state`);
     }
@@ -85,13 +95,17 @@ async function mosquittoRun(ids: string[], rooms: string[], changes: number): Pr
     const pub = new MiniMqtt({ host: '127.0.0.1', port: broker.mqttPort, clientId: 'publisher', username: 'publisher', password: SECRET });
     await pub.connect();
     const triggers: number[] = [];
-    await sleep(GAP_MS);
-    for (let k = 0; k < changes; k++) {
-      triggers.push(now());
+    const change = async (k: number): Promise<void> => {
       // A room change is two messages, as doorplate sends them: the state, then the agenda.
       pub.publish(`${PREFIX}/rooms/hall/state`, JSON.stringify({ status: k % 2 === 0 ? 'busy' : 'free', k }), true);
       pub.publish(`${PREFIX}/rooms/hall/agenda`, agendaLike(k % 2 === 0 ? 1 : 0), true);
       await sleep(GAP_MS);
+    };
+    await sleep(GAP_MS);
+    for (let k = 0; k < WARM_UP; k++) await change(k);
+    for (let k = 0; k < changes; k++) {
+      triggers.push(now());
+      await change(k);
     }
     pub.end();
     const report = await displays.report();
