@@ -15,6 +15,7 @@ export function serverMetrics(s: DoorplateServer): DoorplateMetrics {
       devices: () => s.store.devices.list(),
       broker: () => s.broker?.stats() ?? null,
       retainedPublishes: () => s.publisher?.publishCount() ?? 0,
+      lastStatePublishedAt: () => s.publisher?.lastStatePublishedAt() ?? null,
       // Presence reports are device messages too.
       deviceMessagesRefused: () => (s.devices?.refusedCount() ?? 0) + (s.presence?.refusedCount() ?? 0),
       meetingsReleased: () => s.autoRelease?.releasedCount() ?? 0,

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { backoffDelay } from '../../shared/backoff.js';
+import { backoffDelay, DISPLAY_RECONNECT } from '../../shared/backoff.js';
 import { MiniMqtt } from './mini-mqtt.js';
 
 /**
@@ -21,7 +21,6 @@ export interface ClientsSpec {
   /** The password of every id (the broker keeps only its hash). */
   secret: string;
   reconnect: boolean;
-  jitterMs: number;
 }
 
 const now = (): number => performance.timeOrigin + performance.now();
@@ -59,8 +58,8 @@ async function start(i: number): Promise<void> {
     lost[i] = now();
     back[i] = null;
     const retry = (attempt: number): void => {
-      // The agent's own policy: full jitter, doubling from `jitterMs`, capped at a minute.
-      const delay = backoffDelay(attempt, { baseMs: spec.jitterMs, capMs: 60_000 }, Math.random);
+      // The agent's own policy (full jitter, doubling to its cap), the same module it uses.
+      const delay = backoffDelay(attempt, DISPLAY_RECONNECT, Math.random);
       setTimeout(() => {
         reconnects++;
         start(i).catch(() => {

@@ -79,6 +79,10 @@ export interface RunningServer {
   proc: ChildProcess;
   mqttPort: number;
   httpPort: number;
+  /** When its MQTT port first accepted a connection (ms, wall clock). */
+  mqttListeningAt: number;
+  /** utime + stime of the process at that moment, in ms. */
+  cpuMsAtListen: number;
   /** utime + stime of the process so far, in ms. */
   cpuMs(): number;
   stop(signal?: NodeJS.Signals): Promise<void>;
@@ -117,8 +121,10 @@ export async function startDoorplate(dataDir: string, rooms: readonly string[], 
   const main = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
   const proc = spawn(process.execPath, [...nodeArgs, main, 'server', '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DOORPLATE_LOG_LEVEL: 'silent' } });
   await waitForPort(ports.mqtt);
+  const mqttListeningAt = performance.timeOrigin + performance.now();
+  const cpuMsAtListen = cpuMsOf(proc.pid);
   await waitForHttp(ports.http);
-  return { proc, mqttPort: ports.mqtt, httpPort: ports.http, cpuMs: () => cpuMsOf(proc.pid), stop: stopper(proc) };
+  return { proc, mqttPort: ports.mqtt, httpPort: ports.http, mqttListeningAt, cpuMsAtListen, cpuMs: () => cpuMsOf(proc.pid), stop: stopper(proc) };
 }
 
 async function waitForHttp(port: number): Promise<void> {
@@ -153,7 +159,7 @@ export async function startMosquitto(dir: string, rooms: readonly string[]): Pro
   ].join('\n'));
   const proc = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
   await waitForPort(port);
-  return { proc, mqttPort: port, httpPort: 0, cpuMs: () => cpuMsOf(proc.pid), stop: stopper(proc) };
+  return { proc, mqttPort: port, httpPort: 0, mqttListeningAt: performance.timeOrigin + performance.now(), cpuMsAtListen: cpuMsOf(proc.pid), cpuMs: () => cpuMsOf(proc.pid), stop: stopper(proc) };
 }
 
 export interface ClientReport {

@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { dirname, join } from 'node:path';
+import { FLEET_RECONNECT } from '../../shared/backoff.js';
 import { SystemClock, type TimerHandle } from '../../shared/clock.js';
 import type { Config } from '../../shared/config/schema.js';
 import type { Part } from '../../shared/lifecycle.js';
@@ -16,8 +17,6 @@ import { hostDeviceId } from '../../edge/agent/system-info.js';
 import type { FleetMetrics } from '../../server/metrics/metric-sources.js';
 import { edgePart } from './edge-role.js';
 
-/** A fleet display retries soon: the server it lost is replaced within seconds. */
-const FLEET_RECONNECT = { baseMs: 500, capMs: 4000 };
 
 function firstLanAddress(): string | null {
   for (const list of Object.values(networkInterfaces())) {

@@ -3,8 +3,9 @@ import { connect as tlsConnect, type DetailedPeerCertificate } from 'node:tls';
 import { connect as mqttConnect, MqttClient, type IClientOptions } from 'mqtt';
 import type { Clock, TimerHandle } from '../../shared/clock.js';
 import { createLogger, type Logger } from '../../shared/logger.js';
-import { backoffDelay, type JitterPolicy } from '../../shared/backoff.js';
+import { backoffDelay, DISPLAY_RECONNECT, type JitterPolicy } from '../../shared/backoff.js';
 import { pinProblem } from './tls-pin.js';
+import { writePacketNumbersUncached } from '../../shared/mqtt-packet-numbers.js';
 import type { ConnectOptions, MqttTransport, PublishOptions, TransportError, TransportEvents } from './transport.js';
 
 export interface MqttJsTransportDeps {
@@ -34,7 +35,7 @@ const AUTH_CODES = new Set([4, 5, 134, 135]);
  * Reconnect delays, fully jittered: a site's displays all lose the broker at the same moment
  * and must not come back in step.
  */
-export const RECONNECT_BACKOFF: JitterPolicy = { baseMs: 1000, capMs: 60_000 };
+export const RECONNECT_BACKOFF: JitterPolicy = DISPLAY_RECONNECT;
 
 type Listeners = { [E in keyof TransportEvents]: Array<TransportEvents[E]> };
 
@@ -60,6 +61,7 @@ export class MqttJsTransport implements MqttTransport {
   private isConnected = false;
 
   constructor(deps: MqttJsTransportDeps) {
+    writePacketNumbersUncached();
     this.clock = deps.clock;
     this.random = deps.random ?? Math.random;
     this.backoff = deps.backoff ?? RECONNECT_BACKOFF;

@@ -188,7 +188,7 @@ export function maySubscribe(identity: Identity, filter: string, prefix: string)
   if (identity.kind === 'server') return true;
   if (hasEmptyLevel(filter)) return false;
   const levels = filter.split('/');
-  return readablePatterns(identity, prefix).some((p) => filterWithin(levels, p));
+  return readableFor(identity, prefix).some((p) => filterWithin(levels, p));
 }
 
 /**
@@ -201,7 +201,38 @@ export function mayReceive(identity: Identity, topic: string, prefix: string): b
   if (identity.kind === 'server') return true;
   if (hasEmptyLevel(topic)) return false;
   const levels = topic.split('/');
-  return readablePatterns(identity, prefix).some((p) => topicMatches(levels, p));
+  return readableFor(identity, prefix).some((p) => topicMatches(levels, p));
+}
+
+/**
+ * The patterns of an identity, built once per identity object: every delivery asks, and a site
+ * delivers each room change to all of the room's displays. The key holds every field the
+ * patterns come from, so an identity changed in place is never answered from an old entry.
+ */
+const readableCache = new WeakMap<Identity, { key: string; patterns: Pattern[] }>();
+
+function readableFor(identity: Identity, prefix: string): Pattern[] {
+  const key = identityKey(identity, prefix);
+  const hit = readableCache.get(identity);
+  if (hit?.key === key) return hit.patterns;
+  const patterns = readablePatterns(identity, prefix);
+  readableCache.set(identity, { key, patterns });
+  return patterns;
+}
+
+function identityKey(identity: Identity, prefix: string): string {
+  switch (identity.kind) {
+    case 'server':
+      return `server\u0000${prefix}`;
+    case 'device':
+      return `device\u0000${prefix}\u0000${identity.deviceId}\u0000${identity.roomId ?? ''}\u0000${identity.roomId === null ? 0 : 1}`;
+    case 'enrolling':
+      return `enrolling\u0000${prefix}\u0000${identity.deviceId}`;
+    case 'inspector':
+      return `inspector\u0000${prefix}\u0000${identity.username}\u0000${identity.homeAssistant?.discoveryPrefix ?? ''}\u0000${identity.homeAssistant ? 1 : 0}`;
+    case 'standby':
+      return `standby\u0000${prefix}\u0000${identity.nodeId}`;
+  }
 }
 
 /** A short description for log lines; never holds a credential. */

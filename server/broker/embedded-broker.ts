@@ -5,6 +5,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AedesPublishPacket, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
 import { createLogger, type Logger } from '../../shared/logger.js';
 import { topicOf } from '../../shared/api/topics.js';
+import { writePacketNumbersUncached } from '../../shared/mqtt-packet-numbers.js';
 import { describeIdentity, mayPublish, mayReceive, mayRetain, maySubscribe, type Identity } from './acl.js';
 import { Authenticator, type BrokerDirectory } from './authenticator.js';
 import { Admission } from './admission.js';
@@ -85,6 +86,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
 
   constructor(private readonly opts: EmbeddedBrokerOptions) {
     super();
+    writePacketNumbersUncached();
     this.log = opts.logger ?? createLogger('server:broker');
     this.authenticator = new Authenticator(opts.directory);
     this.limits = opts.limits ?? BrokerLimitsSchema.parse({});

@@ -4,6 +4,7 @@ import { Verb } from '../../shared/api/payloads.js';
 import { TOPICS, encodePayload, filterOf, parseTopic, topicOf, type ParamsOf, type PayloadOf, type TopicName } from '../../shared/api/topics.js';
 import { isId } from '../../shared/ids.js';
 import { createLogger, type Logger } from '../../shared/logger.js';
+import { writePacketNumbersUncached } from '../../shared/mqtt-packet-numbers.js';
 
 /**
  * The server's own MQTT connection, to the embedded broker or an external one. The only server
@@ -60,6 +61,7 @@ export class ServerClient extends EventEmitter<ServerClientEvents> {
 
   constructor(private readonly opts: ServerClientOptions) {
     super();
+    writePacketNumbersUncached();
     this.log = opts.logger ?? createLogger('server:mqtt');
   }
 

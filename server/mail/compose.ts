@@ -4,7 +4,8 @@ import type { Attendee, BookingAttendees } from '../store/repos/booking-attendee
 import type { MailKind, NewMail } from '../store/repos/mail-outbox.js';
 import { domainOf, type Address } from './addresses.js';
 import { buildInvite } from './ical-invite.js';
-import { LANGUAGES, type EmailTemplates, type Language, type TemplateData } from './templates.js';
+import { LANGUAGES, type Language } from './languages.js';
+import type { EmailTemplates, TemplateData } from './templates.js';
 
 export interface ComposerDeps {
   templates: EmailTemplates;

@@ -13,8 +13,8 @@ import type { MailMetricSource } from './mail-metrics.js';
 import { InvitationPlanner } from './invitation-planner.js';
 import { MailWorker } from './mail-worker.js';
 import { Reminders } from './reminders.js';
-import { smtpPassword, smtpTransport, type MailTransport } from './smtp-transport.js';
-import { loadTemplates } from './templates.js';
+import type { MailTransport } from './send-failure.js';
+import type { EmailTemplates } from './templates.js';
 import { webhookTransport } from './webhook-transport.js';
 
 export interface MailPartDeps {
@@ -33,6 +33,13 @@ export interface MailPartDeps {
   transport?: MailTransport;
   /** For the backoff's jitter (tests fix it). */
   random?: () => number;
+}
+
+/** What sending needs, loaded only when mail is on: the templates (and their engine) and the transport (nodemailer's). */
+interface Sending {
+  templates: EmailTemplates;
+  /** Null in a dry run, which sends nothing. */
+  transport: MailTransport | null;
 }
 
 export interface AttendeesInput {
@@ -55,18 +62,34 @@ export class MailPart {
   private unsubscribe: (() => void) | null = null;
   private remindersQueued = 0;
 
-  constructor(private readonly deps: MailPartDeps) {
+  /** The part; the template engine and the SMTP adapter are loaded only when mail is on. */
+  static async open(deps: MailPartDeps): Promise<MailPart> {
     const mail = deps.config.mail;
-    this.log = deps.log ?? createLogger('server:mail');
+    const log = deps.log ?? createLogger('server:mail');
+    if (!mail.enabled) return new MailPart(deps, log, null);
+    const { loadTemplates } = await import('./templates.js');
+    const templates = loadTemplates({ dir: mail.templatesDir, log });
+    if (mail.dryRun) return new MailPart(deps, log, { templates, transport: null });
+    if (deps.transport) return new MailPart(deps, log, { templates, transport: deps.transport });
+    const smtp = await import('./smtp-transport.js');
+    return new MailPart(deps, log, { templates, transport: smtp.smtpTransport(mail.smtp, smtp.smtpPassword(mail.smtp)) });
+  }
+
+  private constructor(
+    private readonly deps: MailPartDeps,
+    log: Logger,
+    sending: Sending | null,
+  ) {
+    const mail = deps.config.mail;
+    this.log = log;
     const sender = parseAddress(mail.from);
     if (!sender) throw new DoorplateError('VALIDATION', `mail.from: ${JSON.stringify(mail.from)} holds no valid address`);
     this.sender = { name: sender.name || 'doorplate', email: sender.email };
     const { store, clock } = deps;
-    if (mail.enabled) {
+    if (sending) {
       const invites = deps.calendarKind === 'local';
-      const templates = loadTemplates({ dir: mail.templatesDir, log: this.log });
       this.composer = new MailComposer({
-        templates,
+        templates: sending.templates,
         sender: this.sender,
         defaultLanguage: mail.defaultLanguage,
         publicUrl: mail.publicUrl,
@@ -86,13 +109,13 @@ export class MailPart {
             queued: () => this.worker?.kick(),
           })
         : null;
-      this.worker = mail.dryRun
+      this.worker = sending.transport === null
         ? null
         : new MailWorker({
             clock,
             log: this.log,
             outbox: store.mail,
-            transport: deps.transport ?? smtpTransport(mail.smtp, smtpPassword(mail.smtp)),
+            transport: sending.transport,
             webhook: mail.webhook && webhookTransport(mail.webhook.url, { timeoutMs: mail.webhook.timeoutSecs * 1000 }),
             maxAttempts: mail.outbox.maxAttempts,
             baseDelayMs: mail.outbox.baseDelaySecs * 1000,

@@ -2,7 +2,7 @@ import type { Clock, TimerHandle } from '../../shared/clock.js';
 import { backoffDelay } from '../../shared/backoff.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Mail, MailOutboxRepo } from '../store/repos/mail-outbox.js';
-import { classifySendError, type MailTransport } from './smtp-transport.js';
+import { classifySendError, type MailTransport } from './send-failure.js';
 
 export interface MailWorkerDeps {
   clock: Clock;

@@ -3,19 +3,7 @@ import nodemailer from 'nodemailer';
 import type { MailConfig } from '../../shared/config/schema.js';
 import type { Mail } from '../store/repos/mail-outbox.js';
 import { readSecret } from '../../shared/config/secret.js';
-
-/** What the worker needs to hand a mail over; tests may give their own. */
-export interface MailTransport {
-  send(m: Mail): Promise<{ response: string }>;
-  close(): void;
-}
-
-/** An SMTP failure as the worker classifies it. */
-export interface SendFailure {
-  message: string;
-  /** A 5xx reply about the message or its recipient: sending it again cannot help. */
-  permanent: boolean;
-}
+import type { MailTransport } from './send-failure.js';
 
 /** The SMTP password, read once at start; never logged. */
 export function smtpPassword(smtp: MailConfig['smtp'], env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -62,15 +50,4 @@ export function smtpTransport(smtp: MailConfig['smtp'], password: string | undef
       t.close();
     },
   };
-}
-
-/** Reads a transport's error: the SMTP reply when there is one; a 5xx to the envelope or the message is permanent; a transport may say itself. */
-export function classifySendError(e: unknown): SendFailure {
-  const err = e as { message?: string; responseCode?: number; response?: string; code?: string; permanent?: boolean };
-  const message = err.response ? `${err.code ?? 'SMTP'}: ${err.response}` : `${err.code ?? 'error'}: ${err.message ?? String(e)}`;
-  if (typeof err.permanent === 'boolean') return { message, permanent: err.permanent };
-  // Only a refusal of this message or its addresses is final; a refused login or TLS upgrade is the site's setting, fixed later.
-  const aboutTheMessage = err.code === 'EENVELOPE' || err.code === 'EMESSAGE';
-  const permanent = aboutTheMessage && typeof err.responseCode === 'number' && err.responseCode >= 500 && err.responseCode < 600;
-  return { message, permanent };
 }

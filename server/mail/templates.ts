@@ -4,9 +4,8 @@ import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import type { Logger } from '../../shared/logger.js';
 import { formatHelpers } from './format-helpers.js';
+import { LANGUAGES, type Language } from './languages.js';
 
-export const LANGUAGES = ['en', 'de', 'fr', 'es'] as const;
-export type Language = (typeof LANGUAGES)[number];
 export const EMAIL_PARTS = ['from', 'subject', 'html', 'text'] as const;
 export type EmailPart = (typeof EMAIL_PARTS)[number];
 

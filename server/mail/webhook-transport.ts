@@ -1,5 +1,5 @@
 import type { Mail } from '../store/repos/mail-outbox.js';
-import type { MailTransport } from './smtp-transport.js';
+import type { MailTransport } from './send-failure.js';
 
 /** An HTTP answer as the worker reads it: 4xx (but 408 and 429) will not change on a retry. */
 class WebhookError extends Error {

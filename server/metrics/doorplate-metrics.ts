@@ -169,6 +169,10 @@ export class DoorplateMetrics {
         },
       });
     }
+    gauge('doorplate_room_state_published_seconds', 'When the server last handed a room state to the broker (Unix time, ms precision; 0 before the first).', [], (g) => {
+      const at = src.lastStatePublishedAt?.() ?? null;
+      if (at !== null) g.set(at / 1000);
+    });
     mirrored('doorplate_retained_publishes_total', 'Room states and agendas published (retained).', src.retainedPublishes);
     mirrored('doorplate_meetings_released_total', 'No-shows released at the close of their check-in window.', src.meetingsReleased);
     mirrored('doorplate_notices_sent_total', 'Notify messages accepted and sent.', src.noticesSent);

@@ -10,6 +10,8 @@ export interface MetricSources {
   /** Connected clients by kind and refusals by action; null on an external broker. */
   broker: () => { byKind: Record<string, number>; refused: Record<string, number>; dropped?: Record<string, number> } | null;
   retainedPublishes: () => number;
+  /** When a room state was last handed to the broker (ms since the epoch); null before the first. */
+  lastStatePublishedAt?: () => number | null;
   deviceMessagesRefused: () => number;
   meetingsReleased: () => number;
   noticesSent: () => number;

@@ -52,7 +52,7 @@ export function mailPart({ opts, config, clock, log, slots, events }: PartDeps):
       const notify = slots.get('notify');
       const mail = slots.set(
         'mail',
-        new MailPart({
+        await MailPart.open({
           ...opts.mail,
           config,
           clock,

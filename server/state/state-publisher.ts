@@ -30,6 +30,7 @@ export class StatePublisher {
   /** While every room is computed at once (start, republish): the states not yet published. */
   private computing: Map<string, RoomState> | null = null;
   private publishes = 0;
+  private lastStateAt: number | null = null;
 
   constructor(
     private readonly deps: {
@@ -97,6 +98,14 @@ export class StatePublisher {
   /** How many retained messages were published (for /metrics). */
   publishCount(): number {
     return this.publishes;
+  }
+
+  /**
+   * When a room state was last handed to the broker (ms, the clock's): where the broker's part
+   * of a change begins, so its delivery can be timed apart from the booking before it.
+   */
+  lastStatePublishedAt(): number | null {
+    return this.lastStateAt;
   }
 
   /**
@@ -174,16 +183,20 @@ export class StatePublisher {
     const snapshot = { state, agenda };
     this.last.set(roomId, { state: stateJson, agenda: agendaJson, snapshot });
     const changed: { state?: RoomState; agenda?: Agenda } = {};
+    // The state first, the agenda once the broker has taken it: the state is what a panel
+    // shows, and the broker checks and queues each message for every display of the room
+    // before it writes any of them, so an agenda sent with it would hold the state back.
     try {
+      if (prev?.state !== stateJson) {
+        this.lastStateAt = this.deps.clock.now();
+        await this.deps.bus.publish('roomState', { room: roomId }, state);
+        this.publishes++;
+        changed.state = state;
+      }
       if (prev?.agenda !== agendaJson) {
         await this.deps.bus.publish('roomAgenda', { room: roomId }, agenda);
         this.publishes++;
         changed.agenda = agenda;
-      }
-      if (prev?.state !== stateJson) {
-        await this.deps.bus.publish('roomState', { room: roomId }, state);
-        this.publishes++;
-        changed.state = state;
       }
     } catch (e) {
       // Forget what was not sent so the next refresh tries again.

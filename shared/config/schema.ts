@@ -5,6 +5,7 @@ import { PrivacyMode } from '../model/event.js';
 import { CheckInPolicySchema } from '../model/room-state.js';
 import { LONG_MEETING_MINS } from '../model/long-meeting.js';
 import { SecretSourceSchema } from './secret.js';
+import { DISPLAY_RECONNECT } from '../backoff.js';
 
 /**
  * The one configuration schema for every role; the TypeScript types are derived from it and
@@ -377,7 +378,7 @@ export const EdgeSchema = z.strictObject({
       /** SHA-256 fingerprint of the broker's certificate or of the CA that signed it (with tls): any other is refused. */
       caFingerprint: Sha256Fingerprint.optional(),
       /** The longest wait between two reconnect attempts (each wait is a random share of it, doubling up to here). */
-      reconnectMaxSecs: z.number().int().min(1).max(3600).default(60),
+      reconnectMaxSecs: z.number().int().min(1).max(3600).default(DISPLAY_RECONNECT.capMs / 1000),
     })
     // A pin on a plain connection would protect nothing while looking as if it did.
     .refine((s) => s.caFingerprint === undefined || s.tls, { message: 'needs tls: true (the fingerprint pins a TLS certificate)', path: ['caFingerprint'] })

@@ -127,4 +127,6 @@ test('doorplate server: starts, stops on SIGTERM with exit code 0, the store clo
   assert.equal(await run.exited, 0, run.output());
   assert.equal(existsSync(join(dir, 'data', 'doorplate.db-wal')), false, 'the store was closed cleanly');
   assert.ok(run.modules().some((m) => m.includes('/node_modules/fastify/')), 'the module log sees packages');
+  const unused = run.modules().filter((m) => /\/node_modules\/(nodemailer|handlebars|sharp)\//.test(m));
+  assert.deepEqual(unused, [], 'mail is off and nothing is drawn: no mail engine, no image library');
 });

@@ -1,6 +1,7 @@
 import type { Clock } from '../../../shared/clock.js';
 import type { Database } from '../database.js';
 import { fromJson, toJson } from './json.js';
+import { Statements } from './statements.js';
 
 export interface Change {
   id: number;
@@ -30,35 +31,39 @@ function toChange(r: ChangeRow): Change {
  * the log still reaches back that far.
  */
 export class ChangesRepo {
+  private readonly statements: Statements;
+
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.statements = new Statements(db);
+  }
 
   append(change: { kind: string; roomId?: string | null; deviceId?: string | null; payload?: unknown; at?: number }): number {
-    const info = this.db
-      .prepare('INSERT INTO changes (at, kind, room_id, device_id, payload) VALUES (?, ?, ?, ?, ?)')
+    const info = this.statements
+      .sql('INSERT INTO changes (at, kind, room_id, device_id, payload) VALUES (?, ?, ?, ?, ?)')
       .run(change.at ?? this.clock.now(), change.kind, change.roomId ?? null, change.deviceId ?? null, toJson(change.payload ?? null, `changes.${change.kind}`));
     return Number(info.lastInsertRowid);
   }
 
   /** Changes after `id`, oldest first, at most `limit`. */
   since(id: number, limit = 1000): Change[] {
-    return (this.db.prepare('SELECT * FROM changes WHERE id > ? ORDER BY id LIMIT ?').all(id, Math.max(0, limit)) as ChangeRow[]).map(toChange);
+    return (this.statements.sql('SELECT * FROM changes WHERE id > ? ORDER BY id LIMIT ?').all(id, Math.max(0, limit)) as ChangeRow[]).map(toChange);
   }
 
   /** Changes kept now (for /metrics). */
   count(): number {
-    return this.db.prepare('SELECT COUNT(*) FROM changes').pluck().get() as number;
+    return this.statements.sql('SELECT COUNT(*) FROM changes').pluck().get() as number;
   }
 
   oldestId(): number | null {
-    return (this.db.prepare('SELECT MIN(id) FROM changes').pluck().get() as number | null) ?? null;
+    return (this.statements.sql('SELECT MIN(id) FROM changes').pluck().get() as number | null) ?? null;
   }
 
   /** The last id ever handed out (0 before the first), even when pruning emptied the table. */
   latestId(): number {
-    return (this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'changes'").pluck().get() as number | undefined) ?? 0;
+    return (this.statements.sql("SELECT seq FROM sqlite_sequence WHERE name = 'changes'").pluck().get() as number | undefined) ?? 0;
   }
 
   /** Keeps at most `maxCount` changes and none older than `maxAgeMs`; returns how many went. */
@@ -66,10 +71,10 @@ export class ChangesRepo {
     let removed = 0;
     if (opts.maxAgeMs !== undefined) {
       const cutoff = (opts.now ?? this.clock.now()) - opts.maxAgeMs;
-      removed += this.db.prepare('DELETE FROM changes WHERE at < ?').run(cutoff).changes;
+      removed += this.statements.sql('DELETE FROM changes WHERE at < ?').run(cutoff).changes;
     }
     if (opts.maxCount !== undefined) {
-      removed += this.db.prepare('DELETE FROM changes WHERE id <= ?').run(this.latestId() - Math.max(0, opts.maxCount)).changes;
+      removed += this.statements.sql('DELETE FROM changes WHERE id <= ?').run(this.latestId() - Math.max(0, opts.maxCount)).changes;
     }
     return removed;
   }

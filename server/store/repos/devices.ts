@@ -3,6 +3,7 @@ import { DoorplateError } from '../../../shared/errors.js';
 import type { Database } from '../database.js';
 import type { Statement } from 'better-sqlite3';
 import { bit, fromJson, toJson } from './json.js';
+import { Statements } from './statements.js';
 
 export type DeviceStatus = 'pending' | 'approved' | 'revoked';
 
@@ -62,25 +63,19 @@ function toDevice(r: DeviceRow): Device {
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-/**
- * The devices table. Each statement is prepared once, on first use: the broker asks about
- * devices on every connect, so a statement compiled per call would cost more than the query.
- */
+/** The devices table (its statements prepared once: see Statements). */
 export class DevicesRepo {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: Statements;
 
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.statements = new Statements(db);
+  }
 
   private sql(text: string): Statement {
-    let st = this.statements.get(text);
-    if (st === undefined) {
-      st = this.db.prepare(text);
-      this.statements.set(text, st);
-    }
-    return st;
+    return this.statements.sql(text);
   }
 
   /** Each filter is its own statement, so every one of them can use its index. */

@@ -4,6 +4,7 @@ import { DoorplateError } from '../../../shared/errors.js';
 import { CalendarEventSchema, type CalendarEvent } from '../../../shared/model/event.js';
 import type { Database } from '../database.js';
 import { bit } from './json.js';
+import { Statements } from './statements.js';
 
 /** Provider bookkeeping kept beside an event; it never reaches a display. */
 export interface EventMeta {
@@ -108,10 +109,14 @@ export function parseEvent(roomId: string, event: unknown): CalendarEvent {
 
 /** The store's copy of each room's calendar. Writes report whether a display would see a difference. */
 export class EventsRepo {
+  private readonly statements: Statements;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.statements = new Statements(db);
+  }
 
   /**
    * Events overlapping `[fromMs, toMs)` (all when omitted), cancelled ones included. Timed
@@ -119,8 +124,8 @@ export class EventsRepo {
    * earliest start anywhere), so callers that need exact order sort in the room's zone.
    */
   listForRoom(roomId: string, fromMs?: number, toMs?: number): CalendarEvent[] {
-    const rows = this.db
-      .prepare(
+    const rows = this.statements
+      .sql(
         `SELECT * FROM events
          WHERE room_id = @roomId AND (@from IS NULL OR end_ms > @from) AND (@to IS NULL OR start_ms < @to)
          ORDER BY start_ms, end_ms, id`,
@@ -130,12 +135,12 @@ export class EventsRepo {
   }
 
   get(roomId: string, id: string): CalendarEvent | null {
-    const row = this.db.prepare('SELECT * FROM events WHERE room_id = ? AND id = ?').get(roomId, id) as EventRow | undefined;
+    const row = this.statements.sql('SELECT * FROM events WHERE room_id = ? AND id = ?').get(roomId, id) as EventRow | undefined;
     return row ? toEvent(row) : null;
   }
 
   meta(roomId: string, id: string): Required<EventMeta> | null {
-    const row = this.db.prepare('SELECT etag, sequence FROM events WHERE room_id = ? AND id = ?').get(roomId, id) as
+    const row = this.statements.sql('SELECT etag, sequence FROM events WHERE room_id = ? AND id = ?').get(roomId, id) as
       | { etag: string | null; sequence: number }
       | undefined;
     return row ? { etag: row.etag, sequence: row.sequence } : null;
@@ -151,7 +156,7 @@ export class EventsRepo {
   }
 
   remove(roomId: string, id: string): boolean {
-    return this.db.prepare('DELETE FROM events WHERE room_id = ? AND id = ?').run(roomId, id).changes === 1;
+    return this.statements.sql('DELETE FROM events WHERE room_id = ? AND id = ?').run(roomId, id).changes === 1;
   }
 
   /** Makes the room's events exactly `events` (a full sync), in one transaction. */
@@ -165,7 +170,7 @@ export class EventsRepo {
     return this.db.transaction(() => {
       this.requireRoom(roomId);
       const result: ReplaceResult = { changed: false, added: 0, updated: 0, removed: 0 };
-      const existing = this.db.prepare('SELECT id FROM events WHERE room_id = ?').pluck().all(roomId) as string[];
+      const existing = this.statements.sql('SELECT id FROM events WHERE room_id = ?').pluck().all(roomId) as string[];
       const had = new Set(existing);
       for (const id of existing) {
         if (!ids.has(id)) {
@@ -186,11 +191,11 @@ export class EventsRepo {
 
   /** Drops events that ended before `beforeMs` (by their widened range), e.g. last month's bookings. */
   pruneEndedBefore(beforeMs: number): number {
-    return this.db.prepare('DELETE FROM events WHERE end_ms < ?').run(beforeMs).changes;
+    return this.statements.sql('DELETE FROM events WHERE end_ms < ?').run(beforeMs).changes;
   }
 
   private requireRoom(roomId: string): void {
-    if (!this.db.prepare('SELECT 1 FROM rooms WHERE id = ?').get(roomId)) {
+    if (!this.statements.sql('SELECT 1 FROM rooms WHERE id = ?').get(roomId)) {
       throw new DoorplateError('ROOM_NOT_FOUND', `no room ${JSON.stringify(roomId)}`);
     }
   }
@@ -203,8 +208,8 @@ export class EventsRepo {
     const changed = !old || !sameEvent(old, e);
     if (!changed && oldMeta?.etag === etag && oldMeta.sequence === sequence) return false;
     const { startMs, endMs } = searchRange(e);
-    this.db
-      .prepare(
+    this.statements
+      .sql(
         `INSERT INTO events (room_id, id, title, organizer, start_value, end_value, start_ms, end_ms, all_day, status,
            room_response, private, check_in_required, checked_in_at, series_id, booked_at, booked_via, etag, sequence, updated_at)
          VALUES (@roomId, @id, @title, @organizer, @start, @end, @startMs, @endMs, @allDay, @status,

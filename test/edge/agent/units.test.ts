@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { FakeClock } from '../../../shared/clock.js';
 import { backoffDelay } from '../../../shared/backoff.js';
 import { RECONNECT_BACKOFF } from '../../../edge/agent/mqtt-transport.js';
+import { parseConfig } from '../../../shared/config/load.js';
 import { FileCredentialsStore } from '../../../edge/agent/credentials.js';
 import { LedFeedback } from '../../../edge/agent/led-feedback.js';
 import { DEFAULT_NOTICE_MS, NoticeBoard } from '../../../edge/agent/notice-board.js';
@@ -12,10 +13,11 @@ import { newTransaction } from '../../../edge/agent/transaction.js';
 import { fakeRender, PANEL, RecordingLight, RecordingSink, readPicture, tmpDir } from './harness.js';
 import { serverView } from './harness.js';
 
-test('backoff: full jitter under a doubling ceiling capped at 60 s', () => {
+test('backoff: full jitter under a doubling ceiling capped at 8 s, the config default', () => {
   const top = () => 0.999999;
   const p = RECONNECT_BACKOFF;
-  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7, 49].map((n) => backoffDelay(n, p, top)), [999, 1999, 3999, 7999, 15999, 31999, 59999, 59999, 59999]);
+  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7, 49].map((n) => backoffDelay(n, p, top)), [999, 1999, 3999, 7999, 7999, 7999, 7999, 7999, 7999]);
+  assert.equal(parseConfig({ edge: {} }).edge?.server.reconnectMaxSecs, 8, 'the config default is the same cap');
   assert.equal(backoffDelay(2, p, () => 0), 0);
   assert.equal(backoffDelay(2, p, () => 0.25), 1000);
   assert.equal(backoffDelay(0, p, () => 0.25, 30_000), 30_000, 'a floor (Retry-After) wins over a shorter jitter');

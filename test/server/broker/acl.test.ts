@@ -30,3 +30,17 @@ test('filter syntax', () => {
   for (const f of ['a', 'a/b', '+', '#', 'a/+/c', 'a/#', '+/+', '/a', 'a/']) assert.equal(isValidFilter(f), true, f);
   for (const f of ['', 'a#', 'a/#/b', 'a/b+', '#/a', 'a/+b', 'a\u0000']) assert.equal(isValidFilter(f), false, f);
 });
+
+test('answers follow the identity as it is now, asked again and again (the patterns are kept per identity)', () => {
+  const device: Identity = { kind: 'device', deviceId: 'd7', roomId: 'r1' };
+  for (let i = 0; i < 3; i++) assert.equal(mayReceive(device, `${P}/rooms/r1/state`, P), true);
+  // Changed in place: the room it held before must stop at once.
+  (device as { roomId: string | null }).roomId = 'r2';
+  assert.equal(mayReceive(device, `${P}/rooms/r1/state`, P), false);
+  assert.equal(mayReceive(device, `${P}/rooms/r2/state`, P), true);
+  (device as { roomId: string | null }).roomId = null;
+  assert.equal(mayReceive(device, `${P}/rooms/r2/state`, P), false);
+  assert.equal(maySubscribe(device, `${P}/rooms/r2/state`, P), false);
+  assert.equal(mayReceive(device, `site1/rooms/r2/state`, 'site1'), false, 'another prefix, not the kept one');
+  assert.equal(mayReceive(device, `site1/devices/d7/config`, 'site1'), true);
+});

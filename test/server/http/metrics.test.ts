@@ -41,6 +41,7 @@ test('/metrics: released meetings, notices, open streams by kind, changes in the
   assert.equal(before.type('doorplate_notices_sent_total'), 'counter');
   assert.equal(before.type('doorplate_stream_clients'), 'gauge');
   assert.equal(before.type('doorplate_stream_changes'), 'gauge');
+  assert.equal(before.value('doorplate_room_state_published_seconds'), ms('08:00') / 1000, 'the states published at start');
 
   const admin = await SseReader.open(`${base}/api/v1/stream`, { authorization: `Bearer ${ADMIN_TOKEN}` });
   const kiosk1 = await SseReader.open(`${base}/display/ada/stream`);
@@ -60,6 +61,7 @@ test('/metrics: released meetings, notices, open streams by kind, changes in the
   assert.equal(after.value('doorplate_notices_sent_total'), 2);
   assert.equal(after.value('doorplate_notices_active'), 2);
   assert.equal(after.value('doorplate_notices_resent_total'), 0, 'no display connected');
+  assert.equal(after.value('doorplate_room_state_published_seconds'), ms('09:10') / 1000, 'the released room published its state');
   assert.equal(after.value('doorplate_stream_clients{kind="admin"}'), 1);
   assert.equal(after.value('doorplate_stream_clients{kind="kiosk"}'), 2);
   const changes = after.value('doorplate_stream_changes') ?? 0;
