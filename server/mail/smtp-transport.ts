@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import nodemailer from 'nodemailer';
 import type { MailConfig } from '../../shared/config/schema.js';
-import type { Mail } from '../store/repos/mail-outbox.js';
 import { readSecret } from '../../shared/config/secret.js';
 import type { MailTransport } from './send-failure.js';
 
