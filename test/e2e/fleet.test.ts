@@ -78,6 +78,17 @@ async function fleetScenario(mode: DiscoveryMode, t: TestContext): Promise<void>
   const lastBooking = await fleet.api(first, 'POST', '/meetings', { room: roomOf('e'), durationMins: 30, title: 'Booked just before the kill' });
   assert.equal(lastBooking.code, 201, JSON.stringify(lastBooking.json));
   const lastId = (lastBooking.json as { meeting: { id: string } }).meeting.id;
+  // From the kill on, every display is sampled: while it says it is online it must show its own
+  // room, in the state it showed before or the one it shows once the new leader serves.
+  const watched = fleet.alive().filter((id) => id !== first);
+  const shownBefore = new Map(watched.map((id) => [id, fleet.status(id)?.display.status ?? null]));
+  const samples: Array<{ id: NodeId; room: string | null; status: string | null }> = [];
+  const sampler = setInterval(() => {
+    for (const id of watched) {
+      const s = fleet.status(id);
+      if (s && s.display.offline === false) samples.push({ id, room: s.display.room, status: s.display.status });
+    }
+  }, 100);
   const killedAt = Date.now();
   await fleet.kill(first);
   await until(() => fleet.servers().length === 1 && fleet.servers()[0] !== first, 'a new node to serve', 30_000);
@@ -92,8 +103,13 @@ async function fleetScenario(mode: DiscoveryMode, t: TestContext): Promise<void>
     }, `display ${id} to find the new server`, 30_000);
   }
   // The new leader serves the replicated store: no display enrolls again, none is assigned again.
-  await until(() => displaysRight(second), 'every display to show its room\'s state from the new server', 30_000);
+  await until(() => displaysRight(second), 'every display to show its room\'s state from the new server', 30_000).finally(() => clearInterval(sampler));
   const rightMs = Date.now() - killedAt;
+  const wrong = samples.filter((x) => {
+    const final = fleet.status(x.id)?.display;
+    return x.room !== final?.room || (x.status !== shownBefore.get(x.id) && x.status !== final?.status);
+  });
+  assert.deepEqual(wrong.slice(0, 5), [], `a display showed a wrong state while online (${wrong.length} of ${samples.length} samples)`);
   assert.equal(fleet.status('e')?.display.status, 'busy', 'the booking made just before the kill shows');
   const meetings = await fleet.api(second, 'GET', `/meetings?room=${roomOf('e')}`);
   assert.equal((meetings.json as { current: { id: string } | null }).current?.id, lastId, 'the booking made just before the kill is on the new leader, same id');
@@ -103,7 +119,7 @@ async function fleetScenario(mode: DiscoveryMode, t: TestContext): Promise<void>
   assert.match(metrics, /^doorplate_is_leader 1$/m);
   assert.match(metrics, new RegExp(`^doorplate_fleet_epoch ${fleet.status(second)?.servingEpoch}$`, 'm'));
   assert.match(metrics, /^doorplate_leader_changes_total 1$/m, 'b saw the lead move from a to itself');
-  t.diagnostic(`fleet (${mode}): boot to right state ${bootMs} ms; after kill -9 of ${first}: ${second} serves in ${servingMs} ms, displays right in ${rightMs} ms (no enrollment, no assignment)`);
+  t.diagnostic(`fleet (${mode}): boot to right state ${bootMs} ms; after kill -9 of ${first}: ${second} serves in ${servingMs} ms, displays right in ${rightMs} ms (no enrollment, no assignment; ${samples.length} online samples of the displays, none wrong)`);
 
   // --- the old leader comes back: it follows the higher epoch, and its store the new leader's ---
   fleet.start(first);
