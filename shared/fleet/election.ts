@@ -13,7 +13,9 @@ import type { Heartbeat, ReplicaPosition } from './heartbeat.js';
  *   date (its store follows the latest epoch's history, then holds the highest seq of it, as its
  *   heartbeats say), so a standby that missed acknowledged changes never takes over from one
  *   that holds them; among equal positions, the highest priority, then the lowest id. A peer
- *   counts only while its heartbeats arrive: one gone silent no longer holds a claim back.
+ *   counts only while its heartbeats arrive: one gone silent no longer holds a claim back, and
+ *   one that has not claimed a window after it was due (it hears too few peers) no longer
+ *   either: then rank alone decides, as it would without positions.
  * - A leader reports no position: nobody claims while it lives, and once it stops leading its
  *   store reports the head of the history it served (see server/replication/capture.ts).
  * - With 3 or more serve-capable nodes a claim and the lead itself need a majority in sight: a
@@ -102,6 +104,8 @@ export class Election {
   private epoch = 0;
   private leaderId: string | null = null;
   private startedAt = 0;
+  /** Since when this node has left the claim to a more up-to-date peer instead of the best-ranked one. */
+  private yieldedAt: number | null = null;
   private readonly peers = new Map<string, Peer>();
   private timer: TimerHandle | null = null;
   private midBeat: TimerHandle | null = null;
@@ -250,15 +254,24 @@ export class Election {
       const vouched = live.some((p) => p.hb.leaderId !== null && p.hb.leaderId !== this.settings.nodeId && p.hb.epoch >= this.epoch);
       if (!learning && !vouched && inSight >= quorum) {
         const self: Candidate = { ...this.self(), replica: this.position() };
-        const best = [self, ...fresh.map((p) => p.hb)].sort(compareCandidates)[0];
+        const candidates = [self, ...fresh.map((p) => p.hb)];
+        let best = [...candidates].sort(compareCandidates)[0];
+        const byRank = [...candidates].sort(compareRank)[0];
+        if (best !== byRank) {
+          // Waiting for a more up-to-date peer to claim. One that has not within a window is not
+          // going to (it hears too few of us, or cannot serve): rank decides again.
+          this.yieldedAt ??= now;
+          if (now - this.yieldedAt > this.window()) best = byRank;
+        } else this.yieldedAt = null;
         if (best?.nodeId === this.settings.nodeId) this.claim(live, self.replica ?? null);
         else if (this.role === 'starting') this.role = 'follower';
-      }
-    }
+      } else this.yieldedAt = null;
+    } else this.yieldedAt = null;
     this.changed();
   }
 
   private claim(live: Peer[], position: ReplicaPosition | null): void {
+    this.yieldedAt = null;
     const highest = Math.max(this.epoch, ...live.map((p) => p.hb.epoch));
     this.adoptEpoch(highest + 1);
     this.role = 'leader';

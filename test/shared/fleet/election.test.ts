@@ -23,6 +23,8 @@ class FakeSite {
   readonly clock = new FakeClock();
   readonly members = new Map<string, Member>();
   private readonly cuts = new Set<string>();
+  /** Links that carry heartbeats one way only: `from>to` is lost. */
+  private readonly oneWay = new Set<string>();
   /** Every moment (in 100 ms steps while `run` advances) at which two nodes led at once. */
   readonly doubleLeads: number[] = [];
   /** Every heartbeat sent, as the others received it. */
@@ -70,8 +72,14 @@ class FakeSite {
     for (const other of this.members.keys()) if (other !== id) this.cut(id, other);
   }
 
+  /** `to` no longer hears `from` (a one-way link: `from` still hears `to`). */
+  deafen(to: string, from: string): void {
+    this.oneWay.add(`${from}>${to}`);
+  }
+
   heal(): void {
     this.cuts.clear();
+    this.oneWay.clear();
   }
 
   run(ms: number): void {
@@ -115,7 +123,7 @@ class FakeSite {
     assert.ok(sent.ok);
     this.sent.push(sent.heartbeat);
     for (const [id, m] of this.members) {
-      if (id === from || this.cuts.has([from, id].sort().join('|'))) continue;
+      if (id === from || this.cuts.has([from, id].sort().join('|')) || this.oneWay.has(`${from}>${id}`)) continue;
       this.clock.setTimeout(() => {
         const decoded = decodeHeartbeat(bytes);
         assert.ok(decoded.ok);
@@ -407,6 +415,24 @@ const rows: Row[] = [
     leaders: ['b'],
     following: { b: 'b', d: 'b', e: 'b' },
     epochs: { a: 1, b: 2, c: 1, d: 2, e: 2 },
+  },
+  {
+    name: 'up to date: a fresher standby that hears too few peers to claim holds the others back one window, then rank decides',
+    run: () => {
+      const site = rankedThree();
+      site.positions({ b: { epoch: 1, seq: 5 }, c: { epoch: 1, seq: 9 } });
+      // c hears nobody any more (it cannot claim: no majority in its sight), but is heard.
+      site.deafen('c', 'a');
+      site.deafen('c', 'b');
+      site.crash('a');
+      site.run(WINDOW + 2 * BEAT);
+      assert.deepEqual(site.leaders(), [], 'b first leaves the claim to c');
+      site.run(WINDOW);
+      return site;
+    },
+    leaders: ['b'],
+    following: { b: 'b', c: null },
+    epochs: { a: 1, b: 2, c: 1 },
   },
   {
     name: 'up to date: a live leader is not displaced by standbys reporting more',
