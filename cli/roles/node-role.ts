@@ -237,6 +237,7 @@ export function nodeParts(config: Config, log: Logger): Part[] {
         at: new Date(clock.now()).toISOString(),
         election: election?.status ?? null,
         servingEpoch: serving?.servingEpoch ?? null,
+        position: standby?.position() ?? null,
         server: chosen,
         discovered: bestListed,
         display: { phase: edge.edge?.phase ?? null, room: view?.roomName ?? null, status: view?.state.status ?? null, offline: view?.offline ?? null },
