@@ -23,17 +23,18 @@ export interface StandbyPartOptions {
   log: Logger;
 }
 
-/**
- * A serve-capable node that does not lead keeps its store a copy of the leader's: it logs in
- * to the leader's broker as a standby (with the site's fleet secret) and applies the feed to
- * the very database its server opens when it takes the lead. It follows the leader found at
- * each moment, connecting again when that changes.
- */
 export interface StandbyPart extends Part {
   /** How far this node's store got (see ReplicationLog.position); null while it is not open. */
   position(): ReplicaPosition | null;
 }
 
+/**
+ * A serve-capable node that does not lead keeps its store a copy of the leader's: it logs in
+ * to the leader's broker as a standby (with the site's fleet secret) and applies the feed to
+ * the very database its server opens when it takes the lead. It follows the leader found at
+ * each moment, connecting again when that changes (another server, or the same one under a new
+ * epoch: the epoch is recorded with what it applies).
+ */
 export function standbyPart(opts: StandbyPartOptions): StandbyPart {
   const { config, nodeId, clock, log } = opts;
   let store: Store | null = null;
