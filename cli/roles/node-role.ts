@@ -13,6 +13,7 @@ import { Election } from '../../shared/fleet/election.js';
 import { EpochFile } from '../../shared/fleet/epoch-file.js';
 import { ServeWhileLeading } from '../../shared/fleet/serve-while-leading.js';
 import { UdpHeartbeats } from '../../shared/fleet/udp-heartbeats.js';
+import type { StandbyPart } from '../../server/replication/standby-part.js';
 import { hostDeviceId } from '../../edge/agent/system-info.js';
 import type { FleetMetrics } from '../../server/metrics/metric-sources.js';
 import { edgePart } from './edge-role.js';
@@ -41,13 +42,13 @@ function announcementOf(config: Config, nodeId: string, host: string, epoch: num
 }
 
 /** The server as one part, imported when first needed: a node that never leads never loads it. */
-function lazyServerPart(config: Config, fleet: () => FleetMetrics | null): Part {
+function lazyServerPart(config: Config, fleet: () => FleetMetrics | null, servingEpoch: number): Part {
   let server: Part | null = null;
   return {
     name: 'server',
     async start(signal) {
       const { serverPart } = await import('./server-role.js');
-      server = serverPart(config, { fleet });
+      server = serverPart(config, { fleet, servingEpoch });
       await server.start(signal);
     },
     async stop() {
@@ -57,10 +58,13 @@ function lazyServerPart(config: Config, fleet: () => FleetMetrics | null): Part 
 }
 
 /** The standby (a copy of the leader's store), imported when first needed. */
-function lazyStandbyPart(make: () => Promise<Part>): Part {
-  let standby: Part | null = null;
+function lazyStandbyPart(make: () => Promise<StandbyPart>): StandbyPart {
+  let standby: StandbyPart | null = null;
   return {
     name: 'standby',
+    position() {
+      return standby?.position() ?? null;
+    },
     async start(signal) {
       standby = await make();
       await standby.start(signal);
@@ -127,12 +131,17 @@ export function nodeParts(config: Config, log: Logger): Part[] {
     return url;
   };
 
-  /** The broker a standby follows: the server found now, never this node itself. */
-  const leaderUrl = (): string | null => {
-    if (node.serverFrom === 'config') return brokerUrl(config.edge.server);
+  /**
+   * The broker a standby follows: the server found now, never this node itself, with the epoch
+   * it announced: the one record of whose history the standby's store then holds.
+   */
+  const leaderOf = (): { url: string; epoch: number | null } | null => {
+    if (node.serverFrom === 'config') return { url: brokerUrl(config.edge.server), epoch: null };
     const found = look();
-    return found && found.nodeId !== nodeId ? brokerUrl(found) : null;
+    return found && found.nodeId !== nodeId ? { url: brokerUrl(found), epoch: found.epoch } : null;
   };
+  /** The standby running now, whose store tells how far this node got (for the election). */
+  let standby: StandbyPart | null = null;
 
   const parts: Part[] = [];
   if (node.serverFrom === 'discovery') {
@@ -167,13 +176,15 @@ export function nodeParts(config: Config, log: Logger): Part[] {
         publisher = await stack.publisher();
         const host = node.advertiseAddress ?? node.interfaceAddress ?? firstLanAddress() ?? '127.0.0.1';
         const lead = new ServeWhileLeading({
-          serverParts: () => [lazyServerPart(config, fleetMetrics)],
-          standbyParts: () => [
-            lazyStandbyPart(async () => {
+          serverParts: (epoch) => [lazyServerPart(config, fleetMetrics, epoch)],
+          standbyParts: () => {
+            const part = lazyStandbyPart(async () => {
               const { standbyPart } = await import('../../server/replication/standby-part.js');
-              return standbyPart({ config, nodeId, leaderUrl, clock, log: createLogger('node:standby', nodeLog) });
-            }),
-          ],
+              return standbyPart({ config, nodeId, leader: leaderOf, clock, log: createLogger('node:standby', nodeLog) });
+            });
+            standby = part;
+            return [part];
+          },
           publisher,
           announcement: (epoch) => announcementOf(config, nodeId, host, epoch),
           log: nodeLog,
@@ -186,6 +197,7 @@ export function nodeParts(config: Config, log: Logger): Part[] {
             epochs: new EpochFile(node.epochFile ?? join(config.server.dataDir, 'fleet-epoch.json')),
             send: (hb) => heartbeats.send(hb),
             serves: () => (lead.servingEpoch !== null ? `${host}:${config.broker.port}` : null),
+            position: () => standby?.position() ?? null,
             onChange: (s) => {
               if (s.leaderId !== null && s.leaderId !== lastLeader) {
                 if (lastLeader !== null) leaderChanges++;
@@ -224,6 +236,7 @@ export function nodeParts(config: Config, log: Logger): Part[] {
         at: new Date(clock.now()).toISOString(),
         election: election?.status ?? null,
         servingEpoch: serving?.servingEpoch ?? null,
+        position: standby?.position() ?? null,
         server: chosen,
         discovered: bestListed,
         display: { phase: edge.edge?.phase ?? null, room: view?.roomName ?? null, status: view?.state.status ?? null, offline: view?.offline ?? null },

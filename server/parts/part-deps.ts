@@ -29,6 +29,8 @@ export interface ServerOptions {
   mail?: Pick<MailPartDeps, 'transport' | 'random'>;
   /** The fleet election as the node running this server sees it (the `node` role), for the metrics. */
   fleet?: () => FleetMetrics | null;
+  /** The fleet epoch this server leads under (the `node` role): recorded as the epoch of the store's own history. */
+  servingEpoch?: number;
 }
 
 /** What every server part is built from. */

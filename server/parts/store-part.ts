@@ -35,7 +35,7 @@ export function storePart({ opts, config, clock, slots, events }: PartDeps): Par
 
   function prepare(store: Store): void {
       // From now on this store writes its own history: a standby again later starts from a snapshot.
-      store.replication.forgetCursor();
+      store.replication.forgetCursor(opts.servingEpoch ?? null);
       // Removing a room drops its push channels from the store; the provider still has to stop them.
       const configured = new Set(config.rooms.map((r) => r.id));
       slots.set('orphanChannels', store.pushChannels.list().filter((c) => !configured.has(c.roomId)));

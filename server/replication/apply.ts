@@ -27,8 +27,12 @@ export class ReplicaApplier {
     for (const shape of this.shapes.values()) this.statements.set(shape.name, this.prepare(shape));
   }
 
-  /** Applies the entries after `after` of history `storeId`; refuses a batch that does not follow on. */
-  applyEntries(msg: EntriesMessage): number {
+  /**
+   * Applies the entries after `after` of history `storeId`; refuses a batch that does not follow
+   * on. `epoch` is the fleet epoch of the leader they came from (null when unknown), recorded in
+   * the same transaction so the store's position never names a seq of another history.
+   */
+  applyEntries(msg: EntriesMessage, epoch: number | null = null): number {
     this.check(msg.entries.map((e, i) => ({ path: `entries.${i}`, tbl: e.tbl, row: e.row, key: e.key })));
     let last = msg.after;
     msg.entries.forEach((e, i) => {
@@ -47,7 +51,7 @@ export class ReplicaApplier {
           if (s.update(e.row, e.key) === 0) s.upsert(e.row);
         } else s.upsert(e.row);
       }
-      this.db.prepare('UPDATE replication_control SET leader_seq = ? WHERE id = 1').run(last);
+      this.db.prepare('UPDATE replication_control SET leader_seq = ?, history_epoch = ? WHERE id = 1').run(last, epoch);
     });
     return last;
   }
@@ -55,9 +59,9 @@ export class ReplicaApplier {
   /**
    * Replaces every replicated table with a snapshot's rows, in one transaction. The store's own
    * history ends here: its log is emptied and it gets a new store id, so no standby of its own
-   * could ever resume from what it held before.
+   * could ever resume from what it held before. `epoch` as for applyEntries.
    */
-  applySnapshot(chunks: readonly ChunkMessage[]): void {
+  applySnapshot(chunks: readonly ChunkMessage[], epoch: number | null = null): void {
     const first = chunks[0];
     if (first === undefined) throw new ReplicationError('chunks: none');
     chunks.forEach((c, i) => {
@@ -74,8 +78,8 @@ export class ReplicaApplier {
       for (const tbl of REPLICATED_TABLES) for (const row of byTable.get(tbl) ?? []) (this.statements.get(tbl) as Statements).upsert(row);
       this.db.prepare('DELETE FROM replication_log').run();
       this.db
-        .prepare('UPDATE replication_control SET store_id = ?, leader_store_id = ?, leader_seq = ? WHERE id = 1')
-        .run(randomBytes(16).toString('hex'), first.storeId, first.upTo);
+        .prepare('UPDATE replication_control SET store_id = ?, leader_store_id = ?, leader_seq = ?, history_epoch = ? WHERE id = 1')
+        .run(randomBytes(16).toString('hex'), first.storeId, first.upTo, epoch);
     });
   }
 

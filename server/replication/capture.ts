@@ -1,3 +1,4 @@
+import type { ReplicaPosition } from '../../shared/fleet/heartbeat.js';
 import type { Database } from '../store/database.js';
 import { ident, REPLICATED_TABLES, tableShapes, type ReplicatedTable, type TableShape } from './tables.js';
 
@@ -128,9 +129,26 @@ export class ReplicationLog {
 
   /**
    * Called when this store starts to serve: its history now departs from the leader's it
-   * followed, so when it follows again it must start from a snapshot.
+   * followed, so when it follows again it must start from a snapshot. `epoch` is the fleet
+   * epoch it serves under (null outside a fleet): from now on its position is its own head.
    */
-  forgetCursor(): void {
-    this.db.prepare('UPDATE replication_control SET leader_store_id = NULL, leader_seq = NULL WHERE id = 1').run();
+  forgetCursor(epoch: number | null = null): void {
+    this.db.prepare('UPDATE replication_control SET leader_store_id = NULL, leader_seq = NULL, history_epoch = ? WHERE id = 1').run(epoch);
+  }
+
+  /**
+   * How far this store got, for the election: the epoch of the history it holds and the last
+   * seq of that history in it (the cursor of a standby, the head of a store that served).
+   * Null when no epoch is known (it never followed or served in a fleet).
+   */
+  position(): ReplicaPosition | null {
+    const r = this.db.prepare('SELECT leader_store_id AS storeId, leader_seq AS seq, history_epoch AS epoch FROM replication_control WHERE id = 1').get() as {
+      storeId: string | null;
+      seq: number | null;
+      epoch: number | null;
+    };
+    if (r.epoch === null) return null;
+    if (r.storeId !== null && r.seq !== null) return { epoch: r.epoch, seq: r.seq };
+    return { epoch: r.epoch, seq: this.head() };
   }
 }

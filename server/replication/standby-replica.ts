@@ -10,6 +10,11 @@ export interface StandbyReplicaOptions {
   log: Logger;
   /** Says hello again when the feed has been silent this long (also the leader's sign of life). */
   helloMs?: number;
+  /**
+   * The fleet epoch of the leader this replica follows (as its announcement said), recorded with
+   * each applied message as the epoch of the store's history; null when unknown.
+   */
+  epoch?: number | null;
 }
 
 /**
@@ -54,7 +59,7 @@ export class StandbyReplica {
     }
     try {
       if (msg.kind === 'entries') {
-        const seq = this.opts.store.replica.applyEntries(msg);
+        const seq = this.opts.store.replica.applyEntries(msg, this.opts.epoch ?? null);
         this.applied++;
         this.opts.send('ack', { kind: 'seq', storeId: msg.storeId, seq });
         return;
@@ -68,7 +73,7 @@ export class StandbyReplica {
         return;
       }
       const rows = this.chunks.reduce((n, c) => n + c.rows.length, 0);
-      this.opts.store.replica.applySnapshot(this.chunks);
+      this.opts.store.replica.applySnapshot(this.chunks, this.opts.epoch ?? null);
       this.chunks = [];
       this.applied++;
       this.opts.log.info({ leaderStore: msg.storeId, seq: msg.upTo, rows }, 'replication: applied a snapshot');

@@ -1,6 +1,6 @@
 import type { Clock, TimerHandle } from '../clock.js';
 import type { Logger } from '../logger.js';
-import type { Heartbeat } from './heartbeat.js';
+import type { Heartbeat, ReplicaPosition } from './heartbeat.js';
 
 /**
  * Leader election among the serve-capable nodes of one site, driven only by heartbeats and the
@@ -8,14 +8,22 @@ import type { Heartbeat } from './heartbeat.js';
  *
  * - Every node sends a heartbeat every `heartbeatMs`; a peer not heard from for
  *   `missedBeats` heartbeats is gone, and so is a leader with it.
- * - With no live leader, the best live node (highest priority, then lowest id) claims the lead
- *   under a new epoch: one more than the highest it has seen, persisted before it is announced.
+ * - With no live leader, the best live node claims the lead under a new epoch: one more than
+ *   the highest it has seen, persisted before it is announced. Best is first the most up to
+ *   date (its store follows the latest epoch's history, then holds the highest seq of it, as its
+ *   heartbeats say), so a standby that missed acknowledged changes never takes over from one
+ *   that holds them; among equal positions, the highest priority, then the lowest id. A peer
+ *   counts only while its heartbeats arrive: one gone silent no longer holds a claim back, and
+ *   one that has not claimed a window after it was due (it hears too few peers) no longer
+ *   either: then rank alone decides, as it would without positions.
+ * - A leader reports no position: nobody claims while it lives, and once it stops leading its
+ *   store reports the head of the history it served (see server/replication/capture.ts).
  * - With 3 or more serve-capable nodes a claim and the lead itself need a majority in sight: a
  *   leader cut off from the majority steps down. With 1 or 2 no majority is asked, so a
  *   partition of a 2-node site makes two leaders; when it heals the higher epoch wins.
  * - A leader that hears a higher epoch steps down; heartbeats of a leader with a lower epoch
- *   than the highest seen are ignored (fencing). A live leader is never deposed by a better
- *   node that (re)appears: a returning old leader follows.
+ *   than the highest seen are ignored (fencing). A live leader is never deposed by a better or
+ *   more up-to-date node that (re)appears: a returning old leader follows.
  */
 export interface ElectionSettings {
   site: string;
@@ -49,6 +57,8 @@ export interface ElectionDeps {
   onChange?: (status: ElectionStatus) => void;
   /** Where this node serves while it leads (host:port), carried in its heartbeats. */
   serves?: () => string | null;
+  /** How far this node's store got (null when unknown), carried in its heartbeats while it does not lead. */
+  position?: () => ReplicaPosition | null;
   log?: Logger;
 }
 
@@ -68,11 +78,34 @@ export function compareRank(a: { priority: number; nodeId: string }, b: { priori
   return a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0;
 }
 
+/**
+ * Negative when `a` is more up to date than `b`: it follows a later epoch's history, or the same
+ * one further. An unknown position (null, or absent from an older node's heartbeat) comes last.
+ */
+export function compareProgress(a: ReplicaPosition | null | undefined, b: ReplicaPosition | null | undefined): number {
+  if (!a || !b) return (a ? 0 : 1) - (b ? 0 : 1);
+  if (a.epoch !== b.epoch) return b.epoch - a.epoch;
+  return b.seq - a.seq;
+}
+
+interface Candidate {
+  priority: number;
+  nodeId: string;
+  replica?: ReplicaPosition | null | undefined;
+}
+
+/** Who claims first when no leader lives: the most up to date, then the better rank. */
+export function compareCandidates(a: Candidate, b: Candidate): number {
+  return compareProgress(a.replica, b.replica) || compareRank(a, b);
+}
+
 export class Election {
   private role: ElectionRole = 'starting';
   private epoch = 0;
   private leaderId: string | null = null;
   private startedAt = 0;
+  /** Since when this node has left the claim to a more up-to-date peer instead of the best-ranked one. */
+  private yieldedAt: number | null = null;
   private readonly peers = new Map<string, Peer>();
   private timer: TimerHandle | null = null;
   private midBeat: TimerHandle | null = null;
@@ -220,20 +253,30 @@ export class Election {
       // leader's own heartbeat (a node back from a partition hears the followers first).
       const vouched = live.some((p) => p.hb.leaderId !== null && p.hb.leaderId !== this.settings.nodeId && p.hb.epoch >= this.epoch);
       if (!learning && !vouched && inSight >= quorum) {
-        const best = [this.self(), ...fresh.map((p) => p.hb)].sort(compareRank)[0];
-        if (best?.nodeId === this.settings.nodeId) this.claim(live);
+        const self: Candidate = { ...this.self(), replica: this.position() };
+        const candidates = [self, ...fresh.map((p) => p.hb)];
+        let best = [...candidates].sort(compareCandidates)[0];
+        const byRank = [...candidates].sort(compareRank)[0];
+        if (best !== byRank) {
+          // Waiting for a more up-to-date peer to claim. One that has not within a window is not
+          // going to (it hears too few of us, or cannot serve): rank decides again.
+          this.yieldedAt ??= now;
+          if (now - this.yieldedAt > this.window()) best = byRank;
+        } else this.yieldedAt = null;
+        if (best?.nodeId === this.settings.nodeId) this.claim(live, self.replica ?? null);
         else if (this.role === 'starting') this.role = 'follower';
-      }
-    }
+      } else this.yieldedAt = null;
+    } else this.yieldedAt = null;
     this.changed();
   }
 
-  private claim(live: Peer[]): void {
+  private claim(live: Peer[], position: ReplicaPosition | null): void {
+    this.yieldedAt = null;
     const highest = Math.max(this.epoch, ...live.map((p) => p.hb.epoch));
     this.adoptEpoch(highest + 1);
     this.role = 'leader';
     this.leaderId = this.settings.nodeId;
-    this.deps.log?.info({ epoch: this.epoch, peers: live.map((p) => p.hb.nodeId) }, 'took the lead');
+    this.deps.log?.info({ epoch: this.epoch, position, peers: live.map((p) => p.hb.nodeId) }, 'took the lead');
     this.changed();
     this.deps.send(this.heartbeat());
   }
@@ -250,7 +293,12 @@ export class Election {
       leader,
       leaderId: this.leaderId,
       serves: leader ? (this.deps.serves?.() ?? null) : null,
+      replica: leader ? null : this.position(),
     };
+  }
+
+  private position(): ReplicaPosition | null {
+    return this.deps.position?.() ?? null;
   }
 
   private changed(): void {

@@ -3,6 +3,16 @@ import { Id } from '../ids.js';
 import { formatIssues } from '../config/load.js';
 
 /**
+ * How far a node's store got: the epoch of the leader whose history it holds, and the last seq
+ * of that history in it. Seqs compare only within one history, so the epoch comes first.
+ */
+export const ReplicaPositionSchema = z.strictObject({
+  epoch: z.number().int().min(0),
+  seq: z.number().int().min(0),
+});
+export type ReplicaPosition = z.infer<typeof ReplicaPositionSchema>;
+
+/**
  * The heartbeat every serve-capable node sends to its site's multicast group. It is the whole
  * election wire: a node learns its peers, their epochs and who claims the lead from it alone.
  */
@@ -20,6 +30,11 @@ export const HeartbeatSchema = z.strictObject({
   leaderId: Id.nullable(),
   /** Where the sender serves MQTT while it leads (host:port), for logs and the admin page. */
   serves: z.string().max(256).nullable(),
+  /**
+   * The sender's store position (null when it knows none, and while it leads: see
+   * shared/fleet/election.ts). Absent in heartbeats of nodes that predate it, which rank as null.
+   */
+  replica: ReplicaPositionSchema.nullable().optional(),
   /** The sender stops cleanly: it is neither leader nor candidate from now on. */
   leaving: z.boolean().default(false),
 });

@@ -4,8 +4,8 @@ import type { ServerAnnouncement, ServicePublisher } from './discovery.js';
 import type { ElectionStatus } from './election.js';
 
 export interface ServeWhileLeadingDeps {
-  /** A fresh set of server parts for each lead (a stopped server is never started again). */
-  serverParts: () => Part[];
+  /** A fresh set of server parts for each lead (a stopped server is never started again), given the epoch it leads under. */
+  serverParts: (epoch: number) => Part[];
   publisher: ServicePublisher;
   announcement: (epoch: number) => ServerAnnouncement;
   log: Logger;
@@ -73,7 +73,7 @@ export class ServeWhileLeading {
       return;
     }
     if (this.wanted !== wanted) return;
-    const lifecycle = new Lifecycle(this.deps.serverParts(), { log: this.deps.log });
+    const lifecycle = new Lifecycle(this.deps.serverParts(wanted), { log: this.deps.log });
     this.deps.log.info({ epoch: wanted }, 'leading: starting the server parts');
     try {
       await lifecycle.start();

@@ -8,8 +8,9 @@ import { enrollmentKeys } from './006-enrollment-keys.js';
 import { usageReleases } from './007-usage-releases.js';
 import { replication } from './008-replication.js';
 import { roomPresence } from './009-room-presence.js';
+import { replicaEpoch } from './010-replica-epoch.js';
 
 export type { Migration };
 
 /** Every migration in version order; a new one is appended here and never inserted. */
-export const MIGRATIONS: readonly Migration[] = [initial, notices, seriesReleases, idempotencyReservations, mail, enrollmentKeys, usageReleases, replication, roomPresence];
+export const MIGRATIONS: readonly Migration[] = [initial, notices, seriesReleases, idempotencyReservations, mail, enrollmentKeys, usageReleases, replication, roomPresence, replicaEpoch];

@@ -110,3 +110,40 @@ test('the log is pruned by count; a cursor behind the oldest entry cannot resume
   assert.equal(leader.replication.reaches(6), false);
   assert.equal(leader.replication.head(), 5);
 });
+
+test('the position the election compares: the epoch of the history held and the seq reached, recorded with each apply', () => {
+  const leader = openStore();
+  const standby = openStore();
+  assert.equal(standby.replication.position(), null, 'a store that never followed nor served knows none');
+  writeSome(leader, 1);
+  standby.replica.applySnapshot(snapshotOf(leader), 4);
+  const id = leader.replication.storeId();
+  assert.deepEqual(standby.replication.position(), { epoch: 4, seq: leader.replication.head() });
+
+  const before = leader.replication.head();
+  writeSome(leader, 2);
+  standby.replica.applyEntries(entriesSince(leader, id, before), 4);
+  assert.ok(leader.replication.head() > before);
+  assert.deepEqual(standby.replication.position(), { epoch: 4, seq: leader.replication.head() });
+
+  // A batch refused leaves the position where it was.
+  assert.throws(() => standby.replica.applyEntries({ ...entriesSince(leader, id, 0), after: 0 }, 5), /after:/);
+  assert.deepEqual(standby.replication.position(), { epoch: 4, seq: leader.replication.head() });
+
+  // The same leader leading again under a later epoch: its history goes on, under that epoch.
+  const again = leader.replication.head();
+  writeSome(leader, 3);
+  standby.replica.applyEntries(entriesSince(leader, id, again), 6);
+  assert.deepEqual(standby.replication.position(), { epoch: 6, seq: leader.replication.head() });
+
+  // It starts to serve under epoch 7: its position is its own head from now on.
+  standby.replication.forgetCursor(7);
+  assert.deepEqual(standby.replication.position(), { epoch: 7, seq: 0 });
+  writeSome(standby, 8);
+  assert.ok(standby.replication.head() > 0);
+  assert.deepEqual(standby.replication.position(), { epoch: 7, seq: standby.replication.head() });
+
+  // Outside a fleet (no epoch known) it has no position.
+  standby.replication.forgetCursor();
+  assert.equal(standby.replication.position(), null);
+});

@@ -34,7 +34,7 @@ test('takeover: a booking answered by the leader is in the standby store at once
   });
 
   const standbyConfig = parseConfig({ site: { timeZone: 'Europe/Berlin' }, rooms: [{ id: 'ada', name: 'Ada Lovelace' }, { id: 'grace', name: 'Grace Hopper' }], server: { dataDir: join(dir, 'b') }, node });
-  const standby = standbyPart({ config: standbyConfig, nodeId: 'b', leaderUrl: () => `mqtt://127.0.0.1:${leader.server.mqttPort}`, clock: new SystemClock(), log: silentLogger() });
+  const standby = standbyPart({ config: standbyConfig, nodeId: 'b', leader: () => ({ url: `mqtt://127.0.0.1:${leader.server.mqttPort}`, epoch: 3 }), clock: new SystemClock(), log: silentLogger() });
   await standby.start(new AbortController().signal);
   let standbyUp = true;
   t.after(async () => {
@@ -42,6 +42,9 @@ test('takeover: a booking answered by the leader is in the standby store at once
   });
   const fleet = async (): Promise<FleetView> => (await api(leader.base, 'GET', '/api/v1/fleet')).json as FleetView;
   await until(async () => (await fleet()).replication.standbys.some((s) => s.id === 'b' && s.connected && !s.syncing), 'b to follow the leader', 10_000);
+  // What b reports to the election: the epoch of the leader it follows, and how far it applied.
+  const synced = standby.position();
+  assert.ok(synced && synced.epoch === 3 && synced.seq <= leader.server.store.replication.head(), JSON.stringify(synced));
 
   // A display enrolled at the leader: its secret's hash is replicated.
   const store = leader.server.store;
@@ -63,6 +66,8 @@ test('takeover: a booking answered by the leader is in the standby store at once
     copy.close();
   }
   assert.ok(((await fleet()).replication.waits.acked ?? 0) >= 1, 'the answer waited for an ack');
+  const advanced = standby.position();
+  assert.ok(advanced && advanced.epoch === 3 && advanced.seq > synced.seq, `the position advanced past ${synced.seq} as b applied: ${JSON.stringify(advanced)}`);
 
   // The leader goes; a server starts on the standby's store.
   await standby.stop();

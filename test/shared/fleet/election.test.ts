@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../../shared/clock.js';
-import { compareRank, Election, EpochFence, quorumOf, type ElectionStatus } from '../../../shared/fleet/election.js';
-import { decodeHeartbeat, encodeHeartbeat, type Heartbeat } from '../../../shared/fleet/heartbeat.js';
+import { compareCandidates, compareProgress, compareRank, Election, EpochFence, quorumOf, type ElectionStatus } from '../../../shared/fleet/election.js';
+import { decodeHeartbeat, encodeHeartbeat, type Heartbeat, type ReplicaPosition } from '../../../shared/fleet/heartbeat.js';
 
 const BEAT = 2000;
 const MISSED = 3;
@@ -12,6 +12,10 @@ interface Member {
   election: Election;
   epochFile: { epoch: number };
   up: boolean;
+  /** How far its store got, as the standby (or the store it served) would report it. */
+  position: ReplicaPosition | null;
+  /** Sends heartbeats without the position field, as nodes before it did. */
+  old: boolean;
 }
 
 /** A site LAN: heartbeats arrive 1 ms after they are sent, except across a cut link or to a node that is down. */
@@ -19,24 +23,37 @@ class FakeSite {
   readonly clock = new FakeClock();
   readonly members = new Map<string, Member>();
   private readonly cuts = new Set<string>();
+  /** Links that carry heartbeats one way only: `from>to` is lost. */
+  private readonly oneWay = new Set<string>();
   /** Every moment (in 100 ms steps while `run` advances) at which two nodes led at once. */
   readonly doubleLeads: number[] = [];
+  /** Every heartbeat sent, as the others received it. */
+  readonly sent: Heartbeat[] = [];
 
   constructor(private readonly size: number) {}
 
   add(id: string, priority = 100, epoch = 0, site = 'hq'): Election {
-    const epochFile = this.members.get(id)?.epochFile ?? { epoch };
+    const before = this.members.get(id);
+    const epochFile = before?.epochFile ?? { epoch };
+    const state = { epochFile, up: true, position: before?.position ?? null, old: before?.old ?? false };
     const election = new Election(
       { site, nodeId: id, priority, serveCapableNodes: this.size, heartbeatMs: BEAT, missedBeats: MISSED },
       {
         clock: this.clock,
         epochs: { load: () => epochFile.epoch, save: (e) => (epochFile.epoch = e) },
         send: (hb) => this.deliver(id, hb),
+        position: () => state.position,
       },
     );
-    this.members.set(id, { election, epochFile, up: true });
+    // The member is the same object the election reads its position from.
+    this.members.set(id, Object.assign(state, { election }));
     election.start();
     return election;
+  }
+
+  /** Where each node's store stands, as its replication would report it. */
+  positions(of: Record<string, ReplicaPosition | null>): void {
+    for (const [id, position] of Object.entries(of)) this.member(id).position = position;
   }
 
   /** A crash: no goodbye, no more heartbeats. */
@@ -55,8 +72,14 @@ class FakeSite {
     for (const other of this.members.keys()) if (other !== id) this.cut(id, other);
   }
 
+  /** `to` no longer hears `from` (a one-way link: `from` still hears `to`). */
+  deafen(to: string, from: string): void {
+    this.oneWay.add(`${from}>${to}`);
+  }
+
   heal(): void {
     this.cuts.clear();
+    this.oneWay.clear();
   }
 
   run(ms: number): void {
@@ -88,11 +111,19 @@ class FakeSite {
   }
 
   private deliver(from: string, hb: Heartbeat): void {
-    if (!this.member(from).up) return;
+    const sender = this.member(from);
+    if (!sender.up) return;
     // Over the wire and back, so the schema is part of every exchange.
-    const bytes = encodeHeartbeat(hb);
+    let bytes = encodeHeartbeat(hb);
+    if (sender.old) {
+      const { replica: _none, ...older } = JSON.parse(bytes.toString()) as Heartbeat;
+      bytes = Buffer.from(JSON.stringify(older));
+    }
+    const sent = decodeHeartbeat(bytes);
+    assert.ok(sent.ok);
+    this.sent.push(sent.heartbeat);
     for (const [id, m] of this.members) {
-      if (id === from || this.cuts.has([from, id].sort().join('|'))) continue;
+      if (id === from || this.cuts.has([from, id].sort().join('|')) || this.oneWay.has(`${from}>${id}`)) continue;
       this.clock.setTimeout(() => {
         const decoded = decodeHeartbeat(bytes);
         assert.ok(decoded.ok);
@@ -107,6 +138,17 @@ function settledThree(): FakeSite {
   const site = new FakeSite(3);
   for (const id of ['a', 'b', 'c']) site.add(id);
   site.run(WINDOW + BEAT);
+  return site;
+}
+
+/** a, b, c with priorities 200, 150, 100, settled on a. */
+function rankedThree(): FakeSite {
+  const site = new FakeSite(3);
+  site.add('a', 200);
+  site.add('b', 150);
+  site.add('c', 100);
+  site.run(WINDOW + BEAT);
+  assert.deepEqual(site.leaders(), ['a']);
   return site;
 }
 
@@ -290,6 +332,141 @@ const rows: Row[] = [
     following: { a: null, x: 'x', y: 'x' },
     epochs: { a: 0, x: 10, y: 10 },
   },
+  {
+    name: 'up to date: the leader crashes; a standby holding more of its history leads, whatever its priority',
+    run: () => {
+      const site = rankedThree();
+      // b was still copying a snapshot (its store holds an older point) while c acked every booking.
+      site.positions({ b: { epoch: 1, seq: 5 }, c: { epoch: 1, seq: 9 } });
+      site.crash('a');
+      site.run(WINDOW + 2 * BEAT);
+      return site;
+    },
+    leaders: ['c'],
+    following: { b: 'c', c: 'c' },
+    epochs: { a: 1, b: 2, c: 2 },
+  },
+  {
+    name: 'up to date: a store that never followed (no position) ranks after one that did',
+    run: () => {
+      const site = rankedThree();
+      site.positions({ b: null, c: { epoch: 1, seq: 0 } });
+      site.crash('a');
+      site.run(WINDOW + 2 * BEAT);
+      return site;
+    },
+    leaders: ['c'],
+    following: { b: 'c', c: 'c' },
+    epochs: { a: 1, b: 2, c: 2 },
+  },
+  {
+    name: 'up to date: a later epoch followed wins over a higher seq of an earlier one',
+    run: () => {
+      const site = rankedThree();
+      site.positions({ b: { epoch: 1, seq: 900 }, c: { epoch: 2, seq: 3 } });
+      site.crash('a');
+      site.run(WINDOW + 2 * BEAT);
+      return site;
+    },
+    leaders: ['c'],
+    following: { b: 'c', c: 'c' },
+    epochs: { a: 1, b: 2, c: 2 },
+  },
+  {
+    name: 'up to date: equal positions fall back to priority',
+    run: () => {
+      const site = rankedThree();
+      site.positions({ b: { epoch: 1, seq: 9 }, c: { epoch: 1, seq: 9 } });
+      site.crash('a');
+      site.run(WINDOW + 2 * BEAT);
+      return site;
+    },
+    leaders: ['b'],
+    following: { b: 'b', c: 'b' },
+    epochs: { a: 1, b: 2, c: 2 },
+  },
+  {
+    name: 'up to date: equal positions and priorities fall back to the lowest id',
+    run: () => {
+      const site = settledThree();
+      site.positions({ b: { epoch: 1, seq: 9 }, c: { epoch: 1, seq: 9 } });
+      site.crash('a');
+      site.run(WINDOW + 2 * BEAT);
+      return site;
+    },
+    leaders: ['b'],
+    following: { b: 'b', c: 'b' },
+    epochs: { a: 1, b: 2, c: 2 },
+  },
+  {
+    name: 'up to date: a fresher standby that falls silent with the leader holds nobody back; the next best of the rest leads',
+    run: () => {
+      const site = new FakeSite(5);
+      for (const id of ['a', 'b', 'c', 'd', 'e']) site.add(id);
+      site.run(WINDOW + BEAT);
+      assert.deepEqual(site.leaders(), ['a']);
+      site.positions({ b: { epoch: 1, seq: 7 }, c: { epoch: 1, seq: 9 }, d: { epoch: 1, seq: 7 }, e: { epoch: 1, seq: 6 } });
+      site.crash('a');
+      site.run(BEAT);
+      site.crash('c');
+      site.run(WINDOW + 3 * BEAT);
+      return site;
+    },
+    leaders: ['b'],
+    following: { b: 'b', d: 'b', e: 'b' },
+    epochs: { a: 1, b: 2, c: 1, d: 2, e: 2 },
+  },
+  {
+    name: 'up to date: a fresher standby that hears too few peers to claim holds the others back one window, then rank decides',
+    run: () => {
+      const site = rankedThree();
+      site.positions({ b: { epoch: 1, seq: 5 }, c: { epoch: 1, seq: 9 } });
+      // c hears nobody any more (it cannot claim: no majority in its sight), but is heard.
+      site.deafen('c', 'a');
+      site.deafen('c', 'b');
+      site.crash('a');
+      site.run(WINDOW + 2 * BEAT);
+      assert.deepEqual(site.leaders(), [], 'b first leaves the claim to c');
+      site.run(WINDOW);
+      return site;
+    },
+    leaders: ['b'],
+    following: { b: 'b', c: null },
+    epochs: { a: 1, b: 2, c: 1 },
+  },
+  {
+    name: 'up to date: a live leader is not displaced by standbys reporting more',
+    run: () => {
+      const site = rankedThree();
+      site.positions({ b: { epoch: 7, seq: 900 }, c: { epoch: 9, seq: 900 } });
+      site.run(WINDOW * 3);
+      // Nor by a node that restarts with a store further on.
+      site.crash('c');
+      site.run(BEAT);
+      site.add('c');
+      site.run(WINDOW * 2);
+      return site;
+    },
+    leaders: ['a'],
+    following: { a: 'a', b: 'a', c: 'a' },
+    epochs: { a: 1, b: 1, c: 1 },
+  },
+  {
+    name: 'up to date: a heartbeat without a position (a node from before it) parses and ranks after a known one',
+    run: () => {
+      const site = rankedThree();
+      // b knows no position and says nothing of it; c, which knows one, takes the lead. (A node
+      // of before would itself claim by priority in the same epoch, and keep it by rank.)
+      site.member('b').old = true;
+      site.positions({ b: null, c: { epoch: 1, seq: 0 } });
+      site.crash('a');
+      site.run(WINDOW + 2 * BEAT);
+      return site;
+    },
+    leaders: ['c'],
+    following: { b: 'c', c: 'c' },
+    epochs: { a: 1, b: 2, c: 2 },
+  },
 ];
 
 for (const row of rows) {
@@ -327,6 +504,28 @@ test('election: quorum and rank', () => {
   assert.deepEqual([1, 2, 3, 4, 5].map(quorumOf), [1, 1, 2, 3, 3]);
   assert.ok(compareRank({ priority: 200, nodeId: 'z' }, { priority: 100, nodeId: 'a' }) < 0);
   assert.ok(compareRank({ priority: 100, nodeId: 'a' }, { priority: 100, nodeId: 'b' }) < 0);
+});
+
+test('election: progress orders the later epoch first, then the higher seq, unknown last; rank breaks ties', () => {
+  assert.ok(compareProgress({ epoch: 2, seq: 0 }, { epoch: 1, seq: 99 }) < 0);
+  assert.ok(compareProgress({ epoch: 1, seq: 5 }, { epoch: 1, seq: 4 }) < 0);
+  assert.equal(compareProgress({ epoch: 1, seq: 5 }, { epoch: 1, seq: 5 }), 0);
+  assert.ok(compareProgress({ epoch: 0, seq: 0 }, null) < 0);
+  assert.ok(compareProgress(undefined, { epoch: 0, seq: 0 }) > 0);
+  assert.equal(compareProgress(null, undefined), 0);
+  assert.ok(compareCandidates({ priority: 1, nodeId: 'z', replica: { epoch: 1, seq: 2 } }, { priority: 200, nodeId: 'a', replica: { epoch: 1, seq: 1 } }) < 0);
+  assert.ok(compareCandidates({ priority: 200, nodeId: 'z', replica: { epoch: 1, seq: 1 } }, { priority: 100, nodeId: 'a', replica: { epoch: 1, seq: 1 } }) < 0);
+});
+
+test('election: heartbeats carry the position while following, none while leading', () => {
+  const site = rankedThree();
+  site.positions({ a: { epoch: 1, seq: 40 }, b: { epoch: 1, seq: 40 } });
+  site.run(BEAT * 2);
+  const last = (id: string): Heartbeat | undefined => site.sent.filter((h) => h.nodeId === id).at(-1);
+  assert.equal(last('a')?.leader, true);
+  assert.equal(last('a')?.replica, null);
+  assert.deepEqual(last('b')?.replica, { epoch: 1, seq: 40 });
+  assert.equal(last('c')?.replica, null);
 });
 
 test('fence: a lower epoch than the highest seen is refused, an equal or higher one admitted', () => {
