@@ -81,7 +81,7 @@ async function fleetScenario(mode: DiscoveryMode, t: TestContext): Promise<void>
   // From the kill on, every display is sampled: while it says it is online it must show its own
   // room, in the state it showed before or the one it shows once the new leader serves.
   const watched = fleet.alive().filter((id) => id !== first);
-  const shownBefore = new Map(watched.map((id) => [id, fleet.status(id)?.display.status ?? null]));
+  const shownBefore = new Map<NodeId, string | null>(watched.map((id) => [id, fleet.status(id)?.display.status ?? null]));
   const samples: Array<{ id: NodeId; room: string | null; status: string | null }> = [];
   const sampler = setInterval(() => {
     for (const id of watched) {
