@@ -147,3 +147,23 @@ test('the position the election compares: the epoch of the history held and the 
   standby.replication.forgetCursor();
   assert.equal(standby.replication.position(), null);
 });
+
+test('the outbox moves with the lead: a write sent but not marked done is due on the copy, with the same provider id; a done one stays done', () => {
+  const leader = openStore();
+  const standby = openStore();
+  standby.replica.applySnapshot(snapshotOf(leader, 1));
+  const id = leader.replication.storeId();
+  writeSome(leader, 1);
+  // The old leader enqueued two writes; it sent both, then died before marking the second done.
+  const sent = leader.outbox.enqueue({ kind: 'google.write', roomId: 'ada', payload: { op: 'insert', eventId: 'dpclientchosen1' }, notBefore: 0 });
+  const inFlight = leader.outbox.enqueue({ kind: 'google.write', roomId: 'ada', payload: { op: 'insert', eventId: 'dpclientchosen2' }, notBefore: 0 });
+  leader.outbox.markDone(sent);
+  standby.replica.applyEntries(entriesSince(leader, id, 0));
+  assert.equal(standby.outbox.get(sent)?.state, 'done', 'not sent again');
+  const due = standby.outbox.due(Number.MAX_SAFE_INTEGER, 100, 'google.write');
+  assert.deepEqual(
+    due.map((i) => [i.id, i.kind, i.payload]),
+    [[inFlight, 'google.write', { op: 'insert', eventId: 'dpclientchosen2' }]],
+    'sent again once by the new leader, under the id the provider already knows (the provider answers "exists", and it is marked done)',
+  );
+});
