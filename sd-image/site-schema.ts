@@ -1,21 +1,13 @@
 import { z } from 'zod';
 import { ConfigError, formatIssues, parseConfig, readYamlFile } from '../shared/config/load.js';
 import type { Config } from '../shared/config/schema.js';
+import { TimeZone } from '../shared/config/sections/primitives.js';
 
 /**
  * The site file (`site.yml`) that `doorplate image build` reads: an `image` section for what
  * the builder writes into the Raspberry Pi OS image, and a `doorplate` section that becomes
  * `/etc/doorplate/config.yml` and must validate against the app's own config schema.
  */
-
-const TimeZone = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'is not a known IANA time zone');
 
 /** Values land in shell-sourced and key-file formats: no quotes, backslashes or newlines. */
 const SafeText = z.string().regex(/^[^"'`\\$\n\r]*$/, 'may not hold quotes, "$", "\\" or line breaks');
