@@ -47,6 +47,14 @@ BEGIN ${log('delete', jsonImage(shape.columns, 'OLD'), 'NULL')} END;
  * changes in commit order. Made at each open from the tables' current columns: a migration
  * that adds a column is captured without anyone editing a trigger.
  */
+/** Drops every change-capture trigger (before migrations; installCapture makes them again). */
+export function dropCapture(db: Database): void {
+  const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'repl\\_%' ESCAPE '\\'").pluck().all() as string[];
+  db.transaction(() => {
+    for (const name of names) db.exec(`DROP TRIGGER IF EXISTS ${ident(name)}`);
+  })();
+}
+
 export function installCapture(db: Database): void {
   db.transaction(() => {
     for (const shape of tableShapes(db).values()) db.exec(triggersFor(shape));

@@ -19,6 +19,12 @@ export interface OpenDatabaseOptions {
    * that answered a person survives a power cut; `NORMAL` is kept for the durability bench only.
    */
   synchronous?: Synchronous;
+  /**
+   * Runs before the migrations (the store drops its change-capture triggers here: a trigger
+   * naming a column would stop a migration that drops it, and would capture a migration's
+   * backfill with the old columns).
+   */
+  beforeMigrate?: (db: Database) => void;
 }
 
 export type Synchronous = 'FULL' | 'NORMAL';
@@ -62,6 +68,7 @@ export function openDatabase(path: string, opts: OpenDatabaseOptions = {}): Data
     const level = opts.synchronous ?? DEFAULT_SYNCHRONOUS;
     if (!(level in SYNCHRONOUS_LEVEL)) throw new DoorplateError('BAD_REQUEST', `synchronous: ${String(level)} is not FULL or NORMAL`);
     db.pragma(`synchronous = ${level}`);
+    opts.beforeMigrate?.(db);
     migrate(db, opts.migrations ?? MIGRATIONS, path);
     return db;
   } catch (e) {

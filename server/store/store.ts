@@ -15,7 +15,7 @@ import { BookingAttendeesRepo } from './repos/booking-attendees.js';
 import { MailOutboxRepo } from './repos/mail-outbox.js';
 import { RemindersRepo } from './repos/reminders.js';
 import { UsageReleasesRepo } from './repos/usage-releases.js';
-import { installCapture, ReplicationLog } from '../replication/capture.js';
+import { dropCapture, installCapture, ReplicationLog } from '../replication/capture.js';
 import { ReplicaApplier } from '../replication/apply.js';
 import { PresenceChangesRepo } from './repos/presence-changes.js';
 
@@ -83,7 +83,7 @@ export class Store {
 
   /** Opens (creating and migrating as needed) the database at `opts.path`. */
   static open(opts: StoreOptions): Store {
-    const db = openDatabase(opts.path, opts);
+    const db = openDatabase(opts.path, { ...opts, beforeMigrate: dropCapture });
     try {
       installCapture(db);
     } catch (e) {

@@ -3,6 +3,12 @@ import assert from 'node:assert/strict';
 import { ReplicationError, decode, FeedSchema } from '../../../server/replication/protocol.js';
 import { contents, entriesSince, HASH, openStore, snapshotOf, writeSome } from './helpers.js';
 import { event } from '../store/helpers.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeClock } from '../../../shared/clock.js';
+import { Store } from '../../../server/store/store.js';
+import { MIGRATIONS } from '../../../server/store/migrations/index.js';
 
 test('every change is captured in commit order, and replaying it gives the same tables', () => {
   const leader = openStore();
@@ -166,4 +172,23 @@ test('the outbox moves with the lead: a write sent but not marked done is due on
     [[inFlight, 'google.write', { op: 'insert', eventId: 'dpclientchosen2' }]],
     'sent again once by the new leader, under the id the provider already knows (the provider answers "exists", and it is marked done)',
   );
+});
+
+test('a migration that drops a replicated column runs: capture is set aside while migrating, then made for the new columns', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'doorplate-capture-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'store.db');
+  const clock = new FakeClock('2026-03-02T08:00:00Z');
+  const first = Store.open({ path, clock });
+  writeSome(first, 1);
+  first.close();
+  const dropEtag = { version: MIGRATIONS.length + 1, name: 'drop-etag', up: 'ALTER TABLE events DROP COLUMN etag;' };
+  const next = Store.open({ path, clock, migrations: [...MIGRATIONS, dropEtag] });
+  try {
+    next.events.remove('ada', 'ev-1');
+    const captured = next.replication.head();
+    assert.ok(captured > 0, 'changes after the migration are captured');
+  } finally {
+    next.close();
+  }
 });
