@@ -22,12 +22,16 @@ export interface StandbyReplicaOptions {
  * one transaction and acks it. A snapshot is gathered in memory and applied when complete. A
  * message that does not follow on (a lost message, a new leader) or cannot be applied is not
  * fatal: after `helloMs` the standby says hello again and the leader answers from where the
- * store really is.
+ * store really is. When the same store fails twice in a row (a batch it cannot apply, such as
+ * a column it does not have), it asks for a whole snapshot instead of the same batch again;
+ * while it copies one the leader does not wait for it.
  */
 export class StandbyReplica {
   private chunks: ChunkMessage[] = [];
   private lastFeedAt = Number.NEGATIVE_INFINITY;
   private applied = 0;
+  /** Feed messages in a row this store could not apply; from the second on it asks for a snapshot. */
+  private failures = 0;
 
   constructor(private readonly opts: StandbyReplicaOptions) {}
 
@@ -61,6 +65,7 @@ export class StandbyReplica {
       if (msg.kind === 'entries') {
         const seq = this.opts.store.replica.applyEntries(msg, this.opts.epoch ?? null);
         this.applied++;
+        this.failures = 0;
         this.opts.send('ack', { kind: 'seq', storeId: msg.storeId, seq });
         return;
       }
@@ -76,6 +81,7 @@ export class StandbyReplica {
       this.opts.store.replica.applySnapshot(this.chunks, this.opts.epoch ?? null);
       this.chunks = [];
       this.applied++;
+      this.failures = 0;
       this.opts.log.info({ leaderStore: msg.storeId, seq: msg.upTo, rows }, 'replication: applied a snapshot');
       this.opts.send('ack', { kind: 'seq', storeId: msg.storeId, seq: msg.upTo });
     } catch (e) {
@@ -83,12 +89,18 @@ export class StandbyReplica {
       else this.opts.log.info({ err: e.message }, 'replication: the message does not fit this store; asking again shortly');
       // The next tick says hello with where the store really stands (see tick()).
       this.chunks = [];
+      this.failures++;
     }
   }
 
   private hello(): void {
     this.lastFeedAt = this.opts.clock.now();
     const cursor = this.opts.store.replication.cursor();
+    if (this.failures >= 2) {
+      this.opts.log.warn({ failures: this.failures }, 'replication: the feed keeps failing here; asking for a snapshot');
+      this.opts.send('hello', { storeId: null, seq: 0 });
+      return;
+    }
     this.opts.send('hello', cursor ?? { storeId: null, seq: 0 });
   }
 }

@@ -214,3 +214,23 @@ test('a standby that cannot apply a message applies nothing and asks again after
   assert.deepEqual(contents(b.store), contents(r.leaderStore), 'back in step after the next hello');
   r.feed.stop();
 });
+
+test('a standby that fails twice in a row asks for a snapshot, and the leader stops waiting for it meanwhile', () => {
+  const r = rig();
+  r.feed.start();
+  const b = r.standby('b');
+  b.replica.connected();
+  r.flush();
+  const ownId = b.store.replication.storeId();
+  // A batch this store cannot take (here: one that does not follow on), twice.
+  const bad = JSON.stringify({ kind: 'entries', storeId: r.leaderStore.replication.storeId(), after: 7, entries: [{ seq: 8, tbl: 'settings', op: 'insert', row: { key: 'x', value: 'y', updated_at: 1 } }] });
+  b.replica.feed(bad);
+  b.replica.feed(bad);
+  writeSome(r.leaderStore, 1);
+  r.clock.advance(5000);
+  b.replica.tick();
+  r.flush();
+  assert.deepEqual(contents(b.store), contents(r.leaderStore), 'in step again');
+  assert.notEqual(b.store.replication.storeId(), ownId, 'by a snapshot (it gives the store a new id)');
+  r.feed.stop();
+});
