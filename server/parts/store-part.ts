@@ -50,13 +50,18 @@ export function storePart({ opts, config, clock, slots, events }: PartDeps): Par
   }
 }
 
+/** How long presence changes are kept: the usage report's reach for sensor minutes (a year and a bit). */
+const PRESENCE_KEEP_MS = 400 * 86_400_000;
+
 /**
- * Expired notices, and the replication log beyond what standbys may still need (kept short
- * also where nothing is replicated: every store captures its changes).
+ * Expired notices, presence changes older than the usage report reaches, and the replication
+ * log beyond what standbys may still need (kept short also where nothing is replicated: every
+ * store captures its changes).
  */
-function pruneAlong(config: PartDeps['config']): (store: Store) => void {
+function pruneAlong(config: PartDeps['config'], clock: PartDeps['clock']): (store: Store) => void {
   return (store) => {
     store.notices.pruneExpired();
+    store.presence.pruneBefore(clock.now() - PRESENCE_KEEP_MS);
     store.replication.prune(config.node.replication.logEntries);
   };
 }
@@ -64,7 +69,7 @@ function pruneAlong(config: PartDeps['config']): (store: Store) => void {
 /** The change log: what the live stream replays; appended to from room and device events, pruned by age and count. */
 export function changesPart({ config, clock, log, slots, events }: PartDeps): Part {
   let pruner: ChangePruner | null = null;
-  const prune = pruneAlong(config);
+  const prune = pruneAlong(config, clock);
   return {
     name: 'changes',
     start() {

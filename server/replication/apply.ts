@@ -74,7 +74,13 @@ export class ReplicaApplier {
       this.db.pragma('defer_foreign_keys = ON');
       for (const tbl of [...REPLICATED_TABLES].reverse()) this.db.prepare(`DELETE FROM ${ident(tbl)}`).run();
       const byTable = new Map<ReplicatedTable, Row[]>();
-      for (const c of chunks) for (const r of c.rows) byTable.set(r.tbl, [...(byTable.get(r.tbl) ?? []), r.row]);
+      for (const c of chunks) {
+        for (const r of c.rows) {
+          const list = byTable.get(r.tbl);
+          if (list) list.push(r.row);
+          else byTable.set(r.tbl, [r.row]);
+        }
+      }
       for (const tbl of REPLICATED_TABLES) for (const row of byTable.get(tbl) ?? []) (this.statements.get(tbl) as Statements).upsert(row);
       this.db.prepare('DELETE FROM replication_log').run();
       this.db

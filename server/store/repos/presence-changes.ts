@@ -45,4 +45,18 @@ export class PresenceChangesRepo {
       .all(roomId, fromMs, toMs) as Array<{ at_ms: number; state: PresenceState }>;
     return [...(before ? [before] : []), ...rows].map((r) => ({ roomId, at: r.at_ms, state: r.state }));
   }
+
+  /**
+   * Drops changes older than `beforeMs`, keeping each room's last one before it (the state a
+   * report from `beforeMs` on starts in). Returns how many went.
+   */
+  pruneBefore(beforeMs: number): number {
+    return this.db
+      .prepare(
+        `DELETE FROM presence_changes WHERE at_ms < @before AND id NOT IN (
+           SELECT (SELECT p.id FROM presence_changes p WHERE p.room_id = r.room_id AND p.at_ms < @before ORDER BY p.at_ms DESC, p.id DESC LIMIT 1)
+           FROM (SELECT DISTINCT room_id FROM presence_changes) r)`,
+      )
+      .run({ before: beforeMs }).changes;
+  }
 }

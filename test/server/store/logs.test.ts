@@ -165,3 +165,23 @@ test('settings, sync state, push channels and notices', () => {
   assert.equal(store.notices.remove('n2'), true);
   store.close();
 });
+
+test('presence changes are pruned by age, keeping each room the state its report starts in', () => {
+  const store = Store.open({ path: ':memory:', clock: new FakeClock() });
+  store.rooms.upsertFromConfig([
+    { id: 'ada', name: 'Ada' },
+    { id: 'grace', name: 'Grace' },
+  ]);
+  store.presence.record('ada', 1000, 'present');
+  store.presence.record('ada', 2000, 'absent');
+  store.presence.record('ada', 9000, 'present');
+  store.presence.record('grace', 1500, 'present');
+  assert.equal(store.presence.pruneBefore(5000), 1, "ada's first change goes; each room's last before the cut stays");
+  assert.deepEqual(store.presence.list('ada', 5000, 10_000), [
+    { roomId: 'ada', at: 2000, state: 'absent' },
+    { roomId: 'ada', at: 9000, state: 'present' },
+  ]);
+  assert.deepEqual(store.presence.list('grace', 5000, 10_000), [{ roomId: 'grace', at: 1500, state: 'present' }]);
+  assert.equal(store.presence.pruneBefore(5000), 0);
+  store.close();
+});
