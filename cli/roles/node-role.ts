@@ -136,7 +136,11 @@ export function nodeParts(config: Config, log: Logger): Part[] {
    * it announced: the one record of whose history the standby's store then holds.
    */
   const leaderOf = (): { url: string; epoch: number | null } | null => {
-    if (node.serverFrom === 'config') return { url: brokerUrl(config.edge.server), epoch: null };
+    if (node.serverFrom === 'config') {
+      // No announcement to read the epoch from: the election's own view of the leader's term.
+      const status = election?.status;
+      return { url: brokerUrl(config.edge.server), epoch: status && status.leaderId !== null && status.leaderId !== nodeId ? status.epoch : null };
+    }
     const found = look();
     return found && found.nodeId !== nodeId ? { url: brokerUrl(found), epoch: found.epoch } : null;
   };
