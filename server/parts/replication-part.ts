@@ -40,6 +40,9 @@ export function replicationPart({ config, clock, log, slots }: PartDeps): Part {
         log: store.replication,
         clock,
         logger: rlog,
+        // A quarter of the broker's packet limit: row JSON is counted in characters, and a
+        // character may take up to 3 bytes (a packet over the limit drops the connection).
+        maxBytes: Math.floor(config.broker.limits.maxPacketBytes / 4),
         send: (nodeId, msg) => void link?.publish(replicationTopic(prefix, nodeId, 'feed'), JSON.stringify(msg)).catch((e: unknown) => rlog.warn({ standby: nodeId, err: (e as Error).message }, 'replication: could not send')),
       });
       feed = f;
@@ -83,6 +86,7 @@ export function replicationPart({ config, clock, log, slots }: PartDeps): Part {
         },
       });
       rlog.info({ storeId: f.id, head: f.head() }, 'replication: feeding standbys');
+      if (!config.broker.tls) rlog.warn('replication over plain MQTT: the standbys\' login and the store cross the LAN unencrypted; set broker.tls on serve-capable nodes');
     },
     async stop() {
       detach?.();

@@ -109,7 +109,8 @@ function addPresence(byDay: Map<string, UsageRow>, changes: ReadonlyArray<{ at: 
     const dayStart = DateTime.fromISO(row.day, { zone: timeZone }).startOf('day');
     const a = dayStart.toMillis();
     const b = dayStart.plus({ days: 1 }).toMillis();
-    if (b <= first.at) continue;
+    // Before the first report there was no sensor; a day not begun yet has no figure either.
+    if (b <= first.at || a >= now) continue;
     let total = 0;
     changes.forEach((c, i) => {
       if (c.state !== 'present') return;
