@@ -31,8 +31,9 @@ export function activeNoticesFor(roomId: string, deps: Pick<RoomStreamDeps, 'clo
  * about other rooms or devices. Every connect starts with a snapshot, so it needs no resume.
  * Each event carries the server's time, for the page's clock.
  *
- * The room's presence (present, absent, unknown) lets the page offer booking to someone in a
- * free room, as the panel does.
+ * The room's presence lets the page offer booking to someone in a free room, as the panel does.
+ * The page is public, so it tells presence only while the room is free (what the panel at the
+ * door shows anyway); otherwise `unknown`: it never shows whether a meeting's people are there.
  *
  * Events: `snapshot` {now, room, state, agenda, notices, presence}, `room` {now, state?,
  * agenda?}, `notice` {now, notice}, `presence` {now, presence}.
@@ -42,18 +43,30 @@ export function openRoomStream(deps: RoomStreamDeps, sink: SseSink, room: RoomIn
   if (!conn.isOpen) return conn;
   const now = (): string => new Date(deps.clock.now()).toISOString();
 
+  const presence = deps.presence;
+  let told: string | null = null;
+  const shownPresence = (): 'present' | 'absent' | 'unknown' => {
+    const status = deps.feed.room(room.id).state?.status;
+    return presence && status === 'free' ? presence.of(room.id).state : 'unknown';
+  };
+  const tellPresence = (): void => {
+    const p = shownPresence();
+    if (told !== null && p !== told) conn.send({ event: 'presence', data: { now: now(), presence: p } });
+    told = p;
+  };
+
   const onChange = (c: Change): void => {
     if (c.kind === 'room' && c.roomId === room.id) {
       const what = c.payload as { state?: unknown; agenda?: unknown };
       conn.send({ event: 'room', data: { now: now(), ...(what.state ? { state: what.state } : {}), ...(what.agenda ? { agenda: what.agenda } : {}) } });
+      tellPresence();
     } else if (c.kind === 'notify') {
       const notice = c.payload as NoticeView;
       if (noticeForRoom(notice.targets, room.id)) conn.send({ event: 'notice', data: { now: now(), notice: publicNotice(notice) } });
     }
   };
   conn.onClose(deps.feed.subscribe(onChange));
-  const presence = deps.presence;
-  if (presence) conn.onClose(presence.onChange((roomId, view) => roomId === room.id && conn.send({ event: 'presence', data: { now: now(), presence: view.state } })));
+  if (presence) conn.onClose(presence.onChange((roomId) => roomId === room.id && tellPresence()));
 
   const entry = roomEntry(room, { roomView: (id) => deps.feed.room(id), published: deps.published });
   conn.send({
@@ -64,7 +77,7 @@ export function openRoomStream(deps: RoomStreamDeps, sink: SseSink, room: RoomIn
       state: entry.state,
       agenda: entry.agenda,
       notices: activeNoticesFor(room.id, deps).map(publicNotice),
-      presence: presence?.of(room.id).state ?? 'unknown',
+      presence: (told = shownPresence()),
     },
   });
   return conn;

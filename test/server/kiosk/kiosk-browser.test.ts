@@ -117,5 +117,14 @@ test('kiosk page in Chromium: someone in the free room (a display\'s presence se
   assert.equal((await api(base, 'POST', '/api/v1/meetings', { room: 'ada', title: 'Held' })).status, 201);
   await page.locator('#status', { hasText: 'BUSY' }).waitFor({ timeout: SHOWN_WITHIN_MS });
   assert.equal(await page.locator('#offer').getAttribute('class'), 'empty');
+  // The public stream does not say whether a meeting's people are in the room.
+  const ac = new AbortController();
+  const stream = await fetch(`${base}/display/ada/stream`, { signal: ac.signal });
+  const reader = stream.body!.getReader();
+  let text = '';
+  while (!text.includes('\n\n')) text += new TextDecoder().decode((await reader.read()).value);
+  ac.abort();
+  assert.match(text, /event: snapshot/);
+  assert.match(text, /"presence":"unknown"/, 'busy room: presence withheld from the public page');
   assert.deepEqual(errors, []);
 });
