@@ -4,6 +4,9 @@ import type { Logger } from '../../shared/logger.js';
 import type { ReplicationLog, Snapshot } from './capture.js';
 import { AckSchema, decode, HelloSchema, ReplicationError, type Ack, type ChunkMessage, type FeedMessage, type Hello } from './protocol.js';
 
+/** How long a standby that stopped saying anything is still listed. */
+const FORGET_AFTER_MS = 3_600_000;
+
 export interface LeaderFeedOptions {
   log: ReplicationLog;
   /** Sends one feed message to a standby. */
@@ -88,7 +91,8 @@ export class LeaderFeed {
   gone(nodeId: string): void {
     const s = this.sessions.get(nodeId);
     if (!s) return;
-    s.lastSeenAt = Number.NEGATIVE_INFINITY;
+    // No longer live, but listed (as gone) until it is forgotten.
+    s.lastSeenAt = Math.min(s.lastSeenAt, this.opts.clock.now() - (this.opts.liveMs ?? 15_000) - 1);
     s.inflight = null;
     this.settleWaiters();
   }
@@ -229,7 +233,13 @@ export class LeaderFeed {
     const oldest = Math.min(head, ...[...this.sessions.values()].map((s) => s.acked));
     while (this.heads.length > 1 && (this.heads[1] as { seq: number }).seq <= oldest) this.heads.shift();
     if (this.heads.length > 10_000) this.heads.splice(0, this.heads.length - 10_000);
-    for (const s of this.sessions.values()) {
+    for (const [nodeId, s] of this.sessions) {
+      // A standby gone for an hour (decommissioned, renamed) is forgotten: it says hello again
+      // if it comes back, and a forgotten one holds no lag figure or history mark.
+      if (now - s.lastSeenAt > FORGET_AFTER_MS) {
+        this.sessions.delete(nodeId);
+        continue;
+      }
       // A message unanswered for long was lost with a connection: wait for the next hello.
       if (s.inflight && now - s.inflight.sentAt > (this.opts.liveMs ?? 15_000)) s.inflight = null;
       if (this.isLive(s, now)) this.pump(s);

@@ -65,20 +65,28 @@ export function standbyPart(opts: StandbyPartOptions): StandbyPart {
       let replica: StandbyReplica | null = null;
       const follow = (url: string, epoch: number | null): void => {
         const username = `standby:${nodeId}`;
+        // Each link feeds only its own replica: a message of the link being replaced, still on
+        // its way, must not be applied under the new leader's epoch.
+        let own: StandbyReplica | null = null;
         const l: MqttLink = new MqttLink(
           { url, username, password: secret, clientId: username, log, ...(ca ? { ca } : {}) },
           {
-            message: (_topic, payload) => replica?.feed(payload),
-            connected: () => replica?.connected(),
+            message: (_topic, payload) => {
+              if (link === l) own?.feed(payload);
+            },
+            connected: () => {
+              if (link === l) own?.connected();
+            },
           },
         );
-        replica = new StandbyReplica({
+        own = new StandbyReplica({
           store: s,
           clock,
           log,
           epoch,
           send: (kind, msg) => void l.publish(replicationTopic(prefix, nodeId, kind), JSON.stringify(msg)).catch((e: unknown) => log.debug({ err: (e as Error).message }, 'replication: could not send')),
         });
+        replica = own;
         link = l;
         linkEpoch = epoch;
         l.start([replicationTopic(prefix, nodeId, 'feed')]);

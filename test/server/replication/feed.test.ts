@@ -234,3 +234,19 @@ test('a standby that fails twice in a row asks for a snapshot, and the leader st
   assert.notEqual(b.store.replication.storeId(), ownId, 'by a snapshot (it gives the store a new id)');
   r.feed.stop();
 });
+
+test('a standby silent for an hour is forgotten; one that left is listed as gone until then', () => {
+  const r = rig();
+  r.feed.start();
+  const b = r.standby('b');
+  b.replica.connected();
+  r.flush();
+  r.feed.gone('b');
+  assert.deepEqual(r.feed.standbys().map((s) => [s.nodeId, s.connected]), [['b', false]]);
+  r.clock.advance(3_600_000 + 60_000);
+  assert.deepEqual(r.feed.standbys(), []);
+  b.replica.connected();
+  r.flush();
+  assert.deepEqual(r.feed.standbys().map((s) => [s.nodeId, s.connected]), [['b', true]], 'it comes back with a hello');
+  r.feed.stop();
+});
