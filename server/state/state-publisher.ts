@@ -9,6 +9,9 @@ import type { EventSource } from '../bookings/booking-service.js';
 import type { RoomInfo } from '../rooms/room-directory.js';
 import { freeRoomsNear, listMayChange, type PublishedRoom } from './free-rooms.js';
 
+/** How many rooms publishAll has in flight at once. */
+const PUBLISH_BATCH = 50;
+
 export interface RoomSnapshot {
   state: RoomState;
   agenda: Agenda;
@@ -66,12 +69,18 @@ export class StatePublisher {
     this.computing = new Map(computed.map((c) => [c.info.id, c.state]));
     try {
       const all = this.published();
-      await Promise.all(
-        computed.map(({ info, state, agenda }) => {
-          const freeRooms = freeRoomsNear(info, state, all, now);
-          return this.publish(info.id, freeRooms ? { ...state, freeRooms } : state, agenda);
-        }),
-      );
+      // A batch at a time: with every room in flight at once, the messages of a large site
+      // sit in the client's, the socket's and the broker's buffers together, and the heap and
+      // malloc grow to that peak and keep it: 50 at a time, about 10 MiB less private memory at
+      // 1,000 rooms (`npm run bench -- server-rss`).
+      for (let i = 0; i < computed.length; i += PUBLISH_BATCH) {
+        await Promise.all(
+          computed.slice(i, i + PUBLISH_BATCH).map(({ info, state, agenda }) => {
+            const freeRooms = freeRoomsNear(info, state, all, now);
+            return this.publish(info.id, freeRooms ? { ...state, freeRooms } : state, agenda);
+          }),
+        );
+      }
     } finally {
       this.computing = null;
     }
