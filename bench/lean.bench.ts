@@ -1,6 +1,7 @@
 import { edgeRss } from './panel.bench.js';
 import { runServerRssBench } from './server-rss.bench.js';
 import { table } from './table.js';
+import { unitSettings } from './process-settings.js';
 
 /**
  * The process settings the systemd units and `npm start` pass, each measured against none:
@@ -22,10 +23,13 @@ export const SERVER_VARIANTS: LeanVariant[] = [
   { name: `${SEMI} + MALLOC_ARENA_MAX=2`, nodeArgs: [SEMI], env: ARENAS },
 ];
 
-export const EDGE_VARIANTS: LeanVariant[] = [
-  ...SERVER_VARIANTS,
-  { name: `${SEMI} + --max-old-space-size=64 + MALLOC_ARENA_MAX=2`, nodeArgs: [SEMI, '--max-old-space-size=64'], env: ARENAS },
-];
+/** What the role's systemd unit passes (`npm start` passes the server unit's, a test checks). */
+function asTheUnit(role: 'server' | 'edge'): LeanVariant {
+  const u = unitSettings(role);
+  return { name: `the unit's: ${[...u.nodeArgs, ...Object.entries(u.env).map(([k, v]) => `${k}=${v}`)].join(' ')}`, ...u };
+}
+
+export const EDGE_VARIANTS: LeanVariant[] = [...SERVER_VARIANTS, asTheUnit('edge')];
 
 export interface LeanRow {
   process: string;
@@ -37,7 +41,7 @@ export interface LeanRow {
 
 export async function runLeanBench(rooms = 1000): Promise<LeanRow[]> {
   const rows: LeanRow[] = [];
-  for (const v of SERVER_VARIANTS) {
+  for (const v of [...SERVER_VARIANTS, asTheUnit('server')]) {
     const [r] = await runServerRssBench([rooms], v.nodeArgs, v.env);
     if (r) rows.push({ process: `server, ${rooms} rooms`, variant: v.name, rssMiB: r.rssMiB, privateMiB: r.privateMiB, heapMiB: r.heapMiB });
   }

@@ -2,6 +2,7 @@ import { machine } from './table.js';
 import { formatSiteFanout, runSiteFanout } from './site/site-fanout.bench.js';
 import { formatReconnect, runReconnect } from './site/reconnect.bench.js';
 import { formatServerRss, runServerRssBench } from './server-rss.bench.js';
+import { unitSettings } from './process-settings.js';
 import { formatLean, runLeanBench } from './lean.bench.js';
 import { formatPanelBench, runPanelBench } from './panel.bench.js';
 import { formatProviderBench, runProviderBench } from './providers.bench.js';
@@ -20,7 +21,16 @@ const BENCHES: Record<string, () => Promise<string>> = {
   fanout: async () =>
     `MQTT fan-out: one room state change -> every display of the room; displays in 4 processes, each with its own credentials (loopback)\n${formatSiteFanout([...(await runSiteFanout(1000)), ...(await runSiteFanout(3000))])}`,
   reconnect: async () => `Reconnect storm: 2,000 displays of 1,000 rooms, the server restarted after 3 s down\n${formatReconnect(await runReconnect(2000, 1000))}`,
-  'server-rss': async () => `Server memory (RSS) by number of rooms, each with a day of meetings\n${formatServerRss(await runServerRssBench([10, 1000]))}`,
+  'server-rss': async () => {
+    const unit = unitSettings('server');
+    const rows = [
+      ...(await runServerRssBench([10, 1000])),
+      ...(await runServerRssBench([1000], unit.nodeArgs, unit.env)),
+      ...(await runServerRssBench([1000], unit.nodeArgs, unit.env, 2000)),
+    ];
+    const settings = [...unit.nodeArgs, ...Object.entries(unit.env).map(([k, v]) => `${k}=${v}`)].join(' ');
+    return `Server memory by number of rooms, each with two days of meetings: with no settings, then with the server unit's (${settings})\n${formatServerRss(rows)}`;
+  },
   'broker-attack': async () => `Embedded broker under an unauthenticated memory attack (RSS of the broker process)\n${formatBrokerAttack(await runBrokerAttack())}`,
   'broker-reconnect': async () => `Embedded broker: a reconnect storm of 2,000 displays over 1,000 rooms (raw clients, broker in its own process)\n${formatBrokerReconnect(await runReconnectBench(2000, 1000))}`,
   'store-durability': async () =>

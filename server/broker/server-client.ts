@@ -58,6 +58,7 @@ export class ServerClient extends EventEmitter<ServerClientEvents> {
   private readonly log: Logger;
   private client: MqttClient | null = null;
   private readonly entries = new Set<Entry>();
+  private connectCount = 0;
 
   constructor(private readonly opts: ServerClientOptions) {
     super();
@@ -67,6 +68,11 @@ export class ServerClient extends EventEmitter<ServerClientEvents> {
 
   get connected(): boolean {
     return this.client?.connected ?? false;
+  }
+
+  /** How many times this client has connected (1 after start): tells a reconnect from the first connection. */
+  get connections(): number {
+    return this.connectCount;
   }
 
   private get availabilityTopic(): string {
@@ -187,6 +193,7 @@ export class ServerClient extends EventEmitter<ServerClientEvents> {
 
   private onConnect(client: MqttClient): void {
     if (this.client !== client) return;
+    this.connectCount++;
     this.log.info({ url: this.opts.url }, 'MQTT connected');
     const filters = [...new Set([...this.entries].map((e) => e.filter))];
     Promise.all([client.publishAsync(this.availabilityTopic, 'online', { qos: QOS, retain: true }), this.subscribeFilters(client, filters)])

@@ -21,7 +21,12 @@ export function statePart({ config, clock, log, slots, events }: PartDeps): Part
       events.on(owner, 'room.changed', ({ roomId }) => publisher.refresh(roomId));
       // The displays keep the last known state, marked stale, while the provider is unreachable.
       events.on(owner, 'room.stale', ({ roomId, stale }) => publisher.setStale(roomId, stale));
-      events.on(owner, 'mqtt.connected', () => publisher.republishAll());
+      // Every room goes out once at start, on the connection the client has then; only a later
+      // connection (a reconnect, a restarted broker) needs them all again. Republishing on the
+      // first connection's own event computed and sent every room twice while starting.
+      const mqtt = slots.get('mqtt');
+      const startedOn = mqtt.connections;
+      events.on(owner, 'mqtt.connected', () => (mqtt.connections === startedOn ? undefined : publisher.republishAll()));
       await publisher.start();
     },
     stop() {

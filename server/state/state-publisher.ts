@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Clock, TimerHandle } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Agenda } from '../../shared/api/payloads.js';
@@ -8,6 +9,9 @@ import type { RoomDirectory } from '../rooms/room-directory.js';
 import type { EventSource } from '../bookings/booking-service.js';
 import type { RoomInfo } from '../rooms/room-directory.js';
 import { freeRoomsNear, listMayChange, type PublishedRoom } from './free-rooms.js';
+
+/** How many rooms publishAll has in flight at once. */
+const PUBLISH_BATCH = 50;
 
 export interface RoomSnapshot {
   state: RoomState;
@@ -23,6 +27,7 @@ export type RoomUpdateListener = (roomId: string, what: { state?: RoomState; age
  */
 export class StatePublisher {
   private readonly timers = new Map<string, TimerHandle>();
+  /** What each room last published: its snapshot, and digests of its JSON to compare the next one with. */
   private readonly last = new Map<string, { state: string; agenda: string; snapshot: RoomSnapshot }>();
   private readonly stale = new Set<string>();
   private readonly listeners: RoomUpdateListener[] = [];
@@ -66,12 +71,18 @@ export class StatePublisher {
     this.computing = new Map(computed.map((c) => [c.info.id, c.state]));
     try {
       const all = this.published();
-      await Promise.all(
-        computed.map(({ info, state, agenda }) => {
-          const freeRooms = freeRoomsNear(info, state, all, now);
-          return this.publish(info.id, freeRooms ? { ...state, freeRooms } : state, agenda);
-        }),
-      );
+      // A batch at a time: with every room in flight at once, the messages of a large site
+      // sit in the client's, the socket's and the broker's buffers together, and the heap and
+      // malloc grow to that peak and keep it: 50 at a time, about 10 MiB less private memory at
+      // 1,000 rooms (`npm run bench -- server-rss`).
+      for (let i = 0; i < computed.length; i += PUBLISH_BATCH) {
+        await Promise.all(
+          computed.slice(i, i + PUBLISH_BATCH).map(({ info, state, agenda }) => {
+            const freeRooms = freeRoomsNear(info, state, all, now);
+            return this.publish(info.id, freeRooms ? { ...state, freeRooms } : state, agenda);
+          }),
+        );
+      }
     } finally {
       this.computing = null;
     }
@@ -176,24 +187,25 @@ export class StatePublisher {
   }
 
   private async publish(roomId: string, state: RoomState, agenda: Agenda): Promise<RoomSnapshot> {
-    const stateJson = JSON.stringify(state);
+    // Digests, not the JSON itself: at 1,000 rooms the JSON kept for comparing was megabytes.
+    const stateDigest = digest(JSON.stringify(state));
     // The agenda window slides with the clock; compare its events, not its bounds.
-    const agendaJson = JSON.stringify(agenda.events);
+    const agendaDigest = digest(JSON.stringify(agenda.events));
     const prev = this.last.get(roomId);
     const snapshot = { state, agenda };
-    this.last.set(roomId, { state: stateJson, agenda: agendaJson, snapshot });
+    this.last.set(roomId, { state: stateDigest, agenda: agendaDigest, snapshot });
     const changed: { state?: RoomState; agenda?: Agenda } = {};
     // The state first, the agenda once the broker has taken it: the state is what a panel
     // shows, and the broker checks and queues each message for every display of the room
     // before it writes any of them, so an agenda sent with it would hold the state back.
     try {
-      if (prev?.state !== stateJson) {
+      if (prev?.state !== stateDigest) {
         this.lastStateAt = this.deps.clock.now();
         await this.deps.bus.publish('roomState', { room: roomId }, state);
         this.publishes++;
         changed.state = state;
       }
-      if (prev?.agenda !== agendaJson) {
+      if (prev?.agenda !== agendaDigest) {
         await this.deps.bus.publish('roomAgenda', { room: roomId }, agenda);
         this.publishes++;
         changed.agenda = agenda;
@@ -222,4 +234,8 @@ export class StatePublisher {
       }, delay),
     );
   }
+}
+
+function digest(json: string): string {
+  return createHash('sha256').update(json).digest('base64');
 }

@@ -22,6 +22,55 @@ test('server parts: listeners are registered by owner and all removed at stop', 
   assert.equal(server.broker?.running, false);
 });
 
+test('server parts: each room is published once at start, and again after a reconnect', async (t) => {
+  // A fixed port, so the restarted broker below is found again by the server's client.
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const probed = probe.address();
+  const mqttPort = typeof probed === 'object' && probed ? probed.port : 0;
+  await new Promise((r) => probe.close(r));
+  const dataDir = mkdtempSync(join(tmpdir(), 'doorplate-parts-'));
+  const config = parseConfig({
+    site: { timeZone: 'Europe/Berlin' },
+    rooms: [{ id: 'ada', name: 'Ada Lovelace' }, { id: 'grace', name: 'Grace Hopper' }],
+    broker: { host: '127.0.0.1', port: mqttPort },
+    server: { dataDir, http: { host: '127.0.0.1', port: 0 } },
+  });
+  const server = new DoorplateServer({ config, logger: silentLogger() });
+  t.after(async () => {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  let connected = 0;
+  let told: () => void = () => {};
+  server.events.on('test', 'mqtt.connected', () => {
+    connected++;
+    told();
+  });
+  const nextConnected = (): Promise<void> => new Promise((r) => (told = r));
+  const first = nextConnected();
+  await server.start();
+  await first;
+  // Round trips on the same connection, acknowledged in order: a republish the event started
+  // would have had its room states acknowledged by then.
+  const roundTrips = async (): Promise<void> => {
+    await server.bus.publish('serverAvailability', {}, 'online');
+    await server.bus.publish('serverAvailability', {}, 'online');
+  };
+  await roundTrips();
+  assert.equal(connected, 1);
+  assert.equal(server.publisher.publishCount(), 4, 'state and agenda of 2 rooms, once');
+  // A restarted broker keeps no retained messages: on the new connection every room goes out again.
+  const again = nextConnected();
+  const broker = server.broker;
+  assert.ok(broker);
+  await broker.stop();
+  await broker.start();
+  await again;
+  while (server.publisher.publishCount() < 8) await roundTrips();
+  assert.equal(connected, 2);
+});
+
 test('server parts: when a late part cannot start (HTTP port taken), the started ones are stopped and the error is thrown', async (t) => {
   const taken = createServer();
   await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));

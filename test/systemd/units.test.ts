@@ -70,6 +70,16 @@ test('app units restart, notify readiness, have a watchdog, log to the journal a
   }
 });
 
+test('npm start runs the server with the server unit\'s node flags and malloc settings', () => {
+  const unit = values(readFileSync(join(UNIT_DIR, 'doorplate-server.service'), 'utf8'), 'Environment').map((v) => v.replace(/^"(.*)"$/, '$1'));
+  const nodeOptions = unit.find((v) => v.startsWith('NODE_OPTIONS='))?.slice('NODE_OPTIONS='.length) ?? '';
+  const malloc = unit.filter((v) => v.startsWith('MALLOC_'));
+  const start = (JSON.parse(readFileSync(join(ASSETS, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  assert.ok(nodeOptions.length > 0);
+  assert.ok(malloc.length > 0);
+  assert.equal(start, `${malloc.join(' ')} node ${nodeOptions} dist/cli/main.js demo`);
+});
+
 test('units that drive hardware keep GPIO and SPI reachable', () => {
   for (const u of ['doorplate-edge.service', 'doorplate-node.service']) {
     const text = readFileSync(join(UNIT_DIR, u), 'utf8');

@@ -58,6 +58,8 @@ test('a file database runs in WAL mode with synchronous FULL and a busy timeout'
     assert.equal(db.pragma('synchronous', { simple: true }), 2);
     assert.equal(synchronousLevel(db), 'FULL');
     assert.equal(db.pragma('busy_timeout', { simple: true }), 1234);
+    // 2 MiB of page cache, not better-sqlite3's 16 MiB, which a large site fills and keeps.
+    assert.equal(db.pragma('cache_size', { simple: true }), -2048);
   } finally {
     db.close();
   }
