@@ -160,7 +160,7 @@ export class TestFleet {
       await until(async () => {
         const r = await this.api(leader, 'GET', `/devices/${id}`);
         return r.code === 200 && (r.json as { status: string }).status === 'approved';
-      }, `display ${id} to enroll at ${leader}`, 30_000);
+      }, `display ${id} to enroll at ${leader}`, 60_000);
       const put = await this.api(leader, 'PUT', `/devices/${id}/room`, { room: roomOf(id) });
       if (put.code !== 200) throw new Error(`assigning ${id} at ${leader}: ${JSON.stringify(put.json)}`);
     }
