@@ -1,10 +1,12 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeClock } from '../../shared/clock.js';
 import { parseConfig } from '../../shared/config/load.js';
+import type { ConfigInput } from '../../shared/config/schema.js';
+import type { CalendarEvent } from '../../shared/model/event.js';
 import { silentLogger } from '../../shared/logger.js';
 import { SimDevice } from '../../cli/demo/sim-device.js';
 import { ENROLL_TOKEN, api, startTestServer } from '../helpers/server.js';
@@ -13,21 +15,19 @@ import { at, meeting } from '../server/bookings/world.js';
 
 const PIR = 26;
 
-test('presence in the check-in window checks the meeting in; an empty room is still released', async (t) => {
-  const clock = new FakeClock(at('09:50'));
+/**
+ * A real server on loopback with its broker, and a simulated display with a presence input
+ * enrolled, approved and assigned to Ada over that broker; all removed after the test.
+ */
+async function displayInAda(t: TestContext, clock: FakeClock, config: ConfigInput, seed: Map<string, CalendarEvent[]>) {
   const mqttPort = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'doorplate-pir-'));
-  const { server, base, cleanup } = await startTestServer({
-    clock,
-    dataDir,
-    config: { broker: { port: mqttPort } },
-    seed: new Map([['ada', [meeting('m10', '10:00', '11:00'), meeting('m12', '12:00', '13:00')]]]),
-  });
-  const config = parseConfig({
+  const { server, base, cleanup } = await startTestServer({ clock, dataDir, config: { ...config, broker: { port: mqttPort } }, seed });
+  const edgeConfig = parseConfig({
     site: { timeZone: 'Europe/Berlin' },
     edge: { deviceId: 'door-pir', server: { host: '127.0.0.1', port: mqttPort }, credentialsFile: join(dataDir, 'devices', 'door-pir.json'), enrollmentToken: ENROLL_TOKEN },
   });
-  const d = new SimDevice({ config, model: 'epd7in5_V2', roomId: 'ada', clock, logger: silentLogger(), presencePin: PIR });
+  const d = new SimDevice({ config: edgeConfig, model: 'epd7in5_V2', roomId: 'ada', clock, logger: silentLogger(), presencePin: PIR });
   t.after(async () => {
     await d.stop().catch(() => undefined);
     await cleanup();
@@ -37,6 +37,12 @@ test('presence in the check-in window checks the meeting in; an empty room is st
   await until(async () => ((await api(base, 'GET', '/api/v1/devices')).json as { devices: unknown[] }).devices.length === 1, 'enrolled');
   assert.equal((await api(base, 'POST', '/api/v1/devices/door-pir/approve')).status, 200);
   assert.equal((await api(base, 'PUT', '/api/v1/devices/door-pir/room', { room: 'ada' })).status, 200);
+  return { server, base, d };
+}
+
+test('presence in the check-in window checks the meeting in; an empty room is still released', async (t) => {
+  const clock = new FakeClock(at('09:50'));
+  const { server, base, d } = await displayInAda(t, clock, {}, new Map([['ada', [meeting('m10', '10:00', '11:00'), meeting('m12', '12:00', '13:00')]]]));
   await until(() => d.edge.lastView?.state.status === 'free', 'the panel shows Ada');
 
   // Connected, the display tells the server its sensor sees nobody.
@@ -81,28 +87,7 @@ test('presence in the check-in window checks the meeting in; an empty room is st
 
 test('presence reaches the server over the broker; the room is released after N minutes without anyone', async (t) => {
   const clock = new FakeClock(at('09:50'));
-  const mqttPort = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'doorplate-pir-'));
-  const { server, base, cleanup } = await startTestServer({
-    clock,
-    dataDir,
-    config: { broker: { port: mqttPort }, site: { presence: { releaseAfterMins: 15 } } },
-    seed: new Map([['ada', [meeting('m10', '10:00', '11:00', { checkedInAt: at('09:58') })]]]),
-  });
-  const config = parseConfig({
-    site: { timeZone: 'Europe/Berlin' },
-    edge: { deviceId: 'door-pir', server: { host: '127.0.0.1', port: mqttPort }, credentialsFile: join(dataDir, 'devices', 'door-pir.json'), enrollmentToken: ENROLL_TOKEN },
-  });
-  const d = new SimDevice({ config, model: 'epd7in5_V2', roomId: 'ada', clock, logger: silentLogger(), presencePin: PIR });
-  t.after(async () => {
-    await d.stop().catch(() => undefined);
-    await cleanup();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  await d.start();
-  await until(async () => ((await api(base, 'GET', '/api/v1/devices')).json as { devices: unknown[] }).devices.length === 1, 'enrolled');
-  assert.equal((await api(base, 'POST', '/api/v1/devices/door-pir/approve')).status, 200);
-  assert.equal((await api(base, 'PUT', '/api/v1/devices/door-pir/room', { room: 'ada' })).status, 200);
+  const { server, base, d } = await displayInAda(t, clock, { site: { presence: { releaseAfterMins: 15 } } }, new Map([['ada', [meeting('m10', '10:00', '11:00', { checkedInAt: at('09:58') })]]]));
   await until(() => server.presence.of('ada').state === 'absent', 'the display reported nobody');
   clock.advance(Date.parse(at('10:05')) - clock.now());
   d.gpio.inject(PIR, 1);
