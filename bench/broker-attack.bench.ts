@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import mqttPacket from 'mqtt-packet';
 import { mib, table } from './table.js';
+import { fixedHeader } from '../test/server/broker/raw-mqtt.js';
 
 /**
  * The unauthenticated-memory attack on the embedded broker, against a broker in its own
@@ -35,19 +36,6 @@ class Child {
   async rss(): Promise<number> {
     return (JSON.parse(await this.ask('rss')) as { rss: number }).rss;
   }
-}
-
-/** A fixed header announcing `remaining` bytes of a packet of type `type`. */
-function fixedHeader(type: number, remaining: number): Buffer {
-  const bytes = [type << 4];
-  let n = remaining;
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    bytes.push(b);
-  } while (n > 0);
-  return Buffer.from(bytes);
 }
 
 function flood(port: number, head: Buffer, total: number, ms: number, onClosedByPeer: () => void): Promise<void> {
