@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { Id } from '../../shared/ids.js';
 import { ENROLLMENT_KEY_PATTERN } from '../../shared/api/enrollment-key.js';
 
-/** What a device keeps after enrollment: the secret it connects with (with its enrollment key). */
+/** What a device keeps after enrollment: the secret it connects with (from older agents, with their enrollment key appended). */
 export const CredentialsSchema = z.object({
   deviceId: Id,
   secret: z.string().min(32).max(256),

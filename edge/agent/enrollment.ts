@@ -1,5 +1,5 @@
 import type { Clock, TimerHandle } from '../../shared/clock.js';
-import { decodePayload, encodePayload, enrollmentKeyHash, newEnrollmentKey, topicOf, withKey, type Hello } from '../../shared/api/index.js';
+import { decodePayload, encodePayload, enrollmentKeyHash, loginKeyOf, newEnrollmentKey, openSealedSecret, sealKeyOf, topicOf, withKey, type Hello } from '../../shared/api/index.js';
 import type { EnrollmentKeyStore } from './credentials.js';
 import type { Logger } from '../../shared/logger.js';
 import type { MqttTransport } from './transport.js';
@@ -32,9 +32,11 @@ export interface EnrollmentDeps {
  * enrollment token, listens on its enrollment reply topic, announces itself with a hello marked
  * `enrolling`, and waits for `approved` (with its secret) or `refused`; `pending` means wait on.
  *
- * It makes a one-time key first and sends only the key's hash in its hello; the key goes with
- * the token when it connects and with the secret it is given, which the server accepts only
- * together with that key (shared/api/enrollment-key.ts). The outcome's secret already holds it.
+ * It makes a one-time key first. Its hello carries the public key made from it (`sealKey`): the
+ * server seals the secret to it (shared/api/sealed-secret.ts), so a copy of the reply, read by
+ * someone else who holds the token, is of no use, and the secret is an ordinary password that
+ * any broker checking passwords accepts. The enrolling login carries a login key made from it
+ * (shared/api/enrollment-key.ts), and the token alone after a refusal, for Mosquitto.
  */
 export class Enrollment {
   private resendTimer: TimerHandle | null = null;
@@ -52,7 +54,9 @@ export class Enrollment {
     const replyTopic = topicOf(prefix, 'deviceEnrollment', { device: deviceId });
     const outcome = new Promise<EnrollmentOutcome>((resolve) => (this.finish = resolve));
 
+    let authRefusals = 0;
     transport.on('connect', () => {
+      authRefusals = 0;
       transport
         .subscribe([replyTopic])
         .then(() => this.sendHello())
@@ -63,11 +67,18 @@ export class Enrollment {
       if (topic !== replyTopic) return;
       const reply = decodePayload('deviceEnrollment', payload);
       if (!reply.ok) return log.warn({ topic, reason: reply.error }, 'enrollment: ignored a malformed reply');
-      const { status, secret, message } = reply.value;
+      const { status, secret, sealedSecret, message } = reply.value;
       if (status === 'approved') {
-        if (!secret) return log.error({ topic }, 'enrollment: approved without a secret; still waiting');
+        // A plain secret would have been readable by every holder of the token: not taken.
+        if (!sealedSecret) return log.error({ topic, plain: secret !== undefined }, 'enrollment: approved without a sealed secret (is the server older than this display?); still waiting');
+        let opened: string;
+        try {
+          opened = openSealedSecret(sealedSecret, key, deviceId);
+        } catch (e) {
+          return log.error({ topic, err: (e as Error).message }, 'enrollment: could not open the sealed secret; still waiting');
+        }
         log.info({ deviceId }, 'enrollment approved');
-        return this.settle({ status: 'approved', secret: withKey(secret, key) });
+        return this.settle({ status: 'approved', secret: opened });
       }
       if (status === 'refused') {
         log.error({ deviceId, message }, 'enrollment refused by the server; not retrying');
@@ -76,13 +87,14 @@ export class Enrollment {
       log.info({ deviceId, message }, 'enrollment pending: waiting for an administrator to approve this device');
     });
     transport.on('error', (e) => {
-      if (e.kind === 'auth') log.error({ code: e.code }, 'the broker refused the enrollment token (check edge.enrollmentToken); retrying with backoff');
+      if (e.kind === 'auth' && ++authRefusals === 1) log.info({ code: e.code }, 'the broker refused the enrollment login with the key; next the token alone (a broker that compares plain passwords)');
+      else if (e.kind === 'auth') log.error({ code: e.code }, 'the broker refused the enrollment token (check edge.enrollmentToken); retrying with backoff');
       else if (e.kind === 'tls') log.error({ err: e.message }, 'refused the broker: its TLS certificate is not the pinned one; the token was not sent; retrying with backoff');
       else log.warn({ kind: e.kind, code: e.code, err: e.message }, 'enrollment: connection problem');
     });
 
     log.info({ deviceId, url: this.deps.url }, 'no device secret: enrolling');
-    transport.connect({ url: this.deps.url, clientId: deviceId, username: `enroll:${deviceId}`, password: withKey(this.deps.token, key) });
+    transport.connect({ url: this.deps.url, clientId: deviceId, username: `enroll:${deviceId}`, password: withKey(this.deps.token, loginKeyOf(key)), altPassword: this.deps.token });
     return outcome;
   }
 
@@ -121,7 +133,7 @@ export class Enrollment {
     if (this.done || !this.deps.transport.connected) return;
     const topic = topicOf(this.deps.prefix, 'deviceHello', { device: this.deps.deviceId });
     this.deps.transport
-      .publish(topic, encodePayload('deviceHello', { ...this.deps.hello(), enrolling: true, ...(this.key ? { enrollmentKey: enrollmentKeyHash(this.key) } : {}) }), { qos: 1 })
+      .publish(topic, encodePayload('deviceHello', { ...this.deps.hello(), enrolling: true, ...(this.key ? { sealKey: sealKeyOf(this.key), enrollmentKey: enrollmentKeyHash(loginKeyOf(this.key)) } : {}) }), { qos: 1 })
       .catch((e: unknown) => this.deps.log.warn({ err: (e as Error).message }, 'enrollment: hello not sent'));
   }
 

@@ -57,6 +57,11 @@ export class MqttJsTransport implements MqttTransport {
   private client: MqttClient | null = null;
   private timer: TimerHandle | null = null;
   private failures = 0;
+  /** Which of the passwords the next attempt gives: the one that worked, or the next after a refusal. */
+  private passwordTurn = 0;
+  /** The other password has not been tried yet: a refusal is followed by it at once, not after a backoff. */
+  private altUntried = false;
+  private retryNow = false;
   private ended = false;
   private isConnected = false;
 
@@ -83,6 +88,7 @@ export class MqttJsTransport implements MqttTransport {
     if (this.options) throw new Error('transport: connect() was already called; use a new transport');
     if (this.ended) throw new Error('transport: already ended');
     this.options = options;
+    this.altUntried = options.altPassword !== undefined;
     this.attempt();
   }
 
@@ -138,7 +144,7 @@ export class MqttJsTransport implements MqttTransport {
     const clientOptions: IClientOptions = {
       clientId: options.clientId,
       username: options.username,
-      password: options.password,
+      password: this.passwordTurn % 2 === 1 && options.altPassword !== undefined ? options.altPassword : options.password,
       protocolVersion: 4,
       clean: true,
       keepalive: options.keepaliveSecs ?? 30,
@@ -174,7 +180,13 @@ export class MqttJsTransport implements MqttTransport {
     });
     client.on('error', (err: Error & { code?: number | string }) => {
       if (this.client !== client) return;
-      this.emit('error', classify(err));
+      const error = classify(err);
+      if (error.kind === 'auth') {
+        this.passwordTurn += 1;
+        this.retryNow = this.altUntried;
+        this.altUntried = false;
+      }
+      this.emit('error', error);
     });
     client.on('close', () => {
       if (closed || this.client !== client) return;
@@ -195,6 +207,11 @@ export class MqttJsTransport implements MqttTransport {
 
   private scheduleReconnect(): void {
     if (this.ended) return;
+    if (this.retryNow) {
+      this.retryNow = false;
+      this.attempt();
+      return;
+    }
     this.failures += 1;
     const delay = backoffDelay(this.failures - 1, this.backoff, this.random);
     this.emit('reconnecting', this.failures, delay);

@@ -20,6 +20,11 @@ export interface ConnectOptions {
   clientId: string;
   username: string;
   password: string;
+  /**
+   * Tried after the broker refuses `password` (and `password` after this one is refused): for the
+   * enrollment login, which brokers that compare plain passwords only take without its key.
+   */
+  altPassword?: string;
   will?: WillMessage;
   keepaliveSecs?: number;
 }

@@ -54,8 +54,10 @@ export interface DirectoryDevice {
   roomId: string | null;
   /** It has connected with its secret: enrolling under its id is over. */
   secretConfirmed?: boolean;
-  /** sha256 of the key it enrolled with; null for a device enrolled without one. */
+  /** sha256 of the login key it enrolled with; null for a device enrolled without one. */
   enrollKeyHash?: string | null;
+  /** Its secret was sealed to its key (shared/api/sealed-secret.ts): the secret alone is its password. */
+  sealed?: boolean;
 }
 
 export interface ConnectAttempt {
@@ -163,7 +165,8 @@ export class Authenticator {
   private device(deviceId: string, password: string, clientId: string): Decided {
     const record = this.directory.device(deviceId);
     if (record === null) return refuse(CONNACK.BAD_USERNAME_OR_PASSWORD, `unknown device ${deviceId}`);
-    const keyHash = record.enrollKeyHash ?? null;
+    // Older agents send their key with the secret; a sealed secret is a password on its own.
+    const keyHash = record.sealed === true ? null : (record.enrollKeyHash ?? null);
     const parts = keyHash === null ? { value: password, key: null } : splitKey(password);
     if (parts === null || (keyHash !== null && !verifySha256(parts.key ?? '', keyHash))) {
       return refuse(CONNACK.BAD_USERNAME_OR_PASSWORD, `wrong secret or key for device ${deviceId}`);

@@ -20,7 +20,7 @@ export function storeDirectory(opts: {
     serverPasswordHash: () => opts.serverPasswordHash,
     device: (id) => {
       const d = opts.devices.get(id);
-      return d ? { status: d.status, secretHash: d.secretHash, roomId: d.roomId, secretConfirmed: d.secretConfirmed, enrollKeyHash: d.enrollKeyHash } : null;
+      return d ? { status: d.status, secretHash: d.secretHash, roomId: d.roomId, secretConfirmed: d.secretConfirmed, enrollKeyHash: d.enrollKeyHash, sealed: d.enrollSealKey !== null } : null;
     },
     enrollmentTokenHash: opts.enrollmentTokenHash,
     inspectors: () =>

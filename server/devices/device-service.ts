@@ -12,6 +12,7 @@ import { bookElsewhere } from './book-elsewhere.js';
 import type { DeviceRecord, DeviceStore } from './device-store.js';
 import { KeyedBuckets } from './rate-limits.js';
 import { checkRequestWindow } from './request-window.js';
+import { approvedReply, bindingOf, holdsBinding, unusableBinding } from './enrollment-binding.js';
 import type { Config } from '../../shared/config/schema.js';
 
 export type DeviceLimits = Config['server']['limits'];
@@ -48,6 +49,8 @@ export interface DeviceServiceDeps {
   freeRooms?: (roomId: string) => readonly FreeRoom[] | undefined;
   /** Awaited before a secret is handed out: a standby holds its hash (bounded; see replication-part). */
   durable?: () => Promise<void>;
+  /** Awaited before a secret is handed out: an external broker's account for it (accounts-part). */
+  secretIssued?: (deviceId: string, secret: string) => Promise<void>;
 }
 
 export interface DeviceServiceStats {
@@ -143,7 +146,13 @@ export class DeviceService {
     if (!decoded.ok) return this.refuse(id, 'hello', decoded.error);
     const hello = decoded.value;
     const { store } = this.deps;
-    const key = hello.enrolling ? (hello.enrollmentKey ?? null) : null;
+    const binding = bindingOf(hello);
+    const unusable = unusableBinding(hello, binding);
+    if (unusable !== null) {
+      this.refuse(id, 'hello', unusable);
+      if (hello.enrolling && binding === null) await this.deps.bus.publish('deviceEnrollment', { device: id }, { status: 'refused', message: `${unusable}: update this display's agent` });
+      return;
+    }
     const before = store.get(id);
     if (hello.enrolling && !this.allowed(this.hellosByDevice, id, id, 'enrolling hello')) return;
     if (before === null) {
@@ -153,13 +162,13 @@ export class DeviceService {
     }
     if (before !== null && hello.enrolling) {
       // The broker already refuses such logins; this keeps the stored hello if one gets through.
-      if (before.enrollKeyHash !== null && before.enrollKeyHash !== key) return this.refuse(id, 'hello', 'an enrolling hello with another key than the device enrolled with');
+      if (!holdsBinding(before, binding)) return this.refuse(id, 'hello', 'an enrolling hello with another key than the device enrolled with');
       if (before.status === 'approved' && before.secretConfirmed) {
         this.refuse(id, 'hello', 'an enrolling hello for a device that already enrolled');
         return this.deps.bus.publish('deviceEnrollment', { device: id }, { status: 'refused', message: 'this device already enrolled; ask an administrator to reset it' });
       }
     }
-    const { device: known, created } = store.getOrCreatePending(id, hello, hello.address, key);
+    const { device: known, created } = store.getOrCreatePending(id, hello, hello.address, binding);
     if (created) {
       this.deps.log.info({ device: id, model: hello.model }, 'new device is pending approval');
       if (this.deps.autoApprove()) {
@@ -317,9 +326,10 @@ export class DeviceService {
 
   private async issueSecret(id: string): Promise<void> {
     const secret = this.deps.secrets.newSecret();
-    this.deps.store.setSecretHash(id, this.deps.secrets.hash(secret));
+    const device = this.deps.store.setSecretHash(id, this.deps.secrets.hash(secret));
     await this.deps.durable?.();
-    await this.deps.bus.publish('deviceEnrollment', { device: id }, { status: 'approved', secret });
+    await this.deps.secretIssued?.(id, secret);
+    await this.deps.bus.publish('deviceEnrollment', { device: id }, approvedReply(device, secret));
     this.deps.log.info({ device: id }, 'device secret issued');
   }
 

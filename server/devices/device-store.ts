@@ -1,4 +1,4 @@
-import type { Device, DevicesRepo } from '../store/repos/devices.js';
+import { visibleDevice, type Device, type DevicesRepo, type VisibleDevice } from '../store/repos/devices.js';
 
 export type DeviceRecord = Device;
 
@@ -21,7 +21,6 @@ export type DeviceStore = Pick<
 >;
 
 /** The public view of a device: never its secret's hash. */
-export function publicDevice(d: DeviceRecord): Omit<DeviceRecord, 'secretHash' | 'enrollKeyHash'> & { hasSecret: boolean } {
-  const { secretHash, enrollKeyHash: _key, ...rest } = d;
-  return { ...rest, hasSecret: secretHash !== null };
+export function publicDevice(d: DeviceRecord): VisibleDevice & { hasSecret: boolean } {
+  return { ...visibleDevice(d), hasSecret: d.secretHash !== null };
 }

@@ -72,19 +72,14 @@ export function externalHelloPart({ slots, events }: PartDeps): Part {
 }
 
 /**
- * The bus the fleet publishes on: an enrollment reply carrying a secret waits until the broker
- * accepts that secret, and a device's config (its room) until the broker grants that room, so
- * the device never tries either too early.
+ * The bus the fleet publishes on: a device's config (its room) waits until the broker grants that
+ * room, so the device never looks for it too early. (A new secret waits the same way, in
+ * DeviceService, before its reply is sealed and sent.)
  */
 export function accountsFirst(bus: ServerBus, accounts: () => BrokerAccounts | null): ServerBus {
   return {
     async publish<N extends TopicName>(name: N, params: ParamsOf<N>, payload: PayloadOf<N>): Promise<void> {
       const acc = accounts();
-      if (acc && name === 'deviceEnrollment') {
-        const reply = payload as PayloadOf<'deviceEnrollment'>;
-        const device = (params as ParamsOf<'deviceEnrollment'>).device;
-        if (reply.status === 'approved' && reply.secret !== undefined) await acc.secretIssued(device, reply.secret);
-      }
       if (acc && name === 'deviceConfig') await acc.beforeConfig((params as ParamsOf<'deviceConfig'>).device);
       return bus.publish(name, params, payload);
     },

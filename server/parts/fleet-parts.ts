@@ -64,6 +64,7 @@ export function fleetPart({ config, clock, log, slots, events }: PartDeps): Part
         new NotifyService({ clock, rooms, devices: store.devices, notices: store.notices, bus: mqtt, feed: slots.get('feed'), limiter: new TokenBucket(clock, config.server.notify.perMinute, 60_000), log: createLogger('server:notify', log) }),
       );
       const broker = slots.get('broker');
+      const accounts = () => (slots.has('accounts') ? slots.get('accounts') : null);
       const devices = slots.set(
         'devices',
         new DeviceService({
@@ -71,7 +72,8 @@ export function fleetPart({ config, clock, log, slots, events }: PartDeps): Part
           store: store.devices,
           rooms,
           bookings: slots.get('bookings'),
-          bus: accountsFirst(mqtt, () => (slots.has('accounts') ? slots.get('accounts') : null)),
+          bus: accountsFirst(mqtt, accounts),
+          secretIssued: (id, secret) => accounts()?.secretIssued(id, secret) ?? Promise.resolve(),
           secrets: { newSecret, hash: sha256Hex },
           log: createLogger('server:devices', log),
           autoApprove: () => config.server.enrollment.autoApprove,

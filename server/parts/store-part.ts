@@ -9,6 +9,7 @@ import { AdminToken } from '../security/admin-token.js';
 import { ChangeFeed } from '../stream/change-feed.js';
 import { ChangePruner } from '../stream/change-pruner.js';
 import type { PartDeps } from './part-deps.js';
+import { visibleDevice } from '../store/repos/devices.js';
 
 /** The SQLite store, the configured rooms and the site's tokens. */
 export function storePart({ opts, config, clock, slots, events }: PartDeps): Part {
@@ -78,8 +79,7 @@ export function changesPart({ config, clock, log, slots, events }: PartDeps): Pa
       const feed = slots.set('feed', new ChangeFeed(store.changes, clock, streamLog));
       events.on('changes', 'room.published', ({ roomId, ...what }) => void feed.append({ kind: 'room', roomId, payload: what }));
       events.on('changes', 'device.changed', ({ device }) => {
-        const { secretHash: _hidden, enrollKeyHash: _key, ...visible } = device;
-        feed.append({ kind: 'device', deviceId: device.id, payload: visible });
+        feed.append({ kind: 'device', deviceId: device.id, payload: visibleDevice(device) });
       });
       const { stream } = config.server;
       pruner = new ChangePruner({ clock, changes: store.changes, maxChanges: stream.maxChanges, maxAgeMs: stream.maxAgeHours * 3_600_000, also: () => prune(store), log: streamLog });

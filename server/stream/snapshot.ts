@@ -1,6 +1,6 @@
 import type { Agenda } from '../../shared/api/payloads.js';
 import type { RoomState } from '../../shared/model/room-state.js';
-import type { Device } from '../store/repos/devices.js';
+import { visibleDevice, type Device, type VisibleDevice } from '../store/repos/devices.js';
 import type { RoomInfo } from '../rooms/room-directory.js';
 import type { RoomView } from './change-feed.js';
 
@@ -23,7 +23,7 @@ export interface RoomEntry {
   agenda: Agenda | null;
 }
 
-export type DeviceEntry = Omit<Device, 'secretHash' | 'enrollKeyHash'>;
+export type DeviceEntry = VisibleDevice;
 
 export interface StreamSnapshot {
   rooms: RoomEntry[];
@@ -49,6 +49,6 @@ export function roomEntry(room: RoomInfo, src: Pick<SnapshotSources, 'roomView' 
 export function buildSnapshot(src: SnapshotSources): StreamSnapshot {
   return {
     rooms: src.rooms.list().map((r) => roomEntry(r, src)),
-    devices: src.devices.list().map(({ secretHash: _hidden, enrollKeyHash: _key, ...visible }) => visible),
+    devices: src.devices.list().map(visibleDevice),
   };
 }

@@ -1,15 +1,16 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 /**
  * The one-time enrollment key, part of the MQTT contract. A device that enrolls makes a random
- * key, keeps it, and sends only its sha256 in its hello (`enrollmentKey`); the server binds the
- * device id to that hash. From then on the key goes with every password of that device id:
+ * key and keeps it. Its hello carries the public key made from it (`sealKey`, sealed-secret.ts)
+ * and the sha256 of a login key derived from it (`enrollmentKey`); the server binds the device id
+ * to both. While enrolling it logs in with `<enrollment token>|<login key>`, so on the embedded
+ * broker a copy of the enrollment token alone cannot take a pending display's place; a broker
+ * that compares only plain passwords (Mosquitto) is given the token alone next, where the sealed
+ * reply is what protects the secret.
  *
- * - enrolling: `<enrollment token>|<key>`;
- * - with its secret: `<secret>|<key>`.
- *
- * So the secret the server hands out, and the device id itself, are of use only to the holder
- * of the key: a copy of the enrollment token alone cannot take a pending display's place.
+ * Older agents sent the hash of the key itself and keep sending `<secret>|<key>` with their
+ * secret; the server still accepts that for the devices enrolled so.
  */
 export const KEY_SEPARATOR = '|';
 /** 32 random bytes, base64url. */
@@ -21,6 +22,11 @@ export function newEnrollmentKey(): string {
 
 export function enrollmentKeyHash(key: string): string {
   return createHash('sha256').update(key).digest('hex');
+}
+
+/** The login key of a one-time key: one-way, so the key itself (a private key) never travels. */
+export function loginKeyOf(oneTimeKey: string): string {
+  return createHmac('sha256', oneTimeKey).update('doorplate enrollment login v1').digest('base64url');
 }
 
 export function withKey(value: string, key: string): string {

@@ -3,6 +3,7 @@ import { AgendaEventSchema, Instant, PrivacyMode } from '../model/event.js';
 import { RoomStateSchema, CheckInPolicySchema } from '../model/room-state.js';
 import { Id } from '../ids.js';
 import { LONG_MEETING_MINS } from '../model/long-meeting.js';
+import { SEAL_KEY_PATTERN, SEALED_SECRET_PATTERN } from './sealed-secret.js';
 
 /** Availability is the plain word, so `mosquitto_sub -v` reads well. */
 export const AvailabilitySchema = z.enum(['online', 'offline']);
@@ -37,7 +38,16 @@ export const HelloSchema = z.object({
   uptimeSec: z.number().nonnegative(),
   /** True when the device holds no per-device secret yet and asks to enroll. */
   enrolling: z.boolean(),
-  /** sha256 (hex) of the one-time key the enrolling device made (see enrollment-key.ts). */
+  /**
+   * The public half of the enrolling device's one-time key: its secret comes back sealed to it
+   * (sealed-secret.ts), and it then logs in with the secret alone.
+   */
+  sealKey: z.string().regex(SEAL_KEY_PATTERN, 'must be an X25519 public key, 43 base64url characters').optional(),
+  /**
+   * sha256 (hex) of the login key that goes with the enrollment token (enrollment-key.ts), so only
+   * this device may enroll under its id on the embedded broker. Older agents send only this, and
+   * their key goes with their secret too.
+   */
   enrollmentKey: z
     .string()
     .regex(/^[0-9a-f]{64}$/, 'must be a lowercase sha256 hex digest')
@@ -103,7 +113,10 @@ export type DeviceResponse = z.infer<typeof ResponseSchema>;
 /** The server's answer to an enrolling device: its own secret, or a refusal. */
 export const EnrollmentReplySchema = z.object({
   status: z.enum(['approved', 'pending', 'refused']),
+  /** For a device that enrolled with a key hash (enrollmentKey): the secret itself. */
   secret: z.string().min(32).max(128).optional(),
+  /** For a device that sent a sealKey: its secret, readable only with its key. */
+  sealedSecret: z.string().regex(SEALED_SECRET_PATTERN, 'must be a sealed secret (v1.<key>.<iv>.<body>)').optional(),
   message: z.string().max(256).optional(),
 });
 export type EnrollmentReply = z.infer<typeof EnrollmentReplySchema>;

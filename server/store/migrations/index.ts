@@ -5,6 +5,7 @@ import { seriesReleases } from './003-series-releases.js';
 import { idempotencyReservations } from './004-idempotency-reservations.js';
 import { mail } from './005-mail.js';
 import { enrollmentKeys } from './006-enrollment-keys.js';
+import { sealKeys } from './011-seal-keys.js';
 import { usageReleases } from './007-usage-releases.js';
 import { replication } from './008-replication.js';
 import { roomPresence } from './009-room-presence.js';
@@ -13,4 +14,4 @@ import { replicaEpoch } from './010-replica-epoch.js';
 export type { Migration };
 
 /** Every migration in version order; a new one is appended here and never inserted. */
-export const MIGRATIONS: readonly Migration[] = [initial, notices, seriesReleases, idempotencyReservations, mail, enrollmentKeys, usageReleases, replication, roomPresence, replicaEpoch];
+export const MIGRATIONS: readonly Migration[] = [initial, notices, seriesReleases, idempotencyReservations, mail, enrollmentKeys, usageReleases, replication, roomPresence, replicaEpoch, sealKeys];

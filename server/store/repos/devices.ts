@@ -17,6 +17,8 @@ export interface Device {
   secretConfirmed: boolean;
   /** sha256 hex of the one-time key the device enrolled with; its secret works only with that key. */
   enrollKeyHash: string | null;
+  /** The public key the device's secret is sealed to (shared/api/sealed-secret.ts). */
+  enrollSealKey: string | null;
   /** The last hello payload as the device sent it (validated by the caller). */
   hello: unknown;
   address: string | null;
@@ -34,6 +36,7 @@ interface DeviceRow {
   secret_hash: string | null;
   secret_confirmed: number;
   enroll_key_hash: string | null;
+  enroll_seal_key: string | null;
   hello: string | null;
   address: string | null;
   last_seen_at: number | null;
@@ -51,6 +54,7 @@ function toDevice(r: DeviceRow): Device {
     secretHash: r.secret_hash,
     secretConfirmed: r.secret_confirmed === 1,
     enrollKeyHash: r.enroll_key_hash,
+    enrollSealKey: r.enroll_seal_key,
     hello: r.hello === null ? null : fromJson(r.hello),
     address: r.address,
     lastSeenAt: r.last_seen_at,
@@ -61,7 +65,22 @@ function toDevice(r: DeviceRow): Device {
   };
 }
 
+/** A device as anything outside the broker may see it: nothing that authenticates it. */
+export type VisibleDevice = Omit<Device, 'secretHash' | 'enrollKeyHash' | 'enrollSealKey'>;
+
+export function visibleDevice(d: Device): VisibleDevice {
+  const { secretHash: _secret, enrollKeyHash: _key, enrollSealKey: _seal, ...visible } = d;
+  return visible;
+}
+
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+const SEAL_KEY = /^[A-Za-z0-9_-]{43}$/;
+
+/** What an enrolling device bound its id to: its login key's hash and its sealing key (older agents: no sealing key). */
+export interface EnrollmentBinding {
+  keyHash: string | null;
+  sealKey: string | null;
+}
 
 /** The devices table (its statements prepared once: see Statements). */
 export class DevicesRepo {
@@ -95,22 +114,30 @@ export class DevicesRepo {
   }
 
   /**
-   * Records a hello: a new device becomes pending, bound to `enrollKeyHash` when it sent one; a
-   * known one keeps its status (a revoked device stays revoked however often it says hello) and
-   * gets its hello and address refreshed. A known device without a key takes the first one sent.
+   * Records a hello: a new device becomes pending, bound to what it sent (`binding`); a known one
+   * keeps its status (a revoked device stays revoked however often it says hello) and gets its
+   * hello and address refreshed. A known device bound to nothing takes the first binding sent.
    */
-  getOrCreatePending(id: string, hello: unknown, address: string | null, enrollKeyHash: string | null = null): { device: Device; created: boolean } {
-    if (enrollKeyHash !== null && !SHA256_HEX.test(enrollKeyHash)) throw new DoorplateError('VALIDATION', `devices.${id}.enrollKeyHash: must be a lowercase sha256 hex digest`);
+  getOrCreatePending(id: string, hello: unknown, address: string | null, binding: EnrollmentBinding | null = null): { device: Device; created: boolean } {
+    const keyHash = binding?.keyHash ?? null;
+    const sealKey = binding?.sealKey ?? null;
+    if (keyHash !== null && !SHA256_HEX.test(keyHash)) throw new DoorplateError('VALIDATION', `devices.${id}.enrollKeyHash: must be a lowercase sha256 hex digest`);
+    if (sealKey !== null && !SEAL_KEY.test(sealKey)) throw new DoorplateError('VALIDATION', `devices.${id}.enrollSealKey: must be 43 base64url characters`);
     const now = this.clock.now();
     const helloJson = toJson(hello, `devices.${id}.hello`);
     return this.db.transaction(() => {
       const created =
         this.sql(
-          `INSERT INTO devices (id, status, hello, address, last_seen_at, created_at, enroll_key_hash)
-           VALUES (?, 'pending', ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-        ).run(id, helloJson, address, now, now, enrollKeyHash).changes === 1;
+          `INSERT INTO devices (id, status, hello, address, last_seen_at, created_at, enroll_key_hash, enroll_seal_key)
+           VALUES (?, 'pending', ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+        ).run(id, helloJson, address, now, now, keyHash, sealKey).changes === 1;
       if (!created) {
-        this.sql('UPDATE devices SET hello = ?, address = ?, last_seen_at = ?, enroll_key_hash = COALESCE(enroll_key_hash, ?) WHERE id = ?').run(helloJson, address, now, enrollKeyHash, id);
+        this.sql(
+          `UPDATE devices SET hello = ?, address = ?, last_seen_at = ?,
+             enroll_key_hash = CASE WHEN enroll_key_hash IS NULL AND enroll_seal_key IS NULL THEN ? ELSE enroll_key_hash END,
+             enroll_seal_key = CASE WHEN enroll_key_hash IS NULL AND enroll_seal_key IS NULL THEN ? ELSE enroll_seal_key END
+           WHERE id = ?`,
+        ).run(helloJson, address, now, keyHash, sealKey, id);
       }
       return { device: this.require(id), created };
     })();
@@ -151,7 +178,7 @@ export class DevicesRepo {
   revoke(id: string): Device {
     this.require(id);
     this.sql(
-      `UPDATE devices SET status = 'revoked', revoked_at = ?, secret_hash = NULL, secret_confirmed = 0, online = 0, enroll_key_hash = NULL
+      `UPDATE devices SET status = 'revoked', revoked_at = ?, secret_hash = NULL, secret_confirmed = 0, online = 0, enroll_key_hash = NULL, enroll_seal_key = NULL
        WHERE id = ?`,
     ).run(this.clock.now(), id);
     return this.require(id);

@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HelloSchema, enrollmentKeyHash, splitKey } from '../../../shared/api/index.js';
+import { HelloSchema } from '../../../shared/api/index.js';
 import { FileCredentialsStore } from '../../../edge/agent/credentials.js';
 import { HELLO_RESEND_MS } from '../../../edge/agent/enrollment.js';
-import { ENROLL_TOKEN, makeAgent, MemoryCredentials, startBroker, startServerClient, tmpDir, waitFor } from './harness.js';
+import { approveSealed, ENROLL_TOKEN, makeAgent, MemoryCredentials, startBroker, startServerClient, tmpDir, waitFor } from './harness.js';
 
 const NEW_SECRET = 'approved-secret-abcdefghijklmnopqrstuvwxyz012345';
 
@@ -38,7 +38,7 @@ test('enrollment: pending, then approved; the secret is stored 0600 and used to 
   await waitFor(() => hellos(server, 'dev-9').length === 2, 'the hello sent again while pending');
 
   accounts.set('dev-9', NEW_SECRET);
-  await server.client.publishAsync('doorplate/devices/dev-9/enrollment', JSON.stringify({ status: 'approved', secret: NEW_SECRET }));
+  await approveSealed(server, 'dev-9', NEW_SECRET);
   await waitFor(() => rig.agent.phase === 'online', 'online with the secret');
   const last = await waitFor(() => hellos(server, 'dev-9').find((h) => !h.enrolling), 'the device hello');
   assert.equal(last.enrolling, false);
@@ -48,10 +48,9 @@ test('enrollment: pending, then approved; the secret is stored 0600 and used to 
   assert.equal(info.mode & 0o777, 0o600);
   const saved = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
   assert.equal(saved.deviceId, 'dev-9');
-  // The secret is kept with the one-time key whose hash the enrolling hello carried.
-  const parts = splitKey(String(saved.secret));
-  assert.equal(parts?.value, NEW_SECRET);
-  assert.equal(enrollmentKeyHash(parts?.key ?? ''), first.enrollmentKey);
+  // The secret as the server made it: a password any broker can check.
+  assert.equal(saved.secret, NEW_SECRET);
+  assert.ok(first.sealKey !== undefined);
   assert.equal(saved.enrolledAt, '2026-03-02T08:03:00.000Z');
   assert.ok(!rig.log.some((l) => JSON.stringify(l).includes(NEW_SECRET)), 'the secret never reaches a log line');
 
@@ -99,9 +98,9 @@ test('a refused stored secret falls back to enrollment when a token is configure
   await waitFor(() => hellos(server, 'dev-7')[0]?.enrolling === true, 'an enrolling hello');
   assert.ok(rig.log.some((l) => String(l.msg).startsWith('the broker refused this device secret') && l.code === 4));
   accounts.set('dev-7', NEW_SECRET);
-  await server.client.publishAsync('doorplate/devices/dev-7/enrollment', JSON.stringify({ status: 'approved', secret: NEW_SECRET }));
+  await approveSealed(server, 'dev-7', NEW_SECRET);
   await waitFor(() => rig.agent.phase === 'online', 'online');
-  assert.equal(splitKey(credentials.current?.secret ?? '')?.value, NEW_SECRET);
+  assert.equal(credentials.current?.secret, NEW_SECRET);
 });
 
 test('a refused stored secret without a token keeps retrying with backoff and logs it', async (t) => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { connect as mqttConnect, type MqttClient } from 'mqtt';
-import { splitKey } from '../../../shared/api/enrollment-key.js';
+import { HelloSchema, sealSecret } from '../../../shared/api/index.js';
 import type { Aedes as AedesBroker, AuthenticateError } from 'aedes';
 import { FakeClock } from '../../../shared/clock.js';
 import type { StatusScreen } from '../../../edge/render/status-screen.js';
@@ -64,9 +64,7 @@ export async function startBroker(port = 0, accounts = new Map<string, string>()
   const connects: string[] = [];
   const aedes = await Aedes.createBroker({
     authenticate: (_client, username, password, done) => {
-      // The contract's passwords may carry the device's enrollment key after the secret or token.
-      const given = password?.toString('utf8') ?? '';
-      if (username !== undefined && accounts.get(username) === (splitKey(given)?.value ?? given)) return done(null, true);
+      if (username !== undefined && accounts.get(username) === password?.toString('utf8')) return done(null, true);
       const err = new Error('bad credentials') as AuthenticateError;
       // eslint-disable-next-line @typescript-eslint/no-explicit-any -- AuthErrorCode is a const enum that isolated builds cannot read
       err.returnCode = 4 as any;
@@ -161,6 +159,17 @@ export async function startServerClient(port: number, clientId = 'test-server', 
       await client.endAsync(true);
     },
   };
+}
+
+/** Approves `device` as the server does: its secret sealed to the key of its last enrolling hello. */
+export async function approveSealed(server: TestServer, device: string, secret: string): Promise<void> {
+  const hello = server
+    .on(`${PREFIX}/devices/${device}/hello`)
+    .map((m) => HelloSchema.parse(JSON.parse(m.text)))
+    .filter((h) => h.enrolling)
+    .at(-1);
+  if (hello?.sealKey === undefined) throw new Error(`no enrolling hello with a sealKey from ${device}`);
+  await server.client.publishAsync(`${PREFIX}/devices/${device}/enrollment`, JSON.stringify({ status: 'approved', sealedSecret: sealSecret(secret, hello.sealKey, device) }));
 }
 
 // --- fakes --------------------------------------------------------------------------------------

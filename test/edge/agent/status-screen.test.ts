@@ -5,7 +5,7 @@ import { FileCredentialsStore } from '../../../edge/agent/credentials.js';
 import { renderStatus } from '../../../edge/render/renderer.js';
 import { STATUS_SCREENS } from '../../../edge/render/status-screen.js';
 import { PANEL_GEOMETRY } from '../../../edge/render/preview.js';
-import { deviceConfig, ENROLL_TOKEN, makeAgent, readPicture, startBroker, startServerClient, tmpDir, waitFor } from './harness.js';
+import { approveSealed, deviceConfig, ENROLL_TOKEN, makeAgent, readPicture, startBroker, startServerClient, tmpDir, waitFor } from './harness.js';
 
 test('before it has a room, a display says what it waits for, with its device id', async (t) => {
   const accounts = new Map([['enroll:dev-7', ENROLL_TOKEN]]);
@@ -26,7 +26,7 @@ test('before it has a room, a display says what it waits for, with its device id
   await waitFor(() => server.on('doorplate/devices/dev-7/hello')[0], 'the enrolling hello');
   const secret = 'approved-secret-abcdefghijklmnopqrstuvwxyz012345';
   accounts.set('dev-7', secret);
-  await server.client.publishAsync('doorplate/devices/dev-7/enrollment', JSON.stringify({ status: 'approved', secret }));
+  await approveSealed(server, 'dev-7', secret);
   await waitFor(() => rig.agent.phase === 'online', 'online with its secret');
   await server.publish('deviceConfig', { device: 'dev-7' }, deviceConfig(null));
   await waitFor(() => readPicture(rig.agent.lastPicture)?.room === 'No room assigned', 'the no-room screen');

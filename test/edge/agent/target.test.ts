@@ -36,3 +36,26 @@ test('transport target: asked before every attempt; none known is a failed attem
   await waitFor(() => connected || undefined, 'the connection to the found server');
   assert.deepEqual(asked, ['mqtt://192.0.2.1:1883', 'mqtt://192.0.2.1:1883']);
 });
+
+test('transport passwords: a refused password is followed at once by the other, which is kept for every reconnect', async (t) => {
+  const broker = await startBroker(0, new Map([['enroll:dev-2', 'plain-token']]));
+  const clock = new FakeClock();
+  const transport = new MqttJsTransport({ clock, random: () => 0.5, logger: silentLogger() });
+  t.after(async () => {
+    await transport.end(true);
+    await broker.close();
+  });
+  const errors: TransportError[] = [];
+  let connects = 0;
+  transport.on('error', (e) => errors.push(e));
+  transport.on('connect', () => (connects += 1));
+  transport.connect({ url: `mqtt://127.0.0.1:${broker.port}`, clientId: 'dev-2', username: 'enroll:dev-2', password: 'plain-token|with-a-key', altPassword: 'plain-token' });
+  // No clock advance: the second password does not wait for a backoff.
+  await waitFor(() => connects === 1 || undefined, 'connected with the other password');
+  assert.deepEqual(errors.map((e) => e.kind), ['auth']);
+  broker.dropClient('dev-2');
+  await waitFor(() => errors.length === 2 || transport.connected === false || undefined, 'the drop seen');
+  clock.advance(60_000);
+  await waitFor(() => connects === 2 || undefined, 'reconnected');
+  assert.deepEqual(errors.map((e) => e.kind).filter((k) => k === 'auth'), ['auth'], 'no second refusal: the password that worked was used again');
+});

@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Hello } from '../../../shared/api/payloads.js';
+import { enrollmentKeyHash, loginKeyOf, newEnrollmentKey, openSealedSecret, sealKeyOf } from '../../../shared/api/index.js';
 import type { PayloadOf } from '../../../shared/api/topics.js';
 import { startDynsecMosquitto, type DynsecMosquitto } from '../../helpers/mosquitto-dynsec.js';
 import { ENROLL_TOKEN, startTestServer } from '../../helpers/server.js';
@@ -12,6 +13,7 @@ import { Inbox, closed, mustConnect, subscribeCodes, tryConnect } from './helper
  * a listed device enrolls with the site token, is approved, connects with its own secret, reads
  * its room, is moved (the old room stops at once), and is revoked (disconnected, refused).
  */
+const KEY = newEnrollmentKey();
 const HELLO: Hello = {
   model: 'test rig',
   panel: { model: 'png', width: 800, height: 480, colors: 'bw' },
@@ -21,6 +23,8 @@ const HELLO: Hello = {
   address: null,
   uptimeSec: 1,
   enrolling: true,
+  sealKey: sealKeyOf(KEY),
+  enrollmentKey: enrollmentKeyHash(loginKeyOf(KEY)),
 };
 
 let mosquitto: DynsecMosquitto;
@@ -57,11 +61,21 @@ test('enrollment, approval, a room move and revocation on Mosquitto', async () =
 
   await server.devices.approve('dev1');
   await until(() => replies.messages.some((m) => m.payload.includes('"approved"')), 'the secret to arrive');
-  const reply = JSON.parse(replies.messages.find((m) => m.payload.includes('"approved"'))?.payload ?? '{}') as { secret: string };
+  const reply = JSON.parse(replies.messages.find((m) => m.payload.includes('"approved"'))?.payload ?? '{}') as { secret?: string; sealedSecret: string };
+  assert.equal(reply.secret, undefined, 'the secret never travels in plain');
+  const secret = openSealedSecret(reply.sealedSecret, KEY, 'dev1');
   enrolling.end(true);
+  // Mosquitto lets any holder of the token in as enroll:dev1; a hello with another key is refused.
+  const refusedBefore = server.devices.stats().refused;
+  const other = newEnrollmentKey();
+  const thief = await mustConnect(url, { username: 'enroll:dev1', password: ENROLL_TOKEN, clientId: 'dev1' });
+  await thief.publishAsync('doorplate/devices/dev1/hello', JSON.stringify({ ...HELLO, sealKey: sealKeyOf(other), enrollmentKey: enrollmentKeyHash(loginKeyOf(other)) }), { qos: 1 });
+  await until(() => server.devices.stats().refused > refusedBefore, 'the other key refused');
+  thief.end(true);
+  assert.equal(server.store.devices.get('dev1')?.enrollSealKey, sealKeyOf(KEY));
 
   await server.devices.assign('dev1', 'ada');
-  const login = { username: 'dev1', password: reply.secret, clientId: 'dev1', reconnectPeriod: 0 };
+  const login = { username: 'dev1', password: secret, clientId: 'dev1', reconnectPeriod: 0 };
   assert.equal((await tryConnect(url, { ...login, clientId: 'someone-else' })).ok, false, 'the account is bound to its client id');
   const device = await mustConnect(url, login);
   const inbox = new Inbox(device);

@@ -1,0 +1,38 @@
+import type { EnrollmentReply, Hello } from '../../shared/api/payloads.js';
+import { isUsableSealKey, sealSecret } from '../../shared/api/sealed-secret.js';
+import type { EnrollmentBinding } from '../store/repos/devices.js';
+import type { DeviceRecord } from './device-store.js';
+
+/**
+ * What an enrolling hello binds its device id to, and how that device's secret travels back.
+ * Current agents send a sealing key (the secret comes back sealed to it and is a password on its
+ * own) and their login key's hash; older agents only the hash of a key that goes with every
+ * password (shared/api/enrollment-key.ts).
+ */
+export function bindingOf(hello: Hello): EnrollmentBinding | null {
+  if (!hello.enrolling || (hello.sealKey === undefined && hello.enrollmentKey === undefined)) return null;
+  return { keyHash: hello.enrollmentKey ?? null, sealKey: hello.sealKey ?? null };
+}
+
+/**
+ * Why a hello's binding cannot be taken, or null when it can. An enrolling hello bound to nothing
+ * is refused: its secret would go out readable by every holder of the site's enrollment token.
+ */
+export function unusableBinding(hello: Hello, binding: EnrollmentBinding | null): string | null {
+  if (hello.enrolling && binding === null) return 'an enrolling hello without a sealKey';
+  if (binding?.sealKey != null && !isUsableSealKey(binding.sealKey)) return 'a sealKey nothing can be sealed to';
+  return null;
+}
+
+/** Whether a hello may speak for a device already bound: only with all it was bound to. */
+export function holdsBinding(device: DeviceRecord, binding: EnrollmentBinding | null): boolean {
+  if (device.enrollSealKey !== null && binding?.sealKey !== device.enrollSealKey) return false;
+  if (device.enrollKeyHash !== null && binding?.keyHash !== device.enrollKeyHash) return false;
+  return true;
+}
+
+/** The approved reply: sealed to the device's key when it gave one. */
+export function approvedReply(device: DeviceRecord, secret: string): EnrollmentReply {
+  if (device.enrollSealKey !== null) return { status: 'approved', sealedSecret: sealSecret(secret, device.enrollSealKey, device.id) };
+  return { status: 'approved', secret };
+}

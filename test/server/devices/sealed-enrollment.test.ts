@@ -1,0 +1,122 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import mqtt from 'mqtt';
+import type { EnrollmentReply, Hello } from '../../../shared/api/payloads.js';
+import { enrollmentKeyHash, loginKeyOf, newEnrollmentKey, openSealedSecret, sealKeyOf, withKey } from '../../../shared/api/index.js';
+import { ENROLL_TOKEN, startTestServer } from '../../helpers/server.js';
+import { until } from '../../helpers/wait.js';
+import { tryConnect } from '../broker/helpers.js';
+
+const HELLO: Hello = {
+  model: 'test',
+  panel: { model: 'png', width: 800, height: 480, colors: 'bw' },
+  buttons: [],
+  leds: [],
+  versions: { agent: '0', node: '20' },
+  address: null,
+  uptimeSec: 1,
+  enrolling: true,
+};
+
+type Site = Awaited<ReturnType<typeof startTestServer>>;
+
+/** What the agent sends: the token with its login key, and both keys in its hello. */
+const keyed = (key: string): [string, Partial<Hello>] => [withKey(ENROLL_TOKEN, loginKeyOf(key)), { sealKey: sealKeyOf(key), enrollmentKey: enrollmentKeyHash(loginKeyOf(key)) }];
+
+/** An enrolling client that says hello with `extra` and collects its enrollment replies. */
+async function enrolling(site: Site, id: string, password: string, extra: Partial<Hello>): Promise<{ client: mqtt.MqttClient; replies: EnrollmentReply[] }> {
+  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${site.server.mqttPort}`, { clientId: id, username: `enroll:${id}`, password, reconnectPeriod: 0 });
+  const replies: EnrollmentReply[] = [];
+  client.on('message', (_t, payload) => replies.push(JSON.parse(payload.toString('utf8')) as EnrollmentReply));
+  await client.subscribeAsync(`doorplate/devices/${id}/enrollment`, { qos: 1 });
+  await client.publishAsync(`doorplate/devices/${id}/hello`, JSON.stringify({ ...HELLO, ...extra }), { qos: 1 });
+  return { client, replies };
+}
+
+async function reply(replies: EnrollmentReply[], status: EnrollmentReply['status']): Promise<EnrollmentReply> {
+  await until(() => replies.some((r) => r.status === status), `a reply ${status}`);
+  return replies.find((r) => r.status === status) as EnrollmentReply;
+}
+
+test('sealed enrollment: the secret goes out sealed to the hello\'s key and is the device\'s plain password', async (t) => {
+  const site = await startTestServer();
+  const key = newEnrollmentKey();
+  const device = await enrolling(site, 'door-s', ...keyed(key));
+  t.after(async () => {
+    await device.client.endAsync(true);
+    await site.cleanup();
+  });
+  await until(() => device.replies.some((r) => r.status === 'pending'), 'pending');
+  assert.equal(site.server.store.devices.get('door-s')?.enrollSealKey, sealKeyOf(key));
+  assert.equal(site.server.store.devices.get('door-s')?.enrollKeyHash, enrollmentKeyHash(loginKeyOf(key)));
+
+  await site.server.devices.approve('door-s');
+  const approved = await reply(device.replies, 'approved');
+  assert.equal(approved.secret, undefined, 'never in plain');
+  const secret = openSealedSecret(approved.sealedSecret ?? '', key, 'door-s');
+  assert.throws(() => openSealedSecret(approved.sealedSecret ?? '', newEnrollmentKey(), 'door-s'), /not sealed to this device key/);
+  await device.client.endAsync(true);
+
+  const url = `mqtt://127.0.0.1:${site.server.mqttPort}`;
+  const login = await tryConnect(url, { clientId: 'door-s', username: 'door-s', password: secret });
+  assert.equal(login.ok, true);
+  await until(() => site.server.store.devices.get('door-s')?.secretConfirmed === true, 'the secret confirmed by its use');
+  if (login.ok) await login.client.endAsync(true);
+});
+
+test('sealed enrollment: a token holder cannot take a pending id; hellos bound to nothing or to a key nothing seals to are refused', async (t) => {
+  const site = await startTestServer();
+  const key = newEnrollmentKey();
+  const clients: mqtt.MqttClient[] = [];
+  t.after(async () => {
+    for (const c of clients) await c.endAsync(true);
+    await site.cleanup();
+  });
+  const url = `mqtt://127.0.0.1:${site.server.mqttPort}`;
+  const first = await enrolling(site, 'door-t', ...keyed(key));
+  clients.push(first.client);
+  await until(() => first.replies.some((r) => r.status === 'pending'), 'pending');
+
+  // A holder of the token, with no key or a key of its own, cannot log in under the pending id.
+  for (const password of [ENROLL_TOKEN, keyed(newEnrollmentKey())[0]]) {
+    const thief = await tryConnect(url, { clientId: 'door-t', username: 'enroll:door-t', password });
+    assert.deepEqual(thief.ok ? 'connected' : thief.code, 5);
+  }
+  // The device itself takes over its own (stale) connection.
+  const again = await enrolling(site, 'door-t', ...keyed(key));
+  clients.push(again.client);
+  await site.server.devices.approve('door-t');
+  const approved = await reply(again.replies, 'approved');
+  assert.equal(typeof openSealedSecret(approved.sealedSecret ?? '', key, 'door-t'), 'string');
+
+  const refusedBefore = site.server.devices.stats().refused;
+  const bare = await enrolling(site, 'door-u', ENROLL_TOKEN, {});
+  clients.push(bare.client);
+  const refused = await reply(bare.replies, 'refused');
+  assert.match(refused.message ?? '', /without a sealKey/);
+  assert.equal(site.server.store.devices.get('door-u'), null, 'and not recorded');
+
+  const lowOrder = await enrolling(site, 'door-v', ENROLL_TOKEN, { sealKey: 'A'.repeat(43) });
+  clients.push(lowOrder.client);
+  await until(() => site.server.devices.stats().refused >= refusedBefore + 2, 'a key nothing can be sealed to refused');
+  assert.equal(site.server.store.devices.get('door-v'), null);
+});
+
+test('a device of an older agent (a key hash, `secret|key`) still enrolls and logs in', async (t) => {
+  const site = await startTestServer();
+  const key = newEnrollmentKey();
+  const device = await enrolling(site, 'door-o', withKey(ENROLL_TOKEN, key), { enrollmentKey: enrollmentKeyHash(key) });
+  t.after(async () => {
+    await device.client.endAsync(true);
+    await site.cleanup();
+  });
+  await until(() => device.replies.some((r) => r.status === 'pending'), 'pending');
+  await site.server.devices.approve('door-o');
+  const approved = await reply(device.replies, 'approved');
+  await device.client.endAsync(true);
+  const url = `mqtt://127.0.0.1:${site.server.mqttPort}`;
+  assert.equal((await tryConnect(url, { clientId: 'door-o', username: 'door-o', password: approved.secret ?? '' })).ok, false, 'the secret alone is not enough');
+  const login = await tryConnect(url, { clientId: 'door-o', username: 'door-o', password: withKey(approved.secret ?? '', key) });
+  assert.equal(login.ok, true);
+  if (login.ok) await login.client.endAsync(true);
+});
