@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Hello } from '../../../shared/api/payloads.js';
-import { enrollmentKeyHash, loginKeyOf, newEnrollmentKey, openSealedSecret, sealKeyOf } from '../../../shared/api/index.js';
+import { newEnrollmentKey, openSealedSecret, sealKeyOf } from '../../../shared/api/index.js';
+import { HELLO, keyedEnrollment } from '../../helpers/hello.js';
 import type { PayloadOf } from '../../../shared/api/topics.js';
 import { startDynsecMosquitto, type DynsecMosquitto } from '../../helpers/mosquitto-dynsec.js';
 import { ENROLL_TOKEN, startTestServer } from '../../helpers/server.js';
@@ -14,18 +14,6 @@ import { Inbox, closed, mustConnect, subscribeCodes, tryConnect } from './helper
  * its room, is moved (the old room stops at once), and is revoked (disconnected, refused).
  */
 const KEY = newEnrollmentKey();
-const HELLO: Hello = {
-  model: 'test rig',
-  panel: { model: 'png', width: 800, height: 480, colors: 'bw' },
-  buttons: ['book'],
-  leds: [],
-  versions: { agent: '0.0.0', node: process.version },
-  address: null,
-  uptimeSec: 1,
-  enrolling: true,
-  sealKey: sealKeyOf(KEY),
-  enrollmentKey: enrollmentKeyHash(loginKeyOf(KEY)),
-};
 
 let mosquitto: DynsecMosquitto;
 let site: Awaited<ReturnType<typeof startTestServer>>;
@@ -55,7 +43,7 @@ test('enrollment, approval, a room move and revocation on Mosquitto', async () =
   const replies = new Inbox(enrolling);
   assert.deepEqual(await subscribeCodes(enrolling, ['doorplate/devices/dev1/enrollment']), [1]);
   assert.deepEqual(await subscribeCodes(enrolling, ['doorplate/devices/dev1/config', 'doorplate/devices/+/enrollment']), [0x80, 0x80]);
-  await enrolling.publishAsync('doorplate/devices/dev1/hello', JSON.stringify(HELLO), { qos: 1 });
+  await enrolling.publishAsync('doorplate/devices/dev1/hello', JSON.stringify({ ...HELLO, ...keyedEnrollment(KEY).keys }), { qos: 1 });
   await replies.waitFor('doorplate/devices/dev1/enrollment');
   assert.equal(server.store.devices.get('dev1')?.status, 'pending');
 
@@ -69,7 +57,7 @@ test('enrollment, approval, a room move and revocation on Mosquitto', async () =
   const refusedBefore = server.devices.stats().refused;
   const other = newEnrollmentKey();
   const thief = await mustConnect(url, { username: 'enroll:dev1', password: ENROLL_TOKEN, clientId: 'dev1' });
-  await thief.publishAsync('doorplate/devices/dev1/hello', JSON.stringify({ ...HELLO, sealKey: sealKeyOf(other), enrollmentKey: enrollmentKeyHash(loginKeyOf(other)) }), { qos: 1 });
+  await thief.publishAsync('doorplate/devices/dev1/hello', JSON.stringify({ ...HELLO, ...keyedEnrollment(other).keys }), { qos: 1 });
   await until(() => server.devices.stats().refused > refusedBefore, 'the other key refused');
   thief.end(true);
   assert.equal(server.store.devices.get('dev1')?.enrollSealKey, sealKeyOf(KEY));

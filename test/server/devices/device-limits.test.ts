@@ -2,10 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import { FakeClock } from '../../../shared/clock.js';
-import { ResponseSchema, type DeviceResponse, type Hello } from '../../../shared/api/payloads.js';
+import { ResponseSchema, type DeviceResponse } from '../../../shared/api/payloads.js';
 import { enrollmentKeyHash, newEnrollmentKey, withKey } from '../../../shared/api/enrollment-key.js';
 import { sha256Hex } from '../../../server/security/secrets.js';
 import { ENROLL_TOKEN, api, startTestServer } from '../../helpers/server.js';
+import { HELLO } from '../../helpers/hello.js';
 import { until } from '../../helpers/wait.js';
 import { at } from '../bookings/world.js';
 
@@ -27,16 +28,6 @@ async function approvedDevice(server: Server, id: string, room: string): Promise
   return { client, responses };
 }
 
-const HELLO: Hello = {
-  model: 'test',
-  panel: { model: 'png', width: 800, height: 480, colors: 'bw' },
-  buttons: [],
-  leds: [],
-  versions: { agent: '0', node: '20' },
-  address: null,
-  uptimeSec: 1,
-  enrolling: true,
-};
 
 /** An enrolling device says hello with a key of its own; resolves once the server answered. */
 async function enroll(server: Server, id: string): Promise<mqtt.MqttClient> {

@@ -3,25 +3,19 @@ import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import type { EnrollmentReply, Hello } from '../../../shared/api/payloads.js';
 import { enrollmentKeyHash, loginKeyOf, newEnrollmentKey, openSealedSecret, sealKeyOf, withKey } from '../../../shared/api/index.js';
+import { HELLO, keyedEnrollment } from '../../helpers/hello.js';
 import { ENROLL_TOKEN, startTestServer } from '../../helpers/server.js';
 import { until } from '../../helpers/wait.js';
 import { tryConnect } from '../broker/helpers.js';
 
-const HELLO: Hello = {
-  model: 'test',
-  panel: { model: 'png', width: 800, height: 480, colors: 'bw' },
-  buttons: [],
-  leds: [],
-  versions: { agent: '0', node: '20' },
-  address: null,
-  uptimeSec: 1,
-  enrolling: true,
-};
 
 type Site = Awaited<ReturnType<typeof startTestServer>>;
 
 /** What the agent sends: the token with its login key, and both keys in its hello. */
-const keyed = (key: string): [string, Partial<Hello>] => [withKey(ENROLL_TOKEN, loginKeyOf(key)), { sealKey: sealKeyOf(key), enrollmentKey: enrollmentKeyHash(loginKeyOf(key)) }];
+const keyed = (key: string): [string, Partial<Hello>] => {
+  const { password, keys } = keyedEnrollment(key);
+  return [password, keys];
+};
 
 /** An enrolling client that says hello with `extra` and collects its enrollment replies. */
 async function enrolling(site: Site, id: string, password: string, extra: Partial<Hello>): Promise<{ client: mqtt.MqttClient; replies: EnrollmentReply[] }> {

@@ -7,22 +7,13 @@ import mqtt from 'mqtt';
 import { FakeClock } from '../../../shared/clock.js';
 import { parseConfig } from '../../../shared/config/load.js';
 import { silentLogger } from '../../../shared/logger.js';
-import type { Hello, Notify } from '../../../shared/api/payloads.js';
+import type { Notify } from '../../../shared/api/payloads.js';
+import { HELLO } from '../../helpers/hello.js';
 import { sha256Hex } from '../../../server/security/secrets.js';
 import { SimDevice } from '../../../cli/demo/sim-device.js';
 import { api, startTestServer } from '../../helpers/server.js';
 import { freePort, until } from '../../helpers/wait.js';
 
-const HELLO: Hello = {
-  model: 'test rig',
-  panel: { model: 'png', width: 800, height: 480, colors: 'bw' },
-  buttons: ['book'],
-  leds: [],
-  versions: { agent: '0.0.0', node: process.version },
-  address: null,
-  uptimeSec: 1,
-  enrolling: false,
-};
 
 /** A device the store knows as approved, in `room`, holding `secret` (as after its enrollment). */
 function enrolled(server: Awaited<ReturnType<typeof startTestServer>>['server'], id: string, room: string, secret: string): void {
@@ -69,7 +60,7 @@ test('a display that connects after notices were sent gets those in force for it
   });
   // As the agent does: its own topics first, then the hello.
   await client.subscribeAsync(['doorplate/devices/door-x/config', 'doorplate/notify/all', 'doorplate/notify/devices/door-x', 'doorplate/notify/rooms/ada'], { qos: 1 });
-  await client.publishAsync('doorplate/devices/door-x/hello', JSON.stringify(HELLO), { qos: 1 });
+  await client.publishAsync('doorplate/devices/door-x/hello', JSON.stringify({ ...HELLO, enrolling: false }), { qos: 1 });
 
   await until(() => received.length >= 3, 'three notices');
   assert.deepEqual(received, [
@@ -92,7 +83,7 @@ test('a display that connects after notices were sent gets those in force for it
   // Once a notice expired it is not sent again at the next connect.
   clock.advance(2 * 60 * 60_000); // 11:17: the drill for everyone is over
   received.length = 0;
-  await client.publishAsync('doorplate/devices/door-x/hello', JSON.stringify(HELLO), { qos: 1 });
+  await client.publishAsync('doorplate/devices/door-x/hello', JSON.stringify({ ...HELLO, enrolling: false }), { qos: 1 });
   await until(() => received.length >= 2, 'the remaining notices');
   assert.deepEqual(received.map((n) => n.name), ['grace', 'door']);
 });
