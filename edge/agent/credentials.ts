@@ -16,6 +16,8 @@ export type Credentials = z.infer<typeof CredentialsSchema>;
 export interface EnrollmentKeyStore {
   loadEnrollmentKey(): Promise<string | null>;
   saveEnrollmentKey(key: string): Promise<void>;
+  /** After enrollment: a later enrollment (after a revocation) makes a new key. */
+  forgetEnrollmentKey(): Promise<void>;
 }
 
 export interface CredentialsStore {
@@ -48,6 +50,14 @@ export class FileCredentialsStore implements CredentialsStore, EnrollmentKeyStor
   async saveEnrollmentKey(key: string): Promise<void> {
     if (!ENROLLMENT_KEY_PATTERN.test(key)) throw new Error('enrollment key: must be 43 base64url characters');
     await writeAtomically(`${this.path}.key`, `${key}\n`);
+  }
+
+  async forgetEnrollmentKey(): Promise<void> {
+    try {
+      await unlink(`${this.path}.key`);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${this.path}.key: cannot remove the enrollment key (${(e as Error).message})`);
+    }
   }
 
   async load(): Promise<Credentials | null> {

@@ -145,6 +145,8 @@ export class DeviceSession {
     this.setPhase('enrolling');
     const transport = this.deps.transports();
     this.transport = transport;
+    // A store that keeps the one-time key lets a restart before approval keep its claim.
+    const keys = 'loadEnrollmentKey' in this.deps.credentials ? (this.deps.credentials as CredentialsStore & EnrollmentKeyStore) : undefined;
     const enrollment = new Enrollment({
       clock: this.deps.clock,
       log: this.deps.log,
@@ -153,8 +155,7 @@ export class DeviceSession {
       deviceId: this.options.deviceId,
       url: this.options.url,
       token,
-      // A store that keeps the one-time key lets a restart before approval keep its claim.
-      keys: 'loadEnrollmentKey' in this.deps.credentials ? (this.deps.credentials as CredentialsStore & EnrollmentKeyStore) : undefined,
+      keys,
       hello: () => this.hello(true),
     });
     this.enrollment = enrollment;
@@ -166,6 +167,7 @@ export class DeviceSession {
     if (outcome.status === 'refused') return this.setPhase('refused');
     try {
       await this.deps.credentials.save({ deviceId: this.options.deviceId, secret: outcome.secret, enrolledAt: new Date(this.deps.clock.now()).toISOString() });
+      await keys?.forgetEnrollmentKey().catch((e: unknown) => this.deps.log.warn({ err: (e as Error).message }, 'could not remove the used enrollment key'));
     } catch (e) {
       // Still connect: the device works until its next restart, and the log says why it will enroll again.
       this.deps.log.error({ err: (e as Error).message }, 'could not store the device secret');

@@ -54,9 +54,9 @@ export class Enrollment {
     const replyTopic = topicOf(prefix, 'deviceEnrollment', { device: deviceId });
     const outcome = new Promise<EnrollmentOutcome>((resolve) => (this.finish = resolve));
 
+    // The transport tries the token alone at once after the first refusal, then both in turn.
     let authRefusals = 0;
     transport.on('connect', () => {
-      authRefusals = 0;
       transport
         .subscribe([replyTopic])
         .then(() => this.sendHello())
@@ -88,7 +88,7 @@ export class Enrollment {
     });
     transport.on('error', (e) => {
       if (e.kind === 'auth' && ++authRefusals === 1) log.info({ code: e.code }, 'the broker refused the enrollment login with the key; next the token alone (a broker that compares plain passwords)');
-      else if (e.kind === 'auth') log.error({ code: e.code }, 'the broker refused the enrollment token (check edge.enrollmentToken); retrying with backoff');
+      else if (e.kind === 'auth') log.error({ code: e.code }, 'the broker refused the enrollment login (check edge.enrollmentToken; or this id is bound to another key: ask an administrator to reset the device); retrying with backoff');
       else if (e.kind === 'tls') log.error({ err: e.message }, 'refused the broker: its TLS certificate is not the pinned one; the token was not sent; retrying with backoff');
       else log.warn({ kind: e.kind, code: e.code, err: e.message }, 'enrollment: connection problem');
     });

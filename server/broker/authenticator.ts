@@ -4,12 +4,13 @@
  * - the server itself: username `$server`, password = the server's internal password (the
  *   directory holds its SHA-256); any client id that is not a device id. Client ids starting
  *   with `doorplate-server` are the server's alone.
- * - a device: username = its device id, password = its per-device secret (followed by
- *   `|<enrollment key>` when it enrolled with one), and the client id must equal the device id
- *   (so one device cannot take over another's session).
+ * - a device: username = its device id, password = its per-device secret (older agents follow
+ *   it with `|<enrollment key>`), and the client id must equal the device id (so one device
+ *   cannot take over another's session).
  * - an enrolling device: username `enroll:<deviceId>`, password = the site enrollment token
- *   (followed by `|<enrollment key>`), client id = the device id. Refused when enrollment is
- *   closed, the device is revoked or already enrolled, or it is bound to another key.
+ *   followed by `|<login key>` (shared/api/enrollment-key.ts), client id = the device id.
+ *   Refused when enrollment is closed, the device is revoked or already enrolled, or it is
+ *   bound to another key; the token alone only for an id bound to no key.
  * - a standby node: username `standby:<nodeId>`, password = the site's fleet secret (the
  *   directory holds its SHA-256; none configured = no standby may connect), client id = the
  *   username.

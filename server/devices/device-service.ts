@@ -51,6 +51,11 @@ export interface DeviceServiceDeps {
   durable?: () => Promise<void>;
   /** Awaited before a secret is handed out: an external broker's account for it (accounts-part). */
   secretIssued?: (deviceId: string, secret: string) => Promise<void>;
+  /**
+   * Only sealed replies (an external broker): there an older agent's key protects nothing, as
+   * Mosquitto takes its secret alone, so such a device is not given one.
+   */
+  sealedOnly?: () => boolean;
 }
 
 export interface DeviceServiceStats {
@@ -146,23 +151,26 @@ export class DeviceService {
     if (!decoded.ok) return this.refuse(id, 'hello', decoded.error);
     const hello = decoded.value;
     const { store } = this.deps;
+    const before = store.get(id);
+    // Only an approved device's own login says hello without enrolling; anything else would
+    // record a device bound to no key.
+    if (!hello.enrolling && before?.status !== 'approved') return this.refuse(id, 'hello', 'a hello without enrolling from a device that is not approved');
+    if (hello.enrolling && !this.allowed(this.hellosByDevice, id, id, 'enrolling hello')) return;
     const binding = bindingOf(hello);
-    const unusable = unusableBinding(hello, binding);
+    // Whoever does not hold a bound device's keys is not answered: the reply topic is the device's.
+    if (before !== null && hello.enrolling && !holdsBinding(before, binding)) return this.refuse(id, 'hello', 'an enrolling hello with another key than the device enrolled with');
+    const unusable = unusableBinding(hello, binding, this.deps.sealedOnly?.() ?? false);
     if (unusable !== null) {
       this.refuse(id, 'hello', unusable);
-      if (hello.enrolling && binding === null) await this.deps.bus.publish('deviceEnrollment', { device: id }, { status: 'refused', message: `${unusable}: update this display's agent` });
+      if (before === null) await this.deps.bus.publish('deviceEnrollment', { device: id }, { status: 'refused', message: `${unusable}: update this display's agent` });
       return;
     }
-    const before = store.get(id);
-    if (hello.enrolling && !this.allowed(this.hellosByDevice, id, id, 'enrolling hello')) return;
     if (before === null) {
       const address = this.deps.addressOf?.(id) ?? null;
       if (address !== null && !this.allowed(this.enrollmentsByAddress, address, id, 'enrollment')) return;
       this.makeRoomForPending();
     }
     if (before !== null && hello.enrolling) {
-      // The broker already refuses such logins; this keeps the stored hello if one gets through.
-      if (!holdsBinding(before, binding)) return this.refuse(id, 'hello', 'an enrolling hello with another key than the device enrolled with');
       if (before.status === 'approved' && before.secretConfirmed) {
         this.refuse(id, 'hello', 'an enrolling hello for a device that already enrolled');
         return this.deps.bus.publish('deviceEnrollment', { device: id }, { status: 'refused', message: 'this device already enrolled; ask an administrator to reset it' });
@@ -324,12 +332,28 @@ export class DeviceService {
     return bookElsewhere({ bookings: this.deps.bookings, bus: this.deps.bus, freeRooms, now: () => this.deps.clock.now() }, room, { deviceId, scope, key });
   }
 
+  /**
+   * A device asking again is sent the sealed reply it was sent before: only it can open it, and
+   * asking never replaces a secret (a stranger who knows its public keys gains nothing by asking).
+   * A device bound to no key it proved is given nothing until its enrolling hello binds one.
+   */
   private async issueSecret(id: string): Promise<void> {
+    const d = this.need(id);
+    if (d.enrollReply !== null) {
+      await this.deps.bus.publish('deviceEnrollment', { device: id }, { status: 'approved', sealedSecret: d.enrollReply });
+      this.deps.log.info({ device: id }, 'device secret sent again, as sealed before');
+      return;
+    }
+    if (d.enrollSealKey === null && (d.enrollKeyHash === null || this.deps.sealedOnly?.() === true)) {
+      this.deps.log.warn({ device: id }, 'no device secret issued: the device has not enrolled with a key; it gets one at its next enrolling hello');
+      return;
+    }
     const secret = this.deps.secrets.newSecret();
-    const device = this.deps.store.setSecretHash(id, this.deps.secrets.hash(secret));
+    const reply = approvedReply(d, secret);
+    this.deps.store.setSecretHash(id, this.deps.secrets.hash(secret), reply.sealedSecret ?? null);
     await this.deps.durable?.();
     await this.deps.secretIssued?.(id, secret);
-    await this.deps.bus.publish('deviceEnrollment', { device: id }, approvedReply(device, secret));
+    await this.deps.bus.publish('deviceEnrollment', { device: id }, reply);
     this.deps.log.info({ device: id }, 'device secret issued');
   }
 
@@ -354,6 +378,14 @@ export class DeviceService {
 
   async approve(id: string): Promise<DeviceRecord> {
     const d = this.need(id);
+    if (d.status === 'revoked') {
+      // Its keys were forgotten at the revocation: whoever enrolls under the id next must be
+      // seen and approved again, not handed a secret for an id approved in advance.
+      this.deps.store.readmit(id);
+      this.deps.log.info({ device: id }, 'revoked device may enroll again: approve it once it is pending');
+      this.emit(id);
+      return this.need(id);
+    }
     if (d.status !== 'approved') {
       this.deps.store.approve(id);
       this.deps.log.info({ device: id }, 'device approved');

@@ -9,6 +9,7 @@ export type DeviceStore = Pick<
   | 'list'
   | 'getOrCreatePending'
   | 'approve'
+  | 'readmit'
   | 'assignRoom'
   | 'revoke'
   | 'setSecretHash'

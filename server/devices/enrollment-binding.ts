@@ -17,17 +17,26 @@ export function bindingOf(hello: Hello): EnrollmentBinding | null {
 /**
  * Why a hello's binding cannot be taken, or null when it can. An enrolling hello bound to nothing
  * is refused: its secret would go out readable by every holder of the site's enrollment token.
+ * A sealing key comes with a login key's hash, without which the embedded broker would let any
+ * holder of the token enroll under the id; with `sealedOnly` (an external broker) an older
+ * agent's key hash alone protects nothing.
  */
-export function unusableBinding(hello: Hello, binding: EnrollmentBinding | null): string | null {
-  if (hello.enrolling && binding === null) return 'an enrolling hello without a sealKey';
-  if (binding?.sealKey != null && !isUsableSealKey(binding.sealKey)) return 'a sealKey nothing can be sealed to';
+export function unusableBinding(hello: Hello, binding: EnrollmentBinding | null, sealedOnly: boolean): string | null {
+  if (!hello.enrolling) return null;
+  if (binding === null || (sealedOnly && binding.sealKey === null)) return 'an enrolling hello without a sealKey';
+  if (binding.sealKey !== null && binding.keyHash === null) return 'a sealKey without an enrollmentKey';
+  if (binding.sealKey !== null && !isUsableSealKey(binding.sealKey)) return 'a sealKey nothing can be sealed to';
   return null;
 }
 
-/** Whether a hello may speak for a device already bound: only with all it was bound to. */
+/**
+ * Whether a hello may speak for a device already bound: only with all it was bound to. A device
+ * bound by an older agent (a key hash only) cannot take a sealing key later; it must be reset.
+ */
 export function holdsBinding(device: DeviceRecord, binding: EnrollmentBinding | null): boolean {
   if (device.enrollSealKey !== null && binding?.sealKey !== device.enrollSealKey) return false;
   if (device.enrollKeyHash !== null && binding?.keyHash !== device.enrollKeyHash) return false;
+  if (device.enrollSealKey === null && device.enrollKeyHash !== null && binding?.sealKey != null) return false;
   return true;
 }
 

@@ -74,6 +74,7 @@ export function fleetPart({ config, clock, log, slots, events }: PartDeps): Part
           bookings: slots.get('bookings'),
           bus: accountsFirst(mqtt, accounts),
           secretIssued: (id, secret) => accounts()?.secretIssued(id, secret) ?? Promise.resolve(),
+          sealedOnly: () => accounts() !== null,
           secrets: { newSecret, hash: sha256Hex },
           log: createLogger('server:devices', log),
           autoApprove: () => config.server.enrollment.autoApprove,

@@ -82,12 +82,22 @@ export function openSealedSecret(sealed: string, oneTimeKey: string, deviceId: s
   }
 }
 
-/** Whether a key sent as `sealKey` can be sealed to (a low-order point cannot). */
+/** Whether a key sent as `sealKey` can be sealed to (a low-order point cannot) and is spelt as the one spelling. */
 export function isUsableSealKey(sealKey: string): boolean {
+  if (canonicalSealKey(sealKey) !== sealKey) return false;
   try {
     sealSecret('x'.repeat(32), sealKey, 'probe');
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The one spelling of an X25519 public key (base64url has two for its last bits), or null when it is none. */
+export function canonicalSealKey(sealKey: string): string | null {
+  try {
+    return rawPublic(publicKeyOf(sealKey));
+  } catch {
+    return null;
   }
 }

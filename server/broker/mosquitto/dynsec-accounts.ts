@@ -54,6 +54,8 @@ export class DynsecAccounts implements BrokerAccounts {
   private queue: Promise<unknown> = Promise.resolve();
   /** The token each enrolling account was given by this process: setting a password disconnects. */
   private readonly enrollPasswords = new Map<string, string>();
+  /** Devices whose enrolling account this process has removed (a device changes often). */
+  private readonly enrollRemoved = new Set<string>();
 
   constructor(private readonly opts: DynsecAccountsOptions) {}
 
@@ -143,13 +145,29 @@ export class DynsecAccounts implements BrokerAccounts {
       return;
     }
     if (d.status === 'approved') await this.ensureRole(ROLES.device(d.id), this.deviceGrants(d.id, d.roomId));
-    // Until the device used its secret it may ask again for it (it lost the reply).
+    // Until the device used its secret it may ask again for it (it lost the reply); after that
+    // the enrolling account would only let a holder of the token take the device's client id.
     if (!d.secretConfirmed) await this.ensureEnrolling(d.id);
+    else await this.removeEnrolling(d.id);
+  }
+
+  private async removeEnrolling(id: string): Promise<void> {
+    if (this.enrollRemoved.has(id)) return;
+    await this.opts.dynsec.run(
+      [
+        { command: 'deleteClient', username: `${ENROLL_PREFIX}${id}` },
+        { command: 'deleteRole', rolename: ROLES.enrolling(id) },
+      ],
+      NOT_FOUND,
+    );
+    this.enrollPasswords.delete(id);
+    this.enrollRemoved.add(id);
   }
 
   private async ensureEnrolling(id: string): Promise<void> {
     const token = this.opts.enrollmentToken();
     if (token === null) return;
+    this.enrollRemoved.delete(id);
     const role = ROLES.enrolling(id);
     const identity: Identity = { kind: 'enrolling', deviceId: id };
     await this.ensureRole(role, brokerGrants(identity, this.opts.prefix));

@@ -5,11 +5,11 @@ import { seriesReleases } from './003-series-releases.js';
 import { idempotencyReservations } from './004-idempotency-reservations.js';
 import { mail } from './005-mail.js';
 import { enrollmentKeys } from './006-enrollment-keys.js';
-import { sealKeys } from './011-seal-keys.js';
 import { usageReleases } from './007-usage-releases.js';
 import { replication } from './008-replication.js';
 import { roomPresence } from './009-room-presence.js';
 import { replicaEpoch } from './010-replica-epoch.js';
+import { sealKeys } from './011-seal-keys.js';
 
 export type { Migration };
 

@@ -15,10 +15,12 @@ export interface Device {
   secretHash: string | null;
   /** The device has connected with its secret at least once, so the enrollment reply can stop. */
   secretConfirmed: boolean;
-  /** sha256 hex of the one-time key the device enrolled with; its secret works only with that key. */
+  /** sha256 hex of the login key the device enrolled with (older agents: of the key their secret goes with). */
   enrollKeyHash: string | null;
   /** The public key the device's secret is sealed to (shared/api/sealed-secret.ts). */
   enrollSealKey: string | null;
+  /** The sealed enrollment reply, kept until the device has used its secret. */
+  enrollReply: string | null;
   /** The last hello payload as the device sent it (validated by the caller). */
   hello: unknown;
   address: string | null;
@@ -37,6 +39,7 @@ interface DeviceRow {
   secret_confirmed: number;
   enroll_key_hash: string | null;
   enroll_seal_key: string | null;
+  enroll_reply: string | null;
   hello: string | null;
   address: string | null;
   last_seen_at: number | null;
@@ -55,6 +58,7 @@ function toDevice(r: DeviceRow): Device {
     secretConfirmed: r.secret_confirmed === 1,
     enrollKeyHash: r.enroll_key_hash,
     enrollSealKey: r.enroll_seal_key,
+    enrollReply: r.enroll_reply,
     hello: r.hello === null ? null : fromJson(r.hello),
     address: r.address,
     lastSeenAt: r.last_seen_at,
@@ -66,11 +70,18 @@ function toDevice(r: DeviceRow): Device {
 }
 
 /** A device as anything outside the broker may see it: nothing that authenticates it. */
-export type VisibleDevice = Omit<Device, 'secretHash' | 'enrollKeyHash' | 'enrollSealKey'>;
+export type VisibleDevice = Omit<Device, 'secretHash' | 'enrollKeyHash' | 'enrollSealKey' | 'enrollReply'>;
 
 export function visibleDevice(d: Device): VisibleDevice {
-  const { secretHash: _secret, enrollKeyHash: _key, enrollSealKey: _seal, ...visible } = d;
-  return visible;
+  const { secretHash: _secret, enrollKeyHash: _key, enrollSealKey: _seal, enrollReply: _reply, ...visible } = d;
+  return { ...visible, hello: withoutKeys(visible.hello) };
+}
+
+/** The stored hello without the keys the device enrolled with (the same values as above). */
+function withoutKeys(hello: unknown): unknown {
+  if (hello === null || typeof hello !== 'object' || Array.isArray(hello)) return hello;
+  const { sealKey: _seal, enrollmentKey: _key, ...rest } = hello as Record<string, unknown>;
+  return rest;
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -152,6 +163,13 @@ export class DevicesRepo {
     return (this.sql(`SELECT count(*) AS n FROM devices WHERE status = 'pending'`).get() as { n: number }).n;
   }
 
+  /** A revoked device may enroll again: it is pending, bound to nothing, until approved once more. */
+  readmit(id: string): Device {
+    this.require(id);
+    this.sql(`UPDATE devices SET status = 'pending', revoked_at = NULL WHERE id = ? AND status = 'revoked'`).run(id);
+    return this.require(id);
+  }
+
   /** Approves a pending device, or re-admits a revoked one (which must then enroll for a new secret). */
   approve(id: string): Device {
     this.require(id);
@@ -178,24 +196,27 @@ export class DevicesRepo {
   revoke(id: string): Device {
     this.require(id);
     this.sql(
-      `UPDATE devices SET status = 'revoked', revoked_at = ?, secret_hash = NULL, secret_confirmed = 0, online = 0, enroll_key_hash = NULL, enroll_seal_key = NULL
+      `UPDATE devices SET status = 'revoked', revoked_at = ?, secret_hash = NULL, secret_confirmed = 0, online = 0, enroll_key_hash = NULL, enroll_seal_key = NULL, enroll_reply = NULL
        WHERE id = ?`,
     ).run(this.clock.now(), id);
     return this.require(id);
   }
 
-  /** Stores a new secret's hash; it counts as confirmed only once the device has used it. */
-  setSecretHash(id: string, hash: string): Device {
+  /**
+   * Stores a new secret's hash, and the sealed reply that carries it (kept to be sent again until
+   * the device has used the secret); it counts as confirmed only once the device has used it.
+   */
+  setSecretHash(id: string, hash: string, sealedReply: string | null = null): Device {
     if (!SHA256_HEX.test(hash)) throw new DoorplateError('VALIDATION', `devices.${id}.secretHash: must be a lowercase sha256 hex digest`);
     this.require(id);
-    this.sql('UPDATE devices SET secret_hash = ?, secret_confirmed = 0 WHERE id = ?').run(hash, id);
+    this.sql('UPDATE devices SET secret_hash = ?, secret_confirmed = 0, enroll_reply = ? WHERE id = ?').run(hash, sealedReply, id);
     return this.require(id);
   }
 
   confirmSecret(id: string): Device {
     const d = this.require(id);
     if (d.secretHash === null) throw new DoorplateError('BAD_REQUEST', `device ${JSON.stringify(id)} has no secret to confirm`);
-    this.sql('UPDATE devices SET secret_confirmed = 1 WHERE id = ?').run(id);
+    this.sql('UPDATE devices SET secret_confirmed = 1, enroll_reply = NULL WHERE id = ?').run(id);
     return this.require(id);
   }
 

@@ -59,3 +59,22 @@ test('transport passwords: a refused password is followed at once by the other, 
   await waitFor(() => connects === 2 || undefined, 'reconnected');
   assert.deepEqual(errors.map((e) => e.kind).filter((k) => k === 'auth'), ['auth'], 'no second refusal: the password that worked was used again');
 });
+
+test('transport passwords: when both are refused, the next attempts wait for the backoff (no loop)', async (t) => {
+  const broker = await startBroker(0, new Map());
+  const clock = new FakeClock();
+  const transport = new MqttJsTransport({ clock, random: () => 0.5, logger: silentLogger() });
+  t.after(async () => {
+    await transport.end(true);
+    await broker.close();
+  });
+  const errors: TransportError[] = [];
+  transport.on('error', (e) => errors.push(e));
+  transport.connect({ url: `mqtt://127.0.0.1:${broker.port}`, clientId: 'dev-3', username: 'enroll:dev-3', password: 'wrong|key', altPassword: 'wrong' });
+  await waitFor(() => errors.length === 2 || undefined, 'both passwords refused once');
+  // Without the clock moving, nothing more is tried.
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(errors.length, 2);
+  clock.advance(60_000);
+  await waitFor(() => errors.length === 3 || undefined, 'a third attempt after the backoff');
+});

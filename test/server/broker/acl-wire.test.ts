@@ -133,7 +133,7 @@ describe('the access table on Mosquitto with dynamic security', () => {
     dynsec = new DynsecClient({ url, ...admin, clientId: 'accounts' }, silentLogger());
     await dynsec.start();
     const record = (id: string, roomId: string | null): Device => ({
-      id, status: 'approved', roomId, secretHash: sha256Hex(SECRET(id)), secretConfirmed: true, enrollKeyHash: null, enrollSealKey: null, hello: null, address: null, lastSeenAt: null, online: false, createdAt: 0, approvedAt: 0, revokedAt: null,
+      id, status: 'approved', roomId, secretHash: sha256Hex(SECRET(id)), secretConfirmed: true, enrollKeyHash: null, enrollSealKey: null, enrollReply: null, hello: null, address: null, lastSeenAt: null, online: false, createdAt: 0, approvedAt: 0, revokedAt: null,
     });
     const devices = new Map([['d1', record('d1', 'r1')], ['d3', record('d3', null)]]);
     const accounts = new DynsecAccounts({

@@ -2,6 +2,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newEnrollmentKey, openSealedSecret, sealKeyOf } from '../../../shared/api/index.js';
 import { HELLO, keyedEnrollment } from '../../helpers/hello.js';
+import { DynsecClient } from '../../../server/broker/mosquitto/dynsec-client.js';
+import { silentLogger } from '../../../shared/logger.js';
 import type { PayloadOf } from '../../../shared/api/topics.js';
 import { startDynsecMosquitto, type DynsecMosquitto } from '../../helpers/mosquitto-dynsec.js';
 import { ENROLL_TOKEN, startTestServer } from '../../helpers/server.js';
@@ -71,6 +73,12 @@ test('enrollment, approval, a room move and revocation on Mosquitto', async () =
   await inbox.waitFor('doorplate/rooms/ada/state');
   await device.publishAsync('doorplate/devices/dev1/hello', JSON.stringify({ ...HELLO, enrolling: false }), { qos: 1 });
   await until(() => server.store.devices.get('dev1')?.secretConfirmed === true, 'the secret to be confirmed by the device hello');
+  // Once the secret is used the enrolling account goes: the token no longer reaches the id.
+  const probe = new DynsecClient({ url, ...mosquitto.admin, clientId: 'probe' }, silentLogger());
+  await probe.start();
+  await until(async () => (await probe.run([{ command: 'getClient', username: 'enroll:dev1' }], ['not found']))[0]?.error !== undefined, 'the enrolling account removed');
+  await probe.stop();
+  assert.equal((await tryConnect(url, { username: 'enroll:dev1', password: ENROLL_TOKEN, clientId: 'dev1' })).ok, false);
 
   // Moved to grace: still subscribed to ada, it must not get ada's messages any more.
   await server.devices.assign('dev1', 'grace');

@@ -114,3 +114,97 @@ test('a device of an older agent (a key hash, `secret|key`) still enrolls and lo
   assert.equal(login.ok, true);
   if (login.ok) await login.client.endAsync(true);
 });
+
+test('asking again gets the same sealed reply: a stranger who knows the public keys cannot replace the secret', async (t) => {
+  const site = await startTestServer();
+  const key = newEnrollmentKey();
+  const clients: mqtt.MqttClient[] = [];
+  t.after(async () => {
+    for (const c of clients) await c.endAsync(true);
+    await site.cleanup();
+  });
+  const first = await enrolling(site, 'door-r', ...keyed(key));
+  clients.push(first.client);
+  await reply(first.replies, 'pending');
+  await site.server.devices.approve('door-r');
+  const sent = await reply(first.replies, 'approved');
+  const hash = site.server.store.devices.get('door-r')?.secretHash;
+  await first.client.endAsync(true);
+
+  // Its own hello again (it lost the reply), and an admin approving again: the same reply, the same secret.
+  const again = await enrolling(site, 'door-r', ...keyed(key));
+  clients.push(again.client);
+  const resent = await reply(again.replies, 'approved');
+  assert.equal(resent.sealedSecret, sent.sealedSecret);
+  await site.server.devices.approve('door-r');
+  await until(() => again.replies.filter((r) => r.status === 'approved').length === 2, 'sent again on approval');
+  assert.equal(again.replies.at(-1)?.sealedSecret, sent.sealedSecret);
+  assert.equal(site.server.store.devices.get('door-r')?.secretHash, hash);
+
+  // Its secret works, and then no reply is kept.
+  const login = await tryConnect(`mqtt://127.0.0.1:${site.server.mqttPort}`, { clientId: 'door-r', username: 'door-r', password: openSealedSecret(sent.sealedSecret ?? '', key, 'door-r') });
+  assert.equal(login.ok, true);
+  await until(() => site.server.store.devices.get('door-r')?.enrollReply === null, 'the kept reply dropped once the secret is used');
+  if (login.ok) await login.client.endAsync(true);
+});
+
+test('a revoked device approved again waits as pending for its new enrolling hello; no secret goes out before', async (t) => {
+  const site = await startTestServer();
+  const clients: mqtt.MqttClient[] = [];
+  t.after(async () => {
+    for (const c of clients) await c.endAsync(true);
+    await site.cleanup();
+  });
+  const first = await enrolling(site, 'door-q', ...keyed(newEnrollmentKey()));
+  clients.push(first.client);
+  await reply(first.replies, 'pending');
+  await site.server.devices.approve('door-q');
+  await reply(first.replies, 'approved');
+  await first.client.endAsync(true);
+  await site.server.devices.revoke('door-q');
+
+  const watcher = await mqtt.connectAsync(`mqtt://127.0.0.1:${site.server.mqttPort}`, { clientId: 'watcher', reconnectPeriod: 0 });
+  clients.push(watcher);
+  const seen: string[] = [];
+  watcher.on('message', (_t, payload) => seen.push(payload.toString('utf8')));
+  await watcher.subscribeAsync('doorplate/devices/door-q/enrollment', { qos: 1 });
+  const readmitted = await site.server.devices.approve('door-q');
+  assert.equal(readmitted.status, 'pending');
+  assert.equal(readmitted.secretHash, null);
+
+  const key = newEnrollmentKey();
+  const next = await enrolling(site, 'door-q', ...keyed(key));
+  clients.push(next.client);
+  await reply(next.replies, 'pending');
+  assert.ok(!seen.some((s) => s.includes('approved')), 'nothing approved before the administrator says so again');
+  await site.server.devices.approve('door-q');
+  const approved = await reply(next.replies, 'approved');
+  assert.equal(typeof openSealedSecret(approved.sealedSecret ?? '', key, 'door-q'), 'string');
+});
+
+test('hellos that would bind an id weakly are refused: not enrolling from an unknown id, a sealKey without its login key hash, a second spelling of a key', async (t) => {
+  const site = await startTestServer();
+  const clients: mqtt.MqttClient[] = [];
+  t.after(async () => {
+    for (const c of clients) await c.endAsync(true);
+    await site.cleanup();
+  });
+  const refusedBefore = site.server.devices.stats().refused;
+  const [plainPassword, plainKeys] = keyed(newEnrollmentKey());
+  const notEnrolling = await enrolling(site, 'door-n', plainPassword, { ...plainKeys, enrolling: false });
+  clients.push(notEnrolling.client);
+  await until(() => site.server.devices.stats().refused > refusedBefore, 'a hello without enrolling refused');
+  assert.equal(site.server.store.devices.get('door-n'), null);
+
+  const key = newEnrollmentKey();
+  const sealOnly = await enrolling(site, 'door-p', ENROLL_TOKEN, { sealKey: sealKeyOf(key) });
+  clients.push(sealOnly.client);
+  assert.match((await reply(sealOnly.replies, 'refused')).message ?? '', /without an enrollmentKey/);
+
+  // The same public key spelt another way (base64url's spare last bits) is not the key.
+  const spelt = sealKeyOf(key).slice(0, 42) + String.fromCharCode(sealKeyOf(key).charCodeAt(42) ^ 1);
+  const [password, keys] = keyed(key);
+  const other = await enrolling(site, 'door-w', password, { ...keys, sealKey: spelt });
+  clients.push(other.client);
+  assert.match((await reply(other.replies, 'refused')).message ?? '', /nothing can be sealed to/);
+});

@@ -116,3 +116,35 @@ test('markSeen never moves lastSeenAt backwards; list filters; delete; room remo
   assert.equal(store.devices.get('pi-1'), null);
   store.close();
 });
+
+test('enrollment bindings: the first one stays whole, a key-hash-only device never gains a sealing key; the sealed reply lives until confirmed or revoked', () => {
+  const { store } = open();
+  const seal = 'S'.repeat(43);
+  const bound = store.devices.getOrCreatePending('pi-1', hello, null, { keyHash: HASH, sealKey: seal }).device;
+  assert.deepEqual([bound.enrollKeyHash, bound.enrollSealKey], [HASH, seal]);
+  // A later hello binds nothing new, whatever it carries.
+  const again = store.devices.getOrCreatePending('pi-1', hello, null, { keyHash: 'cd'.repeat(32), sealKey: 'T'.repeat(43) }).device;
+  assert.deepEqual([again.enrollKeyHash, again.enrollSealKey], [HASH, seal]);
+
+  store.devices.getOrCreatePending('pi-2', hello, null, { keyHash: HASH, sealKey: null });
+  const older = store.devices.getOrCreatePending('pi-2', hello, null, { keyHash: HASH, sealKey: seal }).device;
+  assert.deepEqual([older.enrollKeyHash, older.enrollSealKey], [HASH, null]);
+
+  // Bound to nothing: the first hello with keys binds both.
+  store.devices.getOrCreatePending('pi-3', hello, null);
+  const late = store.devices.getOrCreatePending('pi-3', hello, null, { keyHash: HASH, sealKey: seal }).device;
+  assert.deepEqual([late.enrollKeyHash, late.enrollSealKey], [HASH, seal]);
+
+  store.devices.approve('pi-1');
+  assert.equal(store.devices.setSecretHash('pi-1', HASH, 'v1.sealed').enrollReply, 'v1.sealed');
+  assert.equal(store.devices.confirmSecret('pi-1').enrollReply, null);
+  store.devices.setSecretHash('pi-1', HASH, 'v1.sealed');
+  const revoked = store.devices.revoke('pi-1');
+  assert.deepEqual([revoked.enrollReply, revoked.enrollKeyHash, revoked.enrollSealKey], [null, null, null]);
+  const readmitted = store.devices.readmit('pi-1');
+  assert.deepEqual([readmitted.status, readmitted.revokedAt, readmitted.secretHash], ['pending', null, null]);
+  // Only a revoked device is readmitted.
+  assert.equal(store.devices.readmit('pi-2').status, 'pending');
+  store.devices.approve('pi-2');
+  assert.equal(store.devices.readmit('pi-2').status, 'approved');
+});
