@@ -50,6 +50,8 @@ test('enrollment: pending, then approved; the secret is stored 0600 and used to 
   assert.equal(saved.deviceId, 'dev-9');
   // The secret as the server made it: a password any broker can check.
   assert.equal(saved.secret, NEW_SECRET);
+  // The one-time key is gone once the secret is kept: enrolling again after a revocation makes a new one.
+  await assert.rejects(stat(`${file}.key`), { code: 'ENOENT' });
   assert.ok(first.sealKey !== undefined);
   assert.equal(saved.enrolledAt, '2026-03-02T08:03:00.000Z');
   assert.ok(!rig.log.some((l) => JSON.stringify(l).includes(NEW_SECRET)), 'the secret never reaches a log line');
