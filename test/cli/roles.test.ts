@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENROLL_TOKEN, startTestServer } from '../helpers/server.js';
 import { until } from '../helpers/wait.js';
+import { unitSettings } from '../../bench/process-settings.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = resolve(here, '../../cli/main.js');
@@ -23,9 +24,12 @@ interface Run {
 }
 
 /** The built CLI as a real process, with every module it loads recorded. */
-function runCli(args: string[], dir: string): Run {
+function runCli(args: string[], dir: string, settings: { nodeArgs: string[]; env: Record<string, string> } = { nodeArgs: [], env: {} }): Run {
   const moduleLog = join(dir, `modules-${args[0]}.log`);
-  const child = spawn(process.execPath, ['--import', HOOK, CLI, ...args], { env: { ...process.env, DOORPLATE_LOG_LEVEL: 'info', DOORPLATE_MODULE_LOG: moduleLog }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...settings.nodeArgs, '--import', HOOK, CLI, ...args], {
+    env: { ...process.env, ...settings.env, DOORPLATE_LOG_LEVEL: 'info', DOORPLATE_MODULE_LOG: moduleLog },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
@@ -43,7 +47,7 @@ function writeConfig(dir: string, doc: unknown): string {
   return file;
 }
 
-test('doorplate edge: runs against a server, stops on SIGTERM, and loads no server module', async (t) => {
+test('doorplate edge, with the edge unit\'s node flags (no JIT): enrolls, draws, stops on SIGTERM, and loads no server module', async (t) => {
   const { server, cleanup } = await startTestServer();
   const dir = mkdtempSync(join(tmpdir(), 'doorplate-edge-role-'));
   t.after(async () => {
@@ -55,8 +59,10 @@ test('doorplate edge: runs against a server, stops on SIGTERM, and loads no serv
     site: { timeZone: 'Europe/Berlin' },
     edge: { deviceId: 'lean-edge', server: { host: '127.0.0.1', port: server.mqttPort }, credentialsFile: join(dir, 'credentials.json'), enrollmentToken: ENROLL_TOKEN, panel: { model: 'png', path: join(dir, 'panel.png') } },
   });
-  const edge = runCli(['edge', '--config', config], dir);
+  const edge = runCli(['edge', '--config', config], dir, unitSettings('edge'));
   await until(() => server.store.devices.get('lean-edge') !== null, 'the edge to enroll over MQTT', 30_000);
+  // Drawing goes through sharp, the agent's only native work besides MQTT.
+  await until(() => existsSync(join(dir, 'panel.png')), 'the edge to draw its waiting screen', 30_000);
   edge.child.kill('SIGTERM');
   assert.equal(await edge.exited, 0, edge.output());
 
