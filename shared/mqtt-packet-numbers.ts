@@ -18,7 +18,7 @@ let lean = false;
  * written, each a few bytes cut from Node's shared 8 KiB allocation pool: every kept length
  * holds a whole pool slab. A server publishing rooms' states and agendas writes thousands of
  * sizes (440 slabs, 3.5 MB, at 1,000 rooms) and keeps more as sizes vary over the days. The
- * writer is loaded again here with an encoder whose lengths are views of one 64 KiB table, and
+ * writer is loaded again here with an encoder whose lengths are views of one 32 KiB table, and
  * put where aedes and mqtt.js look it up (`mqttPacket.writeToStream`, at every packet).
  */
 export function writePacketNumbersUncached(): void {
