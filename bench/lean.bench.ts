@@ -1,5 +1,5 @@
 import { edgeRss } from './panel.bench.js';
-import { runServerRssBench } from './server-rss.bench.js';
+import { runServerRssBench, type Code } from './server-rss.bench.js';
 import { table } from './table.js';
 import { unitSettings } from './process-settings.js';
 
@@ -11,6 +11,8 @@ export interface LeanVariant {
   name: string;
   nodeArgs: string[];
   env: Record<string, string>;
+  /** The bundle the units run unless told: the compiled modules show what the bundle saves. */
+  code?: Code;
 }
 
 const SEMI = '--max-semi-space-size=1';
@@ -29,7 +31,13 @@ function asTheUnit(role: 'server' | 'edge'): LeanVariant {
   return { name: `the unit's: ${[...u.nodeArgs, ...Object.entries(u.env).map(([k, v]) => `${k}=${v}`)].join(' ')}`, ...u };
 }
 
-export const EDGE_VARIANTS: LeanVariant[] = [...SERVER_VARIANTS, asTheUnit('edge')];
+/** The unit's settings with the compiled modules (dist/) instead of the bundle. */
+function asTheUnitUnbundled(role: 'server' | 'edge'): LeanVariant {
+  const u = asTheUnit(role);
+  return { ...u, name: `${u.name}, modules not bundled`, code: 'modules' };
+}
+
+export const EDGE_VARIANTS: LeanVariant[] = [...SERVER_VARIANTS, asTheUnit('edge'), asTheUnitUnbundled('edge')];
 
 export interface LeanRow {
   process: string;
@@ -41,12 +49,12 @@ export interface LeanRow {
 
 export async function runLeanBench(rooms = 1000): Promise<LeanRow[]> {
   const rows: LeanRow[] = [];
-  for (const v of [...SERVER_VARIANTS, asTheUnit('server')]) {
-    const [r] = await runServerRssBench([rooms], v.nodeArgs, v.env);
+  for (const v of [...SERVER_VARIANTS, asTheUnit('server'), asTheUnitUnbundled('server')]) {
+    const [r] = await runServerRssBench([rooms], v.nodeArgs, v.env, 0, v.code);
     if (r) rows.push({ process: `server, ${rooms} rooms`, variant: v.name, rssMiB: r.rssMiB, privateMiB: r.privateMiB, heapMiB: r.heapMiB });
   }
   for (const v of EDGE_VARIANTS) {
-    const r = await edgeRss(v.nodeArgs, v.env);
+    const r = await edgeRss(v.nodeArgs, v.env, v.code);
     rows.push({ process: 'edge agent', variant: v.name, rssMiB: r.rssMiB, privateMiB: r.privateMiB, heapMiB: r.heapMiB });
   }
   return rows;

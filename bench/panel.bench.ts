@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../shared/config/load.js';
 import { silentLogger } from '../shared/logger.js';
 import { DoorplateServer } from '../server/server.js';
@@ -16,6 +15,7 @@ import { EPD_MIN_REFRESH_INTERVAL_MS } from '../edge/hal/epd/driver.js';
 import { epdModel } from '../edge/hal/epd/models/index.js';
 import type { PanelColors } from '../edge/hal/types.js';
 import { median, mib, table } from './table.js';
+import { childPath, type Code } from './server-rss.bench.js';
 
 export interface PanelRow {
   panel: string;
@@ -39,7 +39,7 @@ async function stateToBuffer(width: number, height: number, colors: PanelColors)
 }
 
 /** The edge agent in its own process (node flags and environment as given), against a real server. */
-export async function edgeRss(nodeArgs: readonly string[] = [], env: Record<string, string> = {}): Promise<{ rssMiB: number; privateMiB: number | null; heapMiB: number; drawn: boolean }> {
+export async function edgeRss(nodeArgs: readonly string[] = [], env: Record<string, string> = {}, code: Code = 'bundle'): Promise<{ rssMiB: number; privateMiB: number | null; heapMiB: number; drawn: boolean }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'doorplate-edge-rss-'));
   const config = parseConfig({ site: { timeZone: 'Europe/Berlin' }, rooms: [{ id: 'ada', name: 'Ada Lovelace' }], broker: { host: '127.0.0.1', port: 0 }, server: { dataDir, http: { host: '127.0.0.1', port: 0 } } });
   const server = new DoorplateServer({ config, logger: silentLogger() });
@@ -53,7 +53,7 @@ export async function edgeRss(nodeArgs: readonly string[] = [], env: Record<stri
     await server.devices.publishConfig('bench-edge');
     const creds = join(dataDir, 'credentials.json');
     writeFileSync(creds, JSON.stringify({ deviceId: 'bench-edge', secret, enrolledAt: new Date().toISOString() }), { mode: 0o600 });
-    const child = fileURLToPath(new URL('./edge-rss-child.js', import.meta.url));
+    const child = childPath('edge-rss-child', code);
     const out = await new Promise<string>((resolve, reject) =>
       execFile(process.execPath, ['--expose-gc', ...nodeArgs, child, String(server.mqttPort), creds], { timeout: 60_000, env: { ...process.env, DOORPLATE_LOG_LEVEL: 'silent', ...env } }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
     );

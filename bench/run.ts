@@ -27,9 +27,10 @@ const BENCHES: Record<string, () => Promise<string>> = {
       ...(await runServerRssBench([10, 1000])),
       ...(await runServerRssBench([1000], unit.nodeArgs, unit.env)),
       ...(await runServerRssBench([1000], unit.nodeArgs, unit.env, 2000)),
+      ...(await runServerRssBench([1000], unit.nodeArgs, unit.env, 2000, 'modules')),
     ];
     const settings = [...unit.nodeArgs, ...Object.entries(unit.env).map(([k, v]) => `${k}=${v}`)].join(' ');
-    return `Server memory by number of rooms, each with two days of meetings: with no settings, then with the server unit's (${settings})\n${formatServerRss(rows)}`;
+    return `Server memory by number of rooms, each with two days of meetings: with no settings, then with the server unit's (${settings}); the bundled code the units run, and last the compiled modules unbundled\n${formatServerRss(rows)}`;
   },
   'broker-attack': async () => `Embedded broker under an unauthenticated memory attack (RSS of the broker process)\n${formatBrokerAttack(await runBrokerAttack())}`,
   'broker-reconnect': async () => `Embedded broker: a reconnect storm of 2,000 displays over 1,000 rooms (raw clients, broker in its own process)\n${formatBrokerReconnect(await runReconnectBench(2000, 1000))}`,

@@ -5,7 +5,15 @@ import { fileURLToPath } from 'node:url';
 import mqttPacket from 'mqtt-packet';
 import { mib, table } from './table.js';
 
+/** Which build of the code a child runs: the bundle the units run (dist/bundle/), or the compiled modules (dist/). */
+export type Code = 'bundle' | 'modules';
+
+export function childPath(name: string, code: Code): string {
+  return fileURLToPath(new URL(code === 'bundle' ? `../bundle/${name}.js` : `./${name}.js`, import.meta.url));
+}
+
 export interface RssRow {
+  code: Code;
   rooms: number;
   devices: number;
   events: number;
@@ -51,8 +59,8 @@ function display(port: number, i: number, room: string): Promise<Socket> {
  * Each size in a fresh process, so one measurement does not carry the last one's heap. With
  * `devices`, that many displays are connected (from this process) before the server measures.
  */
-export async function runServerRssBench(sizes: readonly number[], nodeArgs: readonly string[] = [], env: Record<string, string> = {}, devices = 0): Promise<RssRow[]> {
-  const child = fileURLToPath(new URL('./server-rss-child.js', import.meta.url));
+export async function runServerRssBench(sizes: readonly number[], nodeArgs: readonly string[] = [], env: Record<string, string> = {}, devices = 0, code: Code = 'bundle'): Promise<RssRow[]> {
+  const child = childPath('server-rss-child', code);
   const rows: RssRow[] = [];
   for (const rooms of sizes) {
     const proc = spawn(process.execPath, ['--expose-gc', ...nodeArgs, child, String(rooms), String(devices)], { env: { ...process.env, DOORPLATE_LOG_LEVEL: 'silent', ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
@@ -77,7 +85,7 @@ export async function runServerRssBench(sizes: readonly number[], nodeArgs: read
         proc.stdin.write('measure\n');
       }
       const r = JSON.parse(await next()) as { rooms: number; events: number; rss: number; privateBytes: number | null; heapUsed: number; startSecs: number };
-      rows.push({ rooms: r.rooms, devices, events: r.events, rssMiB: mib(r.rss), privateMiB: r.privateBytes === null ? null : mib(r.privateBytes), heapMiB: mib(r.heapUsed), startSecs: r.startSecs });
+      rows.push({ code, rooms: r.rooms, devices, events: r.events, rssMiB: mib(r.rss), privateMiB: r.privateBytes === null ? null : mib(r.privateBytes), heapMiB: mib(r.heapUsed), startSecs: r.startSecs });
     } finally {
       for (const s of sockets) s.destroy();
       proc.stdin.end();
@@ -89,7 +97,7 @@ export async function runServerRssBench(sizes: readonly number[], nodeArgs: read
 
 export function formatServerRss(rows: readonly RssRow[]): string {
   return table(
-    ['rooms', 'displays connected', 'events stored', 'RSS MiB', 'private MiB', 'heap used MiB', 'start (s)'],
-    rows.map((r) => [r.rooms, r.devices, r.events, r.rssMiB, r.privateMiB ?? '-', r.heapMiB, r.startSecs]),
+    ['code', 'rooms', 'displays connected', 'events stored', 'RSS MiB', 'private MiB', 'heap used MiB', 'start (s)'],
+    rows.map((r) => [r.code, r.rooms, r.devices, r.events, r.rssMiB, r.privateMiB ?? '-', r.heapMiB, r.startSecs]),
   );
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * `/etc/doorplate/image.json`: what the builder placed, with checksums, so `image verify` can

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, formatIssues, parseConfig, readYamlFile } from '../shared/config/load.js';
 import type { Config } from '../shared/config/schema.js';
 import { TimeZone } from '../shared/config/sections/primitives.js';

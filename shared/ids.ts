@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Room and device ids appear inside MQTT topics, so they may not hold `/`, `+` or `#`;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HttpApp } from '../../server/http/app.js';
 import { isLoopback, requireAdmin, type TokenCheck } from '../../server/http/auth.js';
 import { parse } from '../../server/http/validate.js';

@@ -1,6 +1,6 @@
 import { open, readFile, rename, unlink, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id } from '../../shared/ids.js';
 import { ENROLLMENT_KEY_PATTERN } from '../../shared/api/enrollment-key.js';
 

@@ -125,6 +125,9 @@ export class RefreshPolicy implements PictureSink {
       this.stats.superseded++;
     }
     if (this.shown && changedFraction(this.shown, picture) === 0) {
+      // The same pixels: keep the newer one, which the caller holds too, so the older copy (a
+      // full raster, 1.1 MB at 800x480) can be collected.
+      this.shown = picture;
       this.clock.clearTimeout(this.pendingTimer);
       this.pendingTimer = undefined;
       this.stats.unchanged++;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgendaEventSchema } from '../../shared/model/event.js';
 import { RoomStateSchema } from '../../shared/model/room-state.js';
 import { renderView, toPng } from './renderer.js';

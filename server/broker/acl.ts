@@ -42,8 +42,25 @@ const lit = (s: string): Level => ({ lit: s });
 const VERB: Level = { verb: true };
 const REST: Level = { rest: true };
 
+/**
+ * Every connected display keeps its patterns (readableFor), so they are built small: the words
+ * written here and the prefix's levels are one shared object each, an id is one object for all
+ * of its identity's patterns, and each pattern is an array of exactly its length. Ids are never
+ * put in this table (it would grow with every device ever seen): callers pass them as levels.
+ */
+const words = new Map<string, Level>();
+const prefixes = new Map<string, readonly Level[]>();
+
+function word(s: string): Level {
+  let l = words.get(s);
+  if (!l) words.set(s, (l = lit(s)));
+  return l;
+}
+
 function pattern(prefix: string, ...levels: (string | Level)[]): Pattern {
-  return [...prefix.split('/').map(lit), ...levels.map((l) => (typeof l === 'string' ? lit(l) : l))];
+  let head = prefixes.get(prefix);
+  if (!head) prefixes.set(prefix, (head = prefix.split('/').map(word)));
+  return head.concat(levels.map((l) => (typeof l === 'string' ? word(l) : l)));
 }
 
 function isVerb(word: string): boolean {
@@ -90,11 +107,11 @@ export function readablePatterns(identity: Identity, prefix: string): Pattern[] 
     case 'inspector':
       return identity.homeAssistant ? [pattern(prefix, REST), pattern(identity.homeAssistant.discoveryPrefix, REST)] : [pattern(prefix, REST)];
     case 'enrolling':
-      return [pattern(prefix, 'devices', identity.deviceId, 'enrollment')];
+      return [pattern(prefix, 'devices', lit(identity.deviceId), 'enrollment')];
     case 'standby':
-      return [pattern(replicationRoot(prefix), identity.nodeId, 'feed')];
+      return [pattern(replicationRoot(prefix), lit(identity.nodeId), 'feed')];
     case 'device': {
-      const id = identity.deviceId;
+      const id = lit(identity.deviceId);
       const own = [
         pattern(prefix, 'devices', id, 'config'),
         pattern(prefix, 'devices', id, 'response', VERB),
@@ -104,8 +121,8 @@ export function readablePatterns(identity: Identity, prefix: string): Pattern[] 
         // A device shows "offline" and computes its state itself while the server is gone.
         pattern(prefix, 'server', 'availability'),
       ];
-      const room = identity.roomId;
-      if (room === null) return own;
+      if (identity.roomId === null) return own;
+      const room = lit(identity.roomId);
       return [
         ...own,
         pattern(prefix, 'rooms', room, 'state'),

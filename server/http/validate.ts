@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { DoorplateError } from '../../shared/errors.js';
 
 /** Parses a request part with a schema; the error names each field as `where.path: message`. */

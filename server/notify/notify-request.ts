@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id } from '../../shared/ids.js';
 import { Instant } from '../../shared/model/event.js';
 import { NotifySchema } from '../../shared/api/payloads.js';

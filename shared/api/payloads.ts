@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgendaEventSchema, Instant, PrivacyMode } from '../model/event.js';
 import { RoomStateSchema, CheckInPolicySchema } from '../model/room-state.js';
 import { Id } from '../ids.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id } from '../ids.js';
 import { formatIssues } from '../config/load.js';
 import { EpochFence } from './election.js';

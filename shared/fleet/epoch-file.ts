@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EpochStore } from './election.js';
 
 const EpochFileSchema = z.strictObject({ epoch: z.number().int().min(0) });

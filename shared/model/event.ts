@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An instant with its UTC offset (`2026-03-02T09:00:00+01:00`) or `Z`. */
 export const Instant = z.iso.datetime({ offset: true });

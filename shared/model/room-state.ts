@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgendaEventSchema, Instant } from './event.js';
 
 export const RoomStatus = z.enum(['free', 'busy', 'awaiting-checkin']);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DoorplateError } from '../../../shared/errors.js';
 import { Id } from '../../../shared/ids.js';
 import type { HttpApp } from '../app.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DoorplateError } from '../../../shared/errors.js';
 import type { HttpApp } from '../app.js';
 import { parse } from '../validate.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DoorplateError } from '../../../shared/errors.js';
 import { applyPrivacy } from '../../../shared/model/privacy.js';
 import type { AgendaEvent, CalendarEvent } from '../../../shared/model/event.js';

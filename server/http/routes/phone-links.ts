@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DateTime } from 'luxon';
 import type { Clock } from '../../../shared/clock.js';
 import { isDoorplateError } from '../../../shared/errors.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DoorplateError, isDoorplateError } from '../../../shared/errors.js';
 import type { CalendarProvider, ProviderChannel } from '../../providers/provider.js';
 import { ProviderRequestError } from '../../sync/provider-error.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Change } from '../../store/repos/changes.js';
 import type { CalendarEvent } from '../../../shared/model/event.js';
 import type { RoomDirectory } from '../../rooms/room-directory.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SecretSourceSchema } from '../secret.js';
 import { Port } from './primitives.js';
 import type { DeepReadonly } from './primitives.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id } from '../../ids.js';
 import { PANEL_MODELS } from '../../panel-models.js';
 import { DISPLAY_RECONNECT } from '../../backoff.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Value types several sections share: time zones, ports, digests, and the read-only config type. */
 

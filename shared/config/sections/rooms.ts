@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id } from '../../ids.js';
 import { PrivacyMode } from '../../model/event.js';
 import { CheckInPolicySchema } from '../../model/room-state.js';

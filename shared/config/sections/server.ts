@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Port, Sha256Hex } from './primitives.js';
 
 /** The server: data directory, HTTP, the live stream, limits, notices, phone links, tokens, enrollment. */

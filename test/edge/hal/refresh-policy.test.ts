@@ -4,7 +4,7 @@ import { FakeClock } from '../../../shared/clock.js';
 import { PngPanel } from '../../../edge/hal/png-panel.js';
 import { RefreshPolicy, changedFraction } from '../../../edge/hal/refresh-policy.js';
 import { simulateRefreshDay } from '../../../edge/hal/refresh-sim.js';
-import type { PanelInfo, Raster } from '../../../edge/hal/types.js';
+import type { Panel, PanelInfo, Raster } from '../../../edge/hal/types.js';
 
 const INFO: PanelInfo = { model: 'test', width: 10, height: 10, colors: 'bw', minRefreshIntervalMs: 180_000, supportsPartial: true };
 
@@ -85,6 +85,25 @@ test('at least one full refresh a day, even when nothing changes', async () => {
   await clock.advanceAsync(24 * 3_600_000);
   assert.deepEqual(panel.refreshLog, ['full', 'full']);
   assert.equal(policy.stats.daily, 1);
+});
+
+test('an unchanged picture replaces the kept one: only the caller\'s newest copy stays referenced', async () => {
+  const clock = new FakeClock();
+  const drawn: Raster[] = [];
+  const panel: Panel = { info: INFO, open: async () => undefined, show: async (p) => void drawn.push(p), clear: async () => undefined, close: async () => undefined };
+  const policy = new RefreshPolicy(panel, clock);
+  policy.start();
+  const first = pic(3);
+  const same = pic(3);
+  await policy.submit(first, { urgent: false });
+  await policy.submit(same, { urgent: false });
+  assert.equal(policy.stats.unchanged, 1);
+  // The daily redraw shows what the policy kept: the newer, pixel-identical picture.
+  await clock.advanceAsync(24 * 3_600_000);
+  assert.equal(drawn.length, 2);
+  assert.equal(drawn[0], first);
+  assert.equal(drawn[1], same);
+  policy.stop();
 });
 
 test('a panel without partial refresh always gets full ones; screens have no interval', async () => {
