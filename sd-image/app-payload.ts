@@ -51,7 +51,8 @@ export async function collectApp(dir: string, bundle: boolean): Promise<AppPaylo
     throw new AppPayloadError(`${join(dir, 'package.json')}: cannot read the app's package.json (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   if (typeof pkg.version !== 'string') throw new AppPayloadError(`${join(dir, 'package.json')}: version: missing`);
-  for (const need of ['package-lock.json', 'dist/cli/main.js']) {
+  // The units run the bundled CLI (dist/bundle/main.js).
+  for (const need of ['package-lock.json', 'dist/cli/main.js', 'dist/bundle/main.js']) {
     const st = await lstat(join(dir, need)).catch(() => null);
     if (!st?.isFile()) throw new AppPayloadError(`${join(dir, need)}: missing; the app folder must hold a built app (npm run build)`);
   }

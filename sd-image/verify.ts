@@ -80,7 +80,7 @@ export async function verifyImage(path: string, runner: ToolRunner = processRunn
 
   const paths = new Set(manifest.files.map((f) => f.path));
   const links2 = new Set(manifest.symlinks.map((l) => l.path));
-  for (const need of [CONFIG_PATH, FIRST_BOOT_PATH, `${APP_DIR}/package.json`, `${APP_DIR}/dist/cli/main.js`]) {
+  for (const need of [CONFIG_PATH, FIRST_BOOT_PATH, `${APP_DIR}/package.json`, `${APP_DIR}/dist/cli/main.js`, `${APP_DIR}/dist/bundle/main.js`]) {
     if (!paths.has(need)) problems.push(`root:${need}: not part of the image`);
   }
   for (const unit of ['doorplate-firstboot.service', roleUnit(manifest.role)]) {

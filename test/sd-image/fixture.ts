@@ -117,6 +117,7 @@ export function makeApp(dir: string, extra: Record<string, string | Buffer> = {}
     'package.json': JSON.stringify({ name: 'doorplate', version: '1.2.3', type: 'module' }),
     'package-lock.json': JSON.stringify({ name: 'doorplate', version: '1.2.3', lockfileVersion: 3, packages: {} }),
     'dist/cli/main.js': '#!/usr/bin/env node\nconsole.log("doorplate");\n',
+    'dist/bundle/main.js': 'console.log("doorplate");\n',
     'dist/shared/config/load.js': 'export const x = 1;\n',
     'dist/test/skip.test.js': 'throw new Error("tests stay off the device");\n',
     'node_modules/left-out/index.js': 'module.exports = 1;\n',
