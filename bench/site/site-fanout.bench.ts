@@ -14,6 +14,31 @@ export interface SiteFanoutRow {
   p99: number;
   first: number;
   last: number;
+  /** CPU time (user + system) per change of the broker's process (doorplate: the whole server, booking included) and of the display processes. */
+  brokerCpuMs: number;
+  displaysCpuMs: number;
+}
+
+/** CPU time spent during the measured changes, per change. */
+class CpuTally {
+  private broker = 0;
+  private displays = 0;
+  private count = 0;
+
+  constructor(private readonly of: { broker: () => number; displays: () => number }) {}
+
+  async around(work: () => Promise<void>): Promise<void> {
+    const b = this.of.broker();
+    const d = this.of.displays();
+    await work();
+    this.broker += this.of.broker() - b;
+    this.displays += this.of.displays() - d;
+    this.count++;
+  }
+
+  get perChange(): { brokerCpuMs: number; displaysCpuMs: number } {
+    return { brokerCpuMs: this.broker / this.count, displaysCpuMs: this.displays / this.count };
+  }
 }
 
 const DISPLAY_PROCS = 4;
@@ -34,10 +59,10 @@ const now = (): number => performance.timeOrigin + performance.now();
  * its /metrics after each change), which compares with Mosquitto timed from a client's PUBLISH
  * of a retained state (followed, as from doorplate, by the room's agenda).
  */
-export async function runSiteFanout(subscribers: number, changes = 20): Promise<SiteFanoutRow[]> {
+export async function runSiteFanout(subscribers: number, changes = 20, serverNodeArgs: readonly string[] = []): Promise<SiteFanoutRow[]> {
   const ids = Array.from({ length: subscribers }, (_, i) => deviceId(i));
   const rooms = ids.map(() => 'hall');
-  return [...(await doorplateRun(ids, rooms, changes)), await mosquittoRun(ids, rooms, changes)];
+  return [...(await doorplateRun(ids, rooms, changes, serverNodeArgs)), await mosquittoRun(ids, rooms, changes)];
 }
 
 /** When the server last handed a room state to its broker, from its metrics (ms since the epoch). */
@@ -48,10 +73,10 @@ async function statePublishedAt(base: string): Promise<number> {
   return Number(m[1]) * 1000;
 }
 
-async function doorplateRun(ids: string[], rooms: string[], changes: number): Promise<SiteFanoutRow[]> {
+async function doorplateRun(ids: string[], rooms: string[], changes: number, nodeArgs: readonly string[]): Promise<SiteFanoutRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'doorplate-fanout-'));
   provisionDevices(dir, rooms);
-  const server = await startDoorplate(dir, ['hall'], { mqtt: await freePort(), http: await freePort() });
+  const server = await startDoorplate(dir, ['hall'], { mqtt: await freePort(), http: await freePort() }, nodeArgs);
   try {
     const displays = await DisplayProcesses.start({ host: '127.0.0.1', port: server.mqttPort, prefix: PREFIX, secret: SECRET, reconnect: false }, ids, rooms, DISPLAY_PROCS);
     const api = `http://127.0.0.1:${server.httpPort}/api/v1`;
@@ -72,15 +97,19 @@ async function doorplateRun(ids: string[], rooms: string[], changes: number): Pr
     };
     await sleep(GAP_MS);
     for (let k = 0; k < WARM_UP; k++) await change(k);
+    const cpu = new CpuTally({ broker: () => server.cpuMs(), displays: () => displays.cpuMs() });
     for (let k = 0; k < changes; k++) {
       triggers.push(now());
-      await change(k);
+      await cpu.around(() => change(k));
       published.push(await statePublishedAt(`http://127.0.0.1:${server.httpPort}`));
       if ((published[k] ?? 0) < (triggers[k] ?? 0)) throw new Error(`change ${k} published no room state`);
     }
     const report = await displays.report();
     await displays.stop();
-    return [summarise('doorplate, from the API call', ids.length, changes, triggers, report), summarise('doorplate, from the state publish', ids.length, changes, triggers, report, published)];
+    return [
+      { ...summarise('doorplate, from the API call', ids.length, changes, triggers, report), ...cpu.perChange },
+      { ...summarise('doorplate, from the state publish', ids.length, changes, triggers, report, published), ...cpu.perChange },
+    ];
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -103,14 +132,15 @@ async function mosquittoRun(ids: string[], rooms: string[], changes: number): Pr
     };
     await sleep(GAP_MS);
     for (let k = 0; k < WARM_UP; k++) await change(k);
+    const cpu = new CpuTally({ broker: () => broker.cpuMs(), displays: () => displays.cpuMs() });
     for (let k = 0; k < changes; k++) {
       triggers.push(now());
-      await change(k);
+      await cpu.around(() => change(k));
     }
     pub.end();
     const report = await displays.report();
     await displays.stop();
-    return summarise('Mosquitto', ids.length, changes, triggers, report);
+    return { ...summarise('Mosquitto', ids.length, changes, triggers, report), ...cpu.perChange };
   } finally {
     await broker.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -118,7 +148,7 @@ async function mosquittoRun(ids: string[], rooms: string[], changes: number): Pr
 }
 
 /** Each receipt belongs to the last change triggered before it; its delay counts from `origins` (default: the trigger). */
-function summarise(broker: string, subscribers: number, changes: number, triggers: readonly number[], report: ClientReport, origins: readonly number[] = triggers): SiteFanoutRow {
+function summarise(broker: string, subscribers: number, changes: number, triggers: readonly number[], report: ClientReport, origins: readonly number[] = triggers): Omit<SiteFanoutRow, 'brokerCpuMs' | 'displaysCpuMs'> {
   const delays: number[] = [];
   const perChange: number[][] = triggers.map(() => []);
   for (const times of report.receipts) {
@@ -138,14 +168,14 @@ function summarise(broker: string, subscribers: number, changes: number, trigger
 }
 
 export function formatSiteFanout(rows: readonly SiteFanoutRow[]): string {
-  const body = rows.map((r) => [r.broker, r.subscribers, `${r.receipts}/${r.expected}`, r.p50, r.p99, r.first, r.last]);
+  const body = rows.map((r) => [r.broker, r.subscribers, `${r.receipts}/${r.expected}`, r.p50, r.p99, r.first, r.last, r.brokerCpuMs, r.displaysCpuMs]);
   const pairs: Array<Array<string | number>> = [];
   for (const b of rows.filter((r) => r.broker === 'Mosquitto')) {
     for (const a of rows.filter((r) => r.broker !== 'Mosquitto' && r.subscribers === b.subscribers)) {
-      pairs.push([`ratio ${a.broker.replace('doorplate, ', '')} / Mosquitto`, a.subscribers, '', a.p50 / b.p50, a.p99 / b.p99, a.first / b.first, a.last / b.last]);
+      pairs.push([`ratio ${a.broker.replace('doorplate, ', '')} / Mosquitto`, a.subscribers, '', a.p50 / b.p50, a.p99 / b.p99, a.first / b.first, a.last / b.last, a.brokerCpuMs / b.brokerCpuMs, a.displaysCpuMs / b.displaysCpuMs]);
     }
   }
-  return table(['broker', 'subscribers', 'receipts', 'p50 ms', 'p99 ms', 'first ms (median)', 'last ms (median)'], [...body, ...pairs]);
+  return table(['broker', 'subscribers', 'receipts', 'p50 ms', 'p99 ms', 'first ms (median)', 'last ms (median)', 'broker CPU ms/change', 'displays CPU ms/change'], [...body, ...pairs]);
 }
 
 /** An agenda of the size doorplate publishes for the room (`events` meetings). */

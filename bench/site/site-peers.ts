@@ -192,6 +192,11 @@ export class DisplayProcesses {
     return out;
   }
 
+  /** utime + stime of every display process so far, in ms. */
+  cpuMs(): number {
+    return this.children.reduce((sum, c) => sum + cpuMsOf(c.proc.pid), 0);
+  }
+
   async report(): Promise<ClientReport> {
     const all: ClientReport = { receipts: [], back: [], lost: [], reconnects: 0, failures: 0 };
     for (const c of this.children) {
