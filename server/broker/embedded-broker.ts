@@ -10,6 +10,7 @@ import { describeIdentity, mayPublish, mayReceive, mayRetain, maySubscribe, type
 import { Authenticator, type BrokerDirectory } from './authenticator.js';
 import { Admission } from './admission.js';
 import { PacketFramer } from './packet-framer.js';
+import { Qos0Delivery } from './qos0-delivery.js';
 import { retainedIndexedPersistence } from './retained-index.js';
 import { BrokerLimitsSchema, type BrokerLimits } from '../../shared/config/schema.js';
 import { listenWebSocket, type WsListener } from './ws-listener.js';
@@ -81,6 +82,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
   private readonly framers = new WeakMap<object, PacketFramer>();
   private readonly limits: BrokerLimits;
   private readonly admission: Admission;
+  private readonly qos0 = new Qos0Delivery((client, packet) => this.onAuthorizeForward(client, packet));
   private boundPort: number | null = null;
   private boundTlsPort: number | null = null;
 
@@ -313,6 +315,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
           this.identities.set(client, decision.identity);
           const max = decision.identity.kind === 'server' ? this.limits.maxPacketBytes : this.limits.clientMaxPacketBytes;
           this.framers.get(client.conn)?.authenticate(max);
+          this.qos0.install(client);
           this.log.debug({ clientId: client.id, who: describeIdentity(decision.identity), remoteAddress }, 'client authenticated');
           done(null, true);
           return;

@@ -135,11 +135,11 @@ export class ServerClient extends EventEmitter<ServerClientEvents> {
     this.entries.clear();
   }
 
-  /** Publishes a contract message; retained as the contract says unless `retain` is given. */
+  /** Publishes a contract message at the contract's QoS; retained as the contract says unless `retain` is given. */
   async publish<N extends TopicName>(name: N, params: ParamsOf<N>, payload: PayloadOf<N>, opts: { retain?: boolean } = {}): Promise<void> {
     const topic = topicOf(this.opts.prefix, name, params);
     const body = encodePayload(name, payload);
-    await this.requireClient().publishAsync(topic, body, { qos: QOS, retain: opts.retain ?? TOPICS[name].retain });
+    await this.requireClient().publishAsync(topic, body, { qos: TOPICS[name].qos, retain: opts.retain ?? TOPICS[name].retain });
   }
 
   /** Removes a retained message (an empty retained publish), e.g. a deleted device's config. */
