@@ -182,6 +182,20 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
   }
 
   /**
+   * Publishes as the broker itself, for the server in this process (ServerClient's `local`):
+   * retained and delivered as a publish of the server's connection would be. The server may
+   * publish anything but `$` topics, and its topics come from the contract's templates.
+   */
+  publishLocal(topic: string, payload: Buffer, opts: { qos: 0 | 1; retain: boolean }): Promise<void> {
+    const aedes = this.aedes;
+    if (aedes === null) return Promise.reject(new Error('EmbeddedBroker: not started'));
+    if (!mayPublish({ kind: 'server' }, topic, this.opts.prefix)) return Promise.reject(new Error(`publish to ${topic} not allowed for the server`));
+    return new Promise((resolve, reject) => {
+      aedes.publish({ cmd: 'publish', topic, payload, qos: opts.qos, retain: opts.retain, dup: false }, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  /**
    * Disconnects every client connected as this device (approved or enrolling), e.g. after it was
    * revoked, and marks it offline. Returns how many connections were closed.
    */
