@@ -59,6 +59,8 @@ export interface BrokerStats {
  * first, without anyone waiting.
  */
 const DRAIN_TIMEOUT_MS = 5_000;
+/** Topics whose forward decision is remembered per identity (see receives). */
+const MAX_REMEMBERED_TOPICS = 64;
 /** Device ids are up to 64 characters; MQTT 3.1 clients are held to this length. */
 const MAX_CLIENT_ID_LENGTH = 128;
 
@@ -71,6 +73,8 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
   private wsListener: WsListener | null = null;
   /** Identities decided at CONNECT, kept for the client's lifetime. */
   private readonly identities = new WeakMap<Client, Identity>();
+  /** Per identity object, what the ACL answered for each topic delivered to it (see receives). */
+  private readonly received = new WeakMap<Identity, Map<string, boolean>>();
   /** Clients past CONNACK, for counting and for kicking. */
   private readonly connected = new Map<Client, Identity>();
   /** The same clients by client id, to know who holds an id a newcomer asks for. */
@@ -389,10 +393,31 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
       return null;
     }
     const identity = this.identityOf(client);
-    if (identity !== null && mayReceive(identity, packet.topic, this.opts.prefix)) return packet;
+    if (identity !== null && this.receives(identity, packet.topic)) return packet;
     this.refused.forward += 1;
     this.log.debug({ clientId: client.id, topic: packet.topic }, 'delivery withheld');
     return null;
+  }
+
+  /**
+   * The ACL's answer (mayReceive) for this identity and topic, remembered: a room change goes to
+   * every display of the room, each asking the same question about the same few topics. An
+   * identity object is never changed here, only replaced (refreshDevice), so a moved display's
+   * new identity starts with no answers and its old room's topics are decided again.
+   */
+  private receives(identity: Identity, topic: string): boolean {
+    let known = this.received.get(identity);
+    if (known === undefined) {
+      known = new Map();
+      this.received.set(identity, known);
+    }
+    const hit = known.get(topic);
+    if (hit !== undefined) return hit;
+    const answer = mayReceive(identity, topic, this.opts.prefix);
+    // A display reads a handful of topics; an inspector may read any number.
+    if (known.size >= MAX_REMEMBERED_TOPICS) known.clear();
+    known.set(topic, answer);
+    return answer;
   }
 
   private onRegistered(client: Client): void {

@@ -56,6 +56,7 @@ class FrameCache {
 /** One per broker: the serialized copy is shared by all its clients. */
 export class Qos0Delivery {
   private readonly frames = new FrameCache();
+  private dones: Array<() => void> = [];
 
   constructor(private readonly forward: ForwardCheck) {}
 
@@ -65,13 +66,29 @@ export class Qos0Delivery {
     c.deliver0 = (packet, done) => {
       const out = this.admit(client, c, packet);
       if (out === null || c.conn.destroyed || !(c.connected || c.connecting)) {
-        setImmediate(done);
+        this.later(done);
         return;
       }
-      if (c.conn.write(this.frames.of(out)) || c.errored) setImmediate(done);
+      if (c.conn.write(this.frames.of(out)) || c.errored) this.later(done);
       else c.waitForDrain(done);
     };
   }
+
+  /**
+   * Tells aedes a delivery is done in the next turn, as aedes does (a done called at once could
+   * start the next queued message inside this one's stack); one `setImmediate` for all the
+   * deliveries of a turn, not one each.
+   */
+  private later(done: () => void): void {
+    this.dones.push(done);
+    if (this.dones.length === 1) setImmediate(this.flush);
+  }
+
+  private readonly flush = (): void => {
+    const dones = this.dones;
+    this.dones = [];
+    for (const done of dones) done();
+  };
 
   private admit(client: Client, c: ClientInternals, packet: DeliveredPacket): AedesPublishPacket | null {
     if (packet.nl === true && packet.clientId === c.id) return null;
