@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { percentile, median, table } from '../table.js';
 import { MiniMqtt } from './mini-mqtt.js';
@@ -17,9 +17,11 @@ export interface SiteFanoutRow {
   /** CPU time (user + system) per change of the broker's process (doorplate: the whole server, booking included) and of the display processes. */
   brokerCpuMs: number;
   displaysCpuMs: number;
+  /** The machine's 1-minute load average when the measured changes began and ended (it is shared). */
+  load: string;
 }
 
-/** CPU time spent during the measured changes, per change. */
+/** CPU time spent during the measured changes, per change, and the machine's load meanwhile. */
 class CpuTally {
   private broker = 0;
   private displays = 0;
@@ -36,8 +38,14 @@ class CpuTally {
     this.count++;
   }
 
-  get perChange(): { brokerCpuMs: number; displaysCpuMs: number } {
-    return { brokerCpuMs: this.broker / this.count, displaysCpuMs: this.displays / this.count };
+  private loadAtStart: number | null = null;
+
+  start(): void {
+    this.loadAtStart = loadavg()[0] ?? 0;
+  }
+
+  get perChange(): { brokerCpuMs: number; displaysCpuMs: number; load: string } {
+    return { brokerCpuMs: this.broker / this.count, displaysCpuMs: this.displays / this.count, load: `${(this.loadAtStart ?? 0).toFixed(1)}-${(loadavg()[0] ?? 0).toFixed(1)}` };
   }
 }
 
@@ -57,7 +65,9 @@ const now = (): number => performance.timeOrigin + performance.now();
  * twice: from the API call that books or frees the room (the booking, its durable commit and
  * the publish), and from the moment the server handed the room state to its broker (read from
  * its /metrics after each change), which compares with Mosquitto timed from a client's PUBLISH
- * of a retained state (followed, as from doorplate, by the room's agenda).
+ * of a retained state (followed, as from doorplate, by the room's agenda). Both go out at QoS 0,
+ * as the server publishes them (shared/api/topics.ts), so both brokers deliver at QoS 0 to the
+ * displays, which subscribe at QoS 1 as the agent does.
  */
 export async function runSiteFanout(subscribers: number, changes = 20, serverNodeArgs: readonly string[] = []): Promise<SiteFanoutRow[]> {
   const ids = Array.from({ length: subscribers }, (_, i) => deviceId(i));
@@ -98,6 +108,7 @@ async function doorplateRun(ids: string[], rooms: string[], changes: number, nod
     await sleep(GAP_MS);
     for (let k = 0; k < WARM_UP; k++) await change(k);
     const cpu = new CpuTally({ broker: () => server.cpuMs(), displays: () => displays.cpuMs() });
+    cpu.start();
     for (let k = 0; k < changes; k++) {
       triggers.push(now());
       await cpu.around(() => change(k));
@@ -133,6 +144,7 @@ async function mosquittoRun(ids: string[], rooms: string[], changes: number): Pr
     await sleep(GAP_MS);
     for (let k = 0; k < WARM_UP; k++) await change(k);
     const cpu = new CpuTally({ broker: () => broker.cpuMs(), displays: () => displays.cpuMs() });
+    cpu.start();
     for (let k = 0; k < changes; k++) {
       triggers.push(now());
       await cpu.around(() => change(k));
@@ -148,7 +160,7 @@ async function mosquittoRun(ids: string[], rooms: string[], changes: number): Pr
 }
 
 /** Each receipt belongs to the last change triggered before it; its delay counts from `origins` (default: the trigger). */
-function summarise(broker: string, subscribers: number, changes: number, triggers: readonly number[], report: ClientReport, origins: readonly number[] = triggers): Omit<SiteFanoutRow, 'brokerCpuMs' | 'displaysCpuMs'> {
+function summarise(broker: string, subscribers: number, changes: number, triggers: readonly number[], report: ClientReport, origins: readonly number[] = triggers): Omit<SiteFanoutRow, 'brokerCpuMs' | 'displaysCpuMs' | 'load'> {
   const delays: number[] = [];
   const perChange: number[][] = triggers.map(() => []);
   for (const times of report.receipts) {
@@ -168,14 +180,14 @@ function summarise(broker: string, subscribers: number, changes: number, trigger
 }
 
 export function formatSiteFanout(rows: readonly SiteFanoutRow[]): string {
-  const body = rows.map((r) => [r.broker, r.subscribers, `${r.receipts}/${r.expected}`, r.p50, r.p99, r.first, r.last, r.brokerCpuMs, r.displaysCpuMs]);
+  const body = rows.map((r) => [r.broker, r.subscribers, `${r.receipts}/${r.expected}`, r.p50, r.p99, r.first, r.last, r.brokerCpuMs, r.displaysCpuMs, r.load]);
   const pairs: Array<Array<string | number>> = [];
   for (const b of rows.filter((r) => r.broker === 'Mosquitto')) {
     for (const a of rows.filter((r) => r.broker !== 'Mosquitto' && r.subscribers === b.subscribers)) {
-      pairs.push([`ratio ${a.broker.replace('doorplate, ', '')} / Mosquitto`, a.subscribers, '', a.p50 / b.p50, a.p99 / b.p99, a.first / b.first, a.last / b.last, a.brokerCpuMs / b.brokerCpuMs, a.displaysCpuMs / b.displaysCpuMs]);
+      pairs.push([`ratio ${a.broker.replace('doorplate, ', '')} / Mosquitto`, a.subscribers, '', a.p50 / b.p50, a.p99 / b.p99, a.first / b.first, a.last / b.last, a.brokerCpuMs / b.brokerCpuMs, a.displaysCpuMs / b.displaysCpuMs, '']);
     }
   }
-  return table(['broker', 'subscribers', 'receipts', 'p50 ms', 'p99 ms', 'first ms (median)', 'last ms (median)', 'broker CPU ms/change', 'displays CPU ms/change'], [...body, ...pairs]);
+  return table(['broker', 'subscribers', 'receipts', 'p50 ms', 'p99 ms', 'first ms (median)', 'last ms (median)', 'broker CPU ms/change', 'displays CPU ms/change', 'load (1 min)'], [...body, ...pairs]);
 }
 
 /** An agenda of the size doorplate publishes for the room (`events` meetings). */
