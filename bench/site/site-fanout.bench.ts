@@ -75,12 +75,18 @@ export async function runSiteFanout(subscribers: number, changes = 20, serverNod
   return [...(await doorplateRun(ids, rooms, changes, serverNodeArgs)), await mosquittoRun(ids, rooms, changes)];
 }
 
-/** When the server last handed a room state to its broker, from its metrics (ms since the epoch). */
+/**
+ * When the server last handed a room state to its broker, from its metrics (ms since the epoch).
+ * The server's clock counts whole milliseconds (Date.now(), rounded down): the hand-over was
+ * somewhere in the millisecond it reports, so its middle is taken. Taken as reported, every
+ * delay would count on average half a millisecond before the hand-over, which the Mosquitto
+ * side, timed with a sub-millisecond clock, does not.
+ */
 async function statePublishedAt(base: string): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text();
   const m = /^doorplate_room_state_published_seconds (\S+)$/m.exec(text);
   if (!m?.[1]) throw new Error('the server reports no room state publish');
-  return Number(m[1]) * 1000;
+  return Math.round(Number(m[1]) * 1000) + 0.5;
 }
 
 async function doorplateRun(ids: string[], rooms: string[], changes: number, nodeArgs: readonly string[]): Promise<SiteFanoutRow[]> {
