@@ -143,7 +143,7 @@ async function mosquittoRun(ids: string[], rooms: string[], changes: number): Pr
     const triggers: number[] = [];
     const change = async (k: number): Promise<void> => {
       // A room change is two messages, as doorplate sends them: the state, then the agenda.
-      pub.publish(`${PREFIX}/rooms/hall/state`, JSON.stringify({ status: k % 2 === 0 ? 'busy' : 'free', k }), true);
+      pub.publish(`${PREFIX}/rooms/hall/state`, stateLike(k % 2 === 0), true);
       pub.publish(`${PREFIX}/rooms/hall/agenda`, agendaLike(k % 2 === 0 ? 1 : 0), true);
       await sleep(GAP_MS);
     };
@@ -194,6 +194,13 @@ export function formatSiteFanout(rows: readonly SiteFanoutRow[]): string {
     }
   }
   return table(['broker', 'subscribers', 'receipts', 'p50 ms', 'p99 ms', 'first ms (median)', 'last ms (median)', 'broker CPU ms/change', 'displays CPU ms/change', 'load (1 min)'], [...body, ...pairs]);
+}
+
+/** A room state of the size doorplate publishes for the room, busy with the booked meeting or free. */
+function stateLike(busy: boolean): string {
+  const meeting = { id: 'api:3f1c2b7e-0d4e-4a51-9b7a-2f0c5d1e8a90', title: 'Booked now', organizer: null, start: '2026-03-02T09:00:00.000Z', end: '2026-03-02T09:30:00.000Z', allDay: false, status: 'confirmed', private: false, checkInRequired: false, checkedInAt: null };
+  const end = busy ? meeting.end : null;
+  return JSON.stringify({ room: 'hall', status: busy ? 'busy' : 'free', current: busy ? meeting : null, next: null, freeUntil: null, busyUntil: end, checkIn: null, nextChangeAt: end ?? '2026-03-03T00:00:00.000Z', stale: false });
 }
 
 /** An agenda of the size doorplate publishes for the room (`events` meetings). */
