@@ -3,7 +3,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { percentile, median, table } from '../table.js';
 import { MiniMqtt } from './mini-mqtt.js';
-import { ADMIN_TOKEN, DisplayProcesses, PREFIX, SECRET, deviceId, freePort, provisionDevices, startDoorplate, startMosquitto, type ClientReport } from './site-peers.js';
+import { ADMIN_TOKEN, DisplayProcesses, PREFIX, SECRET, deviceId, freePort, provisionDevices, splitCpus, startDoorplate, startMosquitto, type ClientReport } from './site-peers.js';
 
 export interface SiteFanoutRow {
   broker: string;
@@ -72,7 +72,20 @@ const now = (): number => performance.timeOrigin + performance.now();
 export async function runSiteFanout(subscribers: number, changes = 20, serverNodeArgs: readonly string[] = []): Promise<SiteFanoutRow[]> {
   const ids = Array.from({ length: subscribers }, (_, i) => deviceId(i));
   const rooms = ids.map(() => 'hall');
-  return [...(await doorplateRun(ids, rooms, changes, serverNodeArgs)), await mosquittoRun(ids, rooms, changes)];
+  const cpus = splitCpus();
+  return [...(await doorplateRun(ids, rooms, changes, serverNodeArgs, cpus)), await mosquittoRun(ids, rooms, changes, cpus)];
+}
+
+type Cpus = ReturnType<typeof splitCpus>;
+
+/**
+ * Where the broker and the displays run, for the table's title. Sharing 2 CPUs, the display
+ * processes took CPU from the broker and the server's own work (the booking, its HTTP answer)
+ * delayed the displays' reads: a broker that does more than relay paid twice.
+ */
+export function fanoutCpuLayout(): string {
+  const cpus = splitCpus();
+  return cpus ? `the broker's process on CPU ${cpus.broker}, the displays on CPU ${cpus.displays}` : 'broker and displays sharing the CPUs';
 }
 
 /**
@@ -89,12 +102,12 @@ async function statePublishedAt(base: string): Promise<number> {
   return Math.round(Number(m[1]) * 1000) + 0.5;
 }
 
-async function doorplateRun(ids: string[], rooms: string[], changes: number, nodeArgs: readonly string[]): Promise<SiteFanoutRow[]> {
+async function doorplateRun(ids: string[], rooms: string[], changes: number, nodeArgs: readonly string[], cpus: Cpus): Promise<SiteFanoutRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'doorplate-fanout-'));
   provisionDevices(dir, rooms);
-  const server = await startDoorplate(dir, ['hall'], { mqtt: await freePort(), http: await freePort() }, nodeArgs);
+  const server = await startDoorplate(dir, ['hall'], { mqtt: await freePort(), http: await freePort() }, nodeArgs, cpus?.broker);
   try {
-    const displays = await DisplayProcesses.start({ host: '127.0.0.1', port: server.mqttPort, prefix: PREFIX, secret: SECRET, reconnect: false }, ids, rooms, DISPLAY_PROCS);
+    const displays = await DisplayProcesses.start({ host: '127.0.0.1', port: server.mqttPort, prefix: PREFIX, secret: SECRET, reconnect: false }, ids, rooms, DISPLAY_PROCS, cpus?.displays);
     const api = `http://127.0.0.1:${server.httpPort}/api/v1`;
     const headers = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
     const triggers: number[] = [];
@@ -133,11 +146,11 @@ async function doorplateRun(ids: string[], rooms: string[], changes: number, nod
   }
 }
 
-async function mosquittoRun(ids: string[], rooms: string[], changes: number): Promise<SiteFanoutRow> {
+async function mosquittoRun(ids: string[], rooms: string[], changes: number, cpus: Cpus): Promise<SiteFanoutRow> {
   const dir = mkdtempSync(join(tmpdir(), 'doorplate-mosq-'));
-  const broker = await startMosquitto(dir, rooms);
+  const broker = await startMosquitto(dir, rooms, cpus?.broker);
   try {
-    const displays = await DisplayProcesses.start({ host: '127.0.0.1', port: broker.mqttPort, prefix: PREFIX, secret: SECRET, reconnect: false }, ids, rooms, DISPLAY_PROCS);
+    const displays = await DisplayProcesses.start({ host: '127.0.0.1', port: broker.mqttPort, prefix: PREFIX, secret: SECRET, reconnect: false }, ids, rooms, DISPLAY_PROCS, cpus?.displays);
     const pub = new MiniMqtt({ host: '127.0.0.1', port: broker.mqttPort, clientId: 'publisher', username: 'publisher', password: SECRET });
     await pub.connect();
     const triggers: number[] = [];
