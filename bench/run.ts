@@ -1,5 +1,5 @@
 import { machine } from './table.js';
-import { formatSiteFanout, runSiteFanout } from './site/site-fanout.bench.js';
+import { fanoutCpuLayout, formatSiteFanout, runSiteFanout } from './site/site-fanout.bench.js';
 import { formatReconnect, runReconnect } from './site/reconnect.bench.js';
 import { formatServerRss, runServerRssBench } from './server-rss.bench.js';
 import { unitSettings } from './process-settings.js';
@@ -19,7 +19,7 @@ import { formatFailover, runFailover } from './fleet-failover.bench.js';
  */
 const BENCHES: Record<string, () => Promise<string>> = {
   fanout: async () =>
-    `MQTT fan-out: one room state change -> every display of the room; displays in 4 processes, each with its own credentials (loopback)\n${formatSiteFanout([...(await runSiteFanout(1000)), ...(await runSiteFanout(3000))])}`,
+    `MQTT fan-out: one room state change -> every display of the room; displays in 4 processes, each with its own credentials (loopback); ${fanoutCpuLayout()}\n${formatSiteFanout([...(await runSiteFanout(1000)), ...(await runSiteFanout(3000))])}`,
   reconnect: async () => `Reconnect storm: 2,000 displays of 1,000 rooms, the server restarted after 3 s down\n${formatReconnect(await runReconnect(2000, 1000))}`,
   'server-rss': async () => {
     const unit = unitSettings('server');

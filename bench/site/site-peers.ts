@@ -1,6 +1,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
@@ -47,6 +48,29 @@ export async function waitForPort(port: number, timeoutMs = 120_000): Promise<vo
     if (Date.now() > deadline) throw new Error(`nothing listens on port ${port}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * Which CPUs the broker and the displays run on, for a benchmark that keeps them apart: at a
+ * site the displays are machines of their own and never take the broker's CPU, nor the broker
+ * theirs. The broker gets the first CPU, the displays the others; null on a machine with one
+ * CPU or without `taskset`, where everything shares what there is.
+ */
+export function splitCpus(): { broker: string; displays: string } | null {
+  const n = cpus().length;
+  if (n < 2) return null;
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    return null;
+  }
+  return { broker: '0', displays: n === 2 ? '1' : `1-${n - 1}` };
+}
+
+/** Binds every thread of a process (and those it starts later) to a CPU list. */
+function pin(pid: number | undefined, cpuList: string | undefined): void {
+  if (pid === undefined || cpuList === undefined) return;
+  execFileSync('taskset', ['-a', '-cp', cpuList, String(pid)], { stdio: 'ignore' });
 }
 
 export const deviceId = (i: number): string => `bench-${String(i).padStart(5, '0')}`;
@@ -106,7 +130,7 @@ function stopper(proc: ChildProcess): (signal?: NodeJS.Signals) => Promise<void>
 }
 
 /** `doorplate server` as its own process on the given data folder. */
-export async function startDoorplate(dataDir: string, rooms: readonly string[], ports: { mqtt: number; http: number }, nodeArgs: readonly string[] = []): Promise<RunningServer> {
+export async function startDoorplate(dataDir: string, rooms: readonly string[], ports: { mqtt: number; http: number }, nodeArgs: readonly string[] = [], cpuList?: string): Promise<RunningServer> {
   const configFile = join(dataDir, 'server.json');
   writeFileSync(
     configFile,
@@ -120,6 +144,7 @@ export async function startDoorplate(dataDir: string, rooms: readonly string[], 
   );
   const main = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
   const proc = spawn(process.execPath, [...nodeArgs, main, 'server', '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DOORPLATE_LOG_LEVEL: 'silent' } });
+  pin(proc.pid, cpuList);
   await waitForPort(ports.mqtt);
   const mqttListeningAt = performance.timeOrigin + performance.now();
   const cpuMsAtListen = cpuMsOf(proc.pid);
@@ -138,7 +163,7 @@ async function waitForHttp(port: number): Promise<void> {
 }
 
 /** Debian's Mosquitto with one hashed password per device and read rules for its own room. */
-export async function startMosquitto(dir: string, rooms: readonly string[]): Promise<RunningServer> {
+export async function startMosquitto(dir: string, rooms: readonly string[], cpuList?: string): Promise<RunningServer> {
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const passwd = join(dir, 'passwd');
@@ -158,6 +183,7 @@ export async function startMosquitto(dir: string, rooms: readonly string[]): Pro
     '',
   ].join('\n'));
   const proc = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
+  pin(proc.pid, cpuList);
   await waitForPort(port);
   return { proc, mqttPort: port, httpPort: 0, mqttListeningAt: performance.timeOrigin + performance.now(), cpuMsAtListen: cpuMsOf(proc.pid), cpuMs: () => cpuMsOf(proc.pid), stop: stopper(proc) };
 }
@@ -174,7 +200,7 @@ export interface ClientReport {
 export class DisplayProcesses {
   private readonly children: Array<{ proc: ChildProcess; lines: AsyncIterator<string> }> = [];
 
-  static async start(base: Omit<ClientsSpec, 'ids' | 'rooms'>, ids: readonly string[], rooms: readonly string[], procs: number): Promise<DisplayProcesses> {
+  static async start(base: Omit<ClientsSpec, 'ids' | 'rooms'>, ids: readonly string[], rooms: readonly string[], procs: number, cpuList?: string): Promise<DisplayProcesses> {
     const out = new DisplayProcesses();
     const file = fileURLToPath(new URL('./clients-child.js', import.meta.url));
     const per = Math.ceil(ids.length / procs);
@@ -182,6 +208,7 @@ export class DisplayProcesses {
       const spec: ClientsSpec = { ...base, ids: ids.slice(p * per, (p + 1) * per), rooms: rooms.slice(p * per, (p + 1) * per) };
       if (spec.ids.length === 0) continue;
       const proc = spawn(process.execPath, [file, JSON.stringify(spec)], { stdio: ['pipe', 'pipe', 'inherit'] });
+      pin(proc.pid, cpuList);
       const lines = createInterface({ input: proc.stdout as NodeJS.ReadableStream })[Symbol.asyncIterator]();
       out.children.push({ proc, lines });
     }
@@ -190,6 +217,11 @@ export class DisplayProcesses {
       if (first.done || !String(first.value).startsWith('ready')) throw new Error(`a display process did not get ready: ${String(first.value)}`);
     }
     return out;
+  }
+
+  /** utime + stime of every display process so far, in ms. */
+  cpuMs(): number {
+    return this.children.reduce((sum, c) => sum + cpuMsOf(c.proc.pid), 0);
   }
 
   async report(): Promise<ClientReport> {

@@ -10,6 +10,7 @@ import { describeIdentity, mayPublish, mayReceive, mayRetain, maySubscribe, type
 import { Authenticator, type BrokerDirectory } from './authenticator.js';
 import { Admission } from './admission.js';
 import { PacketFramer } from './packet-framer.js';
+import { Qos0Delivery } from './qos0-delivery.js';
 import { retainedIndexedPersistence } from './retained-index.js';
 import { BrokerLimitsSchema, type BrokerLimits } from '../../shared/config/schema.js';
 import { listenWebSocket, type WsListener } from './ws-listener.js';
@@ -58,6 +59,8 @@ export interface BrokerStats {
  * first, without anyone waiting.
  */
 const DRAIN_TIMEOUT_MS = 5_000;
+/** Topics whose forward decision is remembered per identity (see receives). */
+const MAX_REMEMBERED_TOPICS = 64;
 /** Device ids are up to 64 characters; MQTT 3.1 clients are held to this length. */
 const MAX_CLIENT_ID_LENGTH = 128;
 
@@ -70,6 +73,8 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
   private wsListener: WsListener | null = null;
   /** Identities decided at CONNECT, kept for the client's lifetime. */
   private readonly identities = new WeakMap<Client, Identity>();
+  /** Per identity object, what the ACL answered for each topic delivered to it (see receives). */
+  private readonly received = new WeakMap<Identity, Map<string, boolean>>();
   /** Clients past CONNACK, for counting and for kicking. */
   private readonly connected = new Map<Client, Identity>();
   /** The same clients by client id, to know who holds an id a newcomer asks for. */
@@ -81,6 +86,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
   private readonly framers = new WeakMap<object, PacketFramer>();
   private readonly limits: BrokerLimits;
   private readonly admission: Admission;
+  private readonly qos0 = new Qos0Delivery((client, packet) => this.onAuthorizeForward(client, packet));
   private boundPort: number | null = null;
   private boundTlsPort: number | null = null;
 
@@ -177,6 +183,20 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     this.byClientId.clear();
     this.boundPort = null;
     this.boundTlsPort = null;
+  }
+
+  /**
+   * Publishes as the broker itself, for the server in this process (ServerClient's `local`):
+   * retained and delivered as a publish of the server's connection would be. The server may
+   * publish anything but `$` topics, and its topics come from the contract's templates.
+   */
+  publishLocal(topic: string, payload: Buffer, opts: { qos: 0 | 1; retain: boolean }): Promise<void> {
+    const aedes = this.aedes;
+    if (aedes === null) return Promise.reject(new Error('EmbeddedBroker: not started'));
+    if (!mayPublish({ kind: 'server' }, topic, this.opts.prefix)) return Promise.reject(new Error(`publish to ${topic} not allowed for the server`));
+    return new Promise((resolve, reject) => {
+      aedes.publish({ cmd: 'publish', topic, payload, qos: opts.qos, retain: opts.retain, dup: false }, (err) => (err ? reject(err) : resolve()));
+    });
   }
 
   /**
@@ -313,6 +333,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
           this.identities.set(client, decision.identity);
           const max = decision.identity.kind === 'server' ? this.limits.maxPacketBytes : this.limits.clientMaxPacketBytes;
           this.framers.get(client.conn)?.authenticate(max);
+          this.qos0.install(client);
           this.log.debug({ clientId: client.id, who: describeIdentity(decision.identity), remoteAddress }, 'client authenticated');
           done(null, true);
           return;
@@ -372,10 +393,31 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
       return null;
     }
     const identity = this.identityOf(client);
-    if (identity !== null && mayReceive(identity, packet.topic, this.opts.prefix)) return packet;
+    if (identity !== null && this.receives(identity, packet.topic)) return packet;
     this.refused.forward += 1;
     this.log.debug({ clientId: client.id, topic: packet.topic }, 'delivery withheld');
     return null;
+  }
+
+  /**
+   * The ACL's answer (mayReceive) for this identity and topic, remembered: a room change goes to
+   * every display of the room, each asking the same question about the same few topics. An
+   * identity object is never changed here, only replaced (refreshDevice), so a moved display's
+   * new identity starts with no answers and its old room's topics are decided again.
+   */
+  private receives(identity: Identity, topic: string): boolean {
+    let known = this.received.get(identity);
+    if (known === undefined) {
+      known = new Map();
+      this.received.set(identity, known);
+    }
+    const hit = known.get(topic);
+    if (hit !== undefined) return hit;
+    const answer = mayReceive(identity, topic, this.opts.prefix);
+    // A display reads a handful of topics; an inspector may read any number.
+    if (known.size >= MAX_REMEMBERED_TOPICS) known.clear();
+    known.set(topic, answer);
+    return answer;
   }
 
   private onRegistered(client: Client): void {

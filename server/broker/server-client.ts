@@ -27,7 +27,19 @@ export interface ServerClientOptions {
   ca?: Buffer | string;
   reconnectPeriodMs?: number;
   connectTimeoutMs?: number;
+  /** The broker in this process, when it is the embedded one: the contract's messages go to it directly. */
+  local?: LocalBroker;
   logger?: Logger;
+}
+
+/**
+ * A broker running in the server's own process. A room change is handed to it as a call, not
+ * written to a socket that the same process reads back in a later turn of its event loop
+ * (behind whatever that turn has queued: the rest of the booking, the HTTP answer), which was
+ * most of the time before the first display got the change (`npm run bench -- fanout`).
+ */
+export interface LocalBroker {
+  publishLocal(topic: string, payload: Buffer, opts: { qos: 0 | 1; retain: boolean }): Promise<void>;
 }
 
 export type MessageHandler<N extends TopicName> = (params: ParamsOf<N>, payload: Buffer, topic: string) => void | Promise<void>;
@@ -135,17 +147,24 @@ export class ServerClient extends EventEmitter<ServerClientEvents> {
     this.entries.clear();
   }
 
-  /** Publishes a contract message; retained as the contract says unless `retain` is given. */
+  /** Publishes a contract message at the contract's QoS; retained as the contract says unless `retain` is given. */
   async publish<N extends TopicName>(name: N, params: ParamsOf<N>, payload: PayloadOf<N>, opts: { retain?: boolean } = {}): Promise<void> {
     const topic = topicOf(this.opts.prefix, name, params);
     const body = encodePayload(name, payload);
-    await this.requireClient().publishAsync(topic, body, { qos: QOS, retain: opts.retain ?? TOPICS[name].retain });
+    await this.send(topic, body, { qos: TOPICS[name].qos, retain: opts.retain ?? TOPICS[name].retain });
   }
 
   /** Removes a retained message (an empty retained publish), e.g. a deleted device's config. */
   async clearRetained<N extends TopicName>(name: N, params: ParamsOf<N>): Promise<void> {
     const topic = topicOf(this.opts.prefix, name, params);
-    await this.requireClient().publishAsync(topic, Buffer.alloc(0), { qos: QOS, retain: true });
+    await this.send(topic, Buffer.alloc(0), { qos: QOS, retain: true });
+  }
+
+  /** Through the broker in this process when there is one; every contract message takes the same path, so their order is kept. */
+  private async send(topic: string, body: string | Buffer, opts: { qos: 0 | 1; retain: boolean }): Promise<void> {
+    const client = this.requireClient();
+    if (this.opts.local) await this.opts.local.publishLocal(topic, typeof body === 'string' ? Buffer.from(body) : body, opts);
+    else await client.publishAsync(topic, body, opts);
   }
 
   /**

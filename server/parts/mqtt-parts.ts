@@ -60,6 +60,7 @@ export function mqttPart({ config, log, slots, events }: PartDeps): Part {
     name: 'mqtt',
     async start() {
       const login = slots.get('mqttLogin');
+      const broker = slots.has('broker') ? slots.get('broker') : null;
       const client = slots.set(
         'mqtt',
         new ServerClient({
@@ -67,6 +68,7 @@ export function mqttPart({ config, log, slots, events }: PartDeps): Part {
           prefix: config.broker.prefix,
           // Unguessable, and the prefix is reserved for the server on the embedded broker.
           clientId: `doorplate-server-${newSecret().slice(0, 22)}`,
+          ...(broker ? { local: broker } : {}),
           logger: createLogger('server:mqtt', log),
         }),
       );

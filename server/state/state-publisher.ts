@@ -196,8 +196,8 @@ export class StatePublisher {
     this.last.set(roomId, { state: stateDigest, agenda: agendaDigest, snapshot });
     const changed: { state?: RoomState; agenda?: Agenda } = {};
     // The state first, the agenda once the broker has taken it: the state is what a panel
-    // shows, and the broker checks and queues each message for every display of the room
-    // before it writes any of them, so an agenda sent with it would hold the state back.
+    // shows, and an agenda handed over with it would compete with it for every display of the
+    // room (the embedded broker has written the state to all of them when the publish returns).
     try {
       if (prev?.state !== stateDigest) {
         this.lastStateAt = this.deps.clock.now();

@@ -16,23 +16,29 @@ import { Verb } from './payloads.js';
 
 /**
  * The MQTT wire contract in one table: each topic's template (below the prefix), who sends it,
- * whether it is retained, how it is encoded and the schema of its payload. Both sides encode
- * and decode only through this module.
+ * whether it is retained, the QoS it is published with, how it is encoded and the
+ * schema of its payload. Both sides encode and decode only through this module.
+ *
+ * A room's state and agenda go out at QoS 0: they are retained and the server publishes every
+ * room again after any reconnect, and the displays hold clean sessions, where an
+ * acknowledgement buys no redelivery. At QoS 0 the broker writes one serialized copy to every
+ * display of the room at once, without a packet id, an acknowledgement to read back from each
+ * display, or a copy of the packet per display (`npm run bench -- fanout`).
  */
 export const TOPICS = {
-  serverAvailability: { template: 'server/availability', from: 'server', retain: true, format: 'text', schema: AvailabilitySchema },
-  roomState: { template: 'rooms/{room}/state', from: 'server', retain: true, format: 'json', schema: RoomStateSchema },
-  roomAgenda: { template: 'rooms/{room}/agenda', from: 'server', retain: true, format: 'json', schema: AgendaSchema },
-  deviceAvailability: { template: 'devices/{device}/availability', from: 'device', retain: true, format: 'text', schema: AvailabilitySchema },
-  deviceHello: { template: 'devices/{device}/hello', from: 'device', retain: false, format: 'json', schema: HelloSchema },
-  deviceConfig: { template: 'devices/{device}/config', from: 'server', retain: true, format: 'json', schema: DeviceConfigSchema },
-  deviceEnrollment: { template: 'devices/{device}/enrollment', from: 'server', retain: false, format: 'json', schema: EnrollmentReplySchema },
-  devicePresence: { template: 'devices/{device}/presence', from: 'device', retain: true, format: 'json', schema: PresenceSchema },
-  deviceRequest: { template: 'devices/{device}/request/{verb}', from: 'device', retain: false, format: 'json', schema: RequestSchema },
-  deviceResponse: { template: 'devices/{device}/response/{verb}', from: 'server', retain: false, format: 'json', schema: ResponseSchema },
-  notifyAll: { template: 'notify/all', from: 'server', retain: false, format: 'json', schema: NotifySchema },
-  notifyRoom: { template: 'notify/rooms/{room}', from: 'server', retain: false, format: 'json', schema: NotifySchema },
-  notifyDevice: { template: 'notify/devices/{device}', from: 'server', retain: false, format: 'json', schema: NotifySchema },
+  serverAvailability: { template: 'server/availability', from: 'server', retain: true, qos: 1, format: 'text', schema: AvailabilitySchema },
+  roomState: { template: 'rooms/{room}/state', from: 'server', retain: true, qos: 0, format: 'json', schema: RoomStateSchema },
+  roomAgenda: { template: 'rooms/{room}/agenda', from: 'server', retain: true, qos: 0, format: 'json', schema: AgendaSchema },
+  deviceAvailability: { template: 'devices/{device}/availability', from: 'device', retain: true, qos: 1, format: 'text', schema: AvailabilitySchema },
+  deviceHello: { template: 'devices/{device}/hello', from: 'device', retain: false, qos: 1, format: 'json', schema: HelloSchema },
+  deviceConfig: { template: 'devices/{device}/config', from: 'server', retain: true, qos: 1, format: 'json', schema: DeviceConfigSchema },
+  deviceEnrollment: { template: 'devices/{device}/enrollment', from: 'server', retain: false, qos: 1, format: 'json', schema: EnrollmentReplySchema },
+  devicePresence: { template: 'devices/{device}/presence', from: 'device', retain: true, qos: 1, format: 'json', schema: PresenceSchema },
+  deviceRequest: { template: 'devices/{device}/request/{verb}', from: 'device', retain: false, qos: 1, format: 'json', schema: RequestSchema },
+  deviceResponse: { template: 'devices/{device}/response/{verb}', from: 'server', retain: false, qos: 1, format: 'json', schema: ResponseSchema },
+  notifyAll: { template: 'notify/all', from: 'server', retain: false, qos: 1, format: 'json', schema: NotifySchema },
+  notifyRoom: { template: 'notify/rooms/{room}', from: 'server', retain: false, qos: 1, format: 'json', schema: NotifySchema },
+  notifyDevice: { template: 'notify/devices/{device}', from: 'server', retain: false, qos: 1, format: 'json', schema: NotifySchema },
 } as const;
 
 export type TopicName = keyof typeof TOPICS;
