@@ -1,4 +1,4 @@
-import type { Clock } from '../../shared/clock.js';
+import type { Clock, TimerHandle } from '../../shared/clock.js';
 import { encodePayload, filterOf, topicOf, type Hello, type Verb } from '../../shared/api/index.js';
 import type { Logger } from '../../shared/logger.js';
 import type { CredentialsStore, EnrollmentKeyStore } from './credentials.js';
@@ -7,6 +7,9 @@ import type { SystemInfo } from './system-info.js';
 import type { MqttTransport, TransportError, TransportFactory } from './transport.js';
 import type { TrackedRequest } from './request-tracker.js';
 import { routeMessage, type MessageHandlers } from './message-router.js';
+
+/** How long a display waits before asking again for a room subscription the broker refused. */
+const ROOM_RETRY_MS = 5_000;
 
 export type AgentPhase = 'idle' | 'enrolling' | 'connecting' | 'online' | 'refused' | 'stopped';
 
@@ -46,6 +49,8 @@ export class DeviceSession {
   /** The room the device follows (from its config), and the one its subscriptions are for. */
   private room: string | null = null;
   private subscribedRoom: string | null = null;
+  /** A refused room subscription is tried again after this long, while connected. */
+  private roomRetry: TimerHandle | null = null;
   private serverOnline: boolean | null = null;
   private wasReachable = false;
 
@@ -101,6 +106,8 @@ export class DeviceSession {
   async stop(): Promise<void> {
     const wasOnline = this.currentPhase === 'online';
     this.currentPhase = 'stopped';
+    this.deps.clock.clearTimeout(this.roomRetry);
+    this.roomRetry = null;
     const transport = this.transport;
     this.transport = null;
     await this.enrollment?.stop();
@@ -290,7 +297,14 @@ export class DeviceSession {
       await transport.unsubscribe(this.roomFilters(old));
       await transport.subscribe(this.roomFilters(room));
     } catch (e) {
-      this.deps.log.warn({ err: (e as Error).message, room }, 'switching the room subscription failed');
+      // Not following the room is worse than asking again: a display that shows nothing.
+      this.subscribedRoom = null;
+      this.deps.log.warn({ err: (e as Error).message, room }, `switching the room subscription failed; trying again in ${ROOM_RETRY_MS / 1000} s`);
+      this.deps.clock.clearTimeout(this.roomRetry);
+      this.roomRetry = this.deps.clock.setTimeout(() => {
+        this.roomRetry = null;
+        if (this.currentPhase !== 'stopped') void this.followRoom(this.room);
+      }, ROOM_RETRY_MS);
     }
   }
 }

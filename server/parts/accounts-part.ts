@@ -73,13 +73,16 @@ export function externalHelloPart({ slots, events }: PartDeps): Part {
 
 /**
  * The bus the fleet publishes on: a device's config (its room) waits until the broker grants that
- * room, so the device never looks for it too early. (A new secret waits the same way, in
- * DeviceService, before its reply is sealed and sent.)
+ * room (an external broker's accounts, or the embedded broker's identity of the device's live
+ * connections, `refresh`), so the device never subscribes to it too early: the embedded broker
+ * delivers in this process, before any listener of the change has run. (A new secret waits the
+ * same way, in DeviceService, before its reply is sealed and sent.)
  */
-export function accountsFirst(bus: ServerBus, accounts: () => BrokerAccounts | null): ServerBus {
+export function accountsFirst(bus: ServerBus, accounts: () => BrokerAccounts | null, refresh: (deviceId: string) => void = () => undefined): ServerBus {
   return {
     async publish<N extends TopicName>(name: N, params: ParamsOf<N>, payload: PayloadOf<N>): Promise<void> {
       const acc = accounts();
+      if (name === 'deviceConfig') refresh((params as ParamsOf<'deviceConfig'>).device);
       if (acc && name === 'deviceConfig') await acc.beforeConfig((params as ParamsOf<'deviceConfig'>).device);
       return bus.publish(name, params, payload);
     },

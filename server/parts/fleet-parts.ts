@@ -72,7 +72,7 @@ export function fleetPart({ config, clock, log, slots, events }: PartDeps): Part
           store: store.devices,
           rooms,
           bookings: slots.get('bookings'),
-          bus: accountsFirst(mqtt, accounts),
+          bus: accountsFirst(mqtt, accounts, (id) => broker?.refreshDevice(id)),
           secretIssued: (id, secret) => accounts()?.secretIssued(id, secret) ?? Promise.resolve(),
           sealedOnly: () => accounts() !== null,
           secrets: { newSecret, hash: sha256Hex },

@@ -123,3 +123,28 @@ test('malformed config and state payloads are ignored with a logged reason', asy
   assert.equal(readPicture(rig.agent.lastPicture)?.room, 'Room room-a');
   assert.equal(rig.agent.phase, 'online');
 });
+
+test('a refused room subscription is asked for again on the clock, until the broker grants it', async (t) => {
+  const broker = await startBroker(0, new Map([['dev-1', SECRET]]));
+  const server = await startServerClient(broker.port);
+  const rig = makeAgent(broker.port);
+  t.after(async () => {
+    await rig.agent.stop();
+    await server.close();
+    await broker.close();
+  });
+  const b = serverView('room-b', [], rig.clock.now());
+  await server.publish('roomState', { room: 'room-b' }, b.state);
+  await server.publish('roomAgenda', { room: 'room-b' }, b.agenda);
+  // The broker does not grant the new room yet (it has not heard of the move).
+  broker.refusedFilters.add('doorplate/rooms/room-b/state');
+  await server.publish('deviceConfig', { device: 'dev-1' }, deviceConfig('room-b'));
+  await rig.agent.start();
+  await waitFor(() => rig.log.some((l) => String(l.msg).startsWith('switching the room subscription failed')), 'the refusal logged');
+  assert.notEqual(readPicture(rig.agent.lastPicture)?.status, 'free');
+
+  broker.refusedFilters.clear();
+  rig.clock.advance(5_000);
+  await waitFor(() => readPicture(rig.agent.lastPicture)?.room === 'Room room-b' && readPicture(rig.agent.lastPicture)?.status === 'free', 'room-b shown after the retry');
+  assert.ok(broker.subscriptions.get('dev-1')?.has('doorplate/rooms/room-b/state'));
+});

@@ -54,6 +54,8 @@ export interface TestBroker {
   subscriptions: Map<string, Set<string>>;
   /** Drops every client's socket without a DISCONNECT (the broker publishes their wills). */
   dropClient(clientId: string): void;
+  /** Filters the broker refuses to subscribe (granted QoS 128) while listed. */
+  refusedFilters: Set<string>;
   close(): Promise<void>;
 }
 
@@ -62,7 +64,9 @@ export async function startBroker(port = 0, accounts = new Map<string, string>()
   if (!accounts.has('server')) accounts.set('server', 'server-pass');
   const sockets = new Set<Socket>();
   const connects: string[] = [];
+  const refusedFilters = new Set<string>();
   const aedes = await Aedes.createBroker({
+    authorizeSubscribe: (_client, sub, done) => done(null, refusedFilters.has(sub.topic) ? null : sub),
     authenticate: (_client, username, password, done) => {
       if (username !== undefined && accounts.get(username) === password?.toString('utf8')) return done(null, true);
       const err = new Error('bad credentials') as AuthenticateError;
@@ -101,6 +105,7 @@ export async function startBroker(port = 0, accounts = new Map<string, string>()
     accounts,
     connects,
     subscriptions,
+    refusedFilters,
     dropClient(clientId) {
       const c = clientsById.get(clientId) as unknown as { conn?: { destroy(): void } } | undefined;
       if (!c?.conn) throw new Error(`no client ${clientId}`);

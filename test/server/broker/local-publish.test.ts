@@ -4,6 +4,9 @@ import { EmbeddedBroker } from '../../../server/broker/embedded-broker.js';
 import { ServerClient } from '../../../server/broker/server-client.js';
 import { silentLogger } from '../../../shared/logger.js';
 import { Inbox, MemoryDirectory, mustConnect } from './helpers.js';
+import type { ServerBus } from '../../../server/bus.js';
+import { embeddedAccounts } from '../../../server/broker/broker-accounts.js';
+import { accountsFirst } from '../../../server/parts/accounts-part.js';
 
 /** The server on the embedded broker hands its messages to the broker in its process (ServerClient's `local`). */
 const PREFIX = 'doorplate';
@@ -56,4 +59,18 @@ test('through the broker in its process the server retains, delivers and clears 
     await server.stop();
     await broker.stop();
   }
+});
+
+test('a device\'s config goes out only after the broker holds its new rights (the embedded identity, an external account)', async () => {
+  const order: string[] = [];
+  const bus = {
+    publish: async (name: string, params: { device?: string }) => void order.push(`publish ${name} ${params.device ?? ''}`),
+    clearRetained: async () => undefined,
+    subscribe: async () => undefined,
+  } as unknown as ServerBus;
+  const accounts = { ...embeddedAccounts, beforeConfig: async (id: string) => void order.push(`account ${id}`) };
+  const first = accountsFirst(bus, () => accounts, (id) => order.push(`identity ${id}`));
+  await first.publish('deviceConfig', { device: 'door-m' }, {} as never);
+  await first.publish('roomState', { room: 'grace' }, null as never);
+  assert.deepEqual(order, ['identity door-m', 'account door-m', 'publish deviceConfig door-m', 'publish roomState ']);
 });
