@@ -1,60 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { MqttClient } from 'mqtt';
-import { EmbeddedBroker } from '../../../server/broker/embedded-broker.js';
-import { ServerClient } from '../../../server/broker/server-client.js';
 import type { Identity } from '../../../server/broker/acl.js';
 import { hashPassword, sha256Hex } from '../../../server/security/secrets.js';
 import { silentLogger } from '../../../shared/logger.js';
-import { Inbox, MemoryDirectory, closed, mustConnect, subscribeCodes, tryConnect } from './helpers.js';
+import { Inbox, closed, mustConnect, subscribeCodes, tryConnect } from './helpers.js';
+import { PREFIX, startBrokerRig, type BrokerRig } from './broker-rig.js';
+import { EmbeddedBroker } from '../../../server/broker/embedded-broker.js';
 
-const PREFIX = 'doorplate';
-const SERVER_PASSWORD = 'server-internal-password-0123456789';
 const TOKEN = 'site-enrollment-token-0123456789abcdef';
 
-interface Rig {
-  broker: EmbeddedBroker;
-  dir: MemoryDirectory;
-  url: string;
-  server: ServerClient;
-  /** A second server-credentialed connection, for publishing arbitrary payloads. */
-  raw: MqttClient;
-  clients: MqttClient[];
-  device(id: string, secret: string): Promise<MqttClient>;
-  close(): Promise<void>;
-}
-
-async function rig(): Promise<Rig> {
-  const dir = new MemoryDirectory(SERVER_PASSWORD);
-  dir.addDevice('d1', 'secret-d1', 'r1');
-  dir.addDevice('d2', 'secret-d2', 'r2');
-  dir.enrollmentHash = sha256Hex(TOKEN);
-  const broker = new EmbeddedBroker({ host: '127.0.0.1', port: 0, prefix: PREFIX, directory: dir, logger: silentLogger() });
-  await broker.start();
-  const url = `mqtt://127.0.0.1:${broker.port}`;
-  const server = new ServerClient({ url, prefix: PREFIX, username: '$server', password: SERVER_PASSWORD, clientId: 'doorplate-server', logger: silentLogger() });
-  await server.start();
-  const raw = await mustConnect(url, { clientId: 'doorplate-server-raw', username: '$server', password: SERVER_PASSWORD });
-  const clients: MqttClient[] = [raw];
-  return {
-    raw,
-    broker,
-    dir,
-    url,
-    server,
-    clients,
-    async device(id, secret) {
-      const c = await mustConnect(url, { clientId: id, username: id, password: secret });
-      clients.push(c);
-      return c;
-    },
-    async close() {
-      for (const c of clients) c.end(true);
-      await server.stop();
-      await broker.stop();
-    },
-  };
-}
+const rig = (): Promise<BrokerRig> =>
+  startBrokerRig(
+    [
+      ['d1', 'secret-d1', 'r1'],
+      ['d2', 'secret-d2', 'r2'],
+    ],
+    (dir) => (dir.enrollmentHash = sha256Hex(TOKEN)),
+  );
 
 test('a device publishes its own hello and the server receives it', async () => {
   const r = await rig();

@@ -1,58 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IPublishPacket, MqttClient } from 'mqtt';
-import { EmbeddedBroker } from '../../../server/broker/embedded-broker.js';
-import { ServerClient } from '../../../server/broker/server-client.js';
-import { silentLogger } from '../../../shared/logger.js';
 import type { PayloadOf } from '../../../shared/api/topics.js';
-import { MemoryDirectory, closed, mustConnect } from './helpers.js';
+import { closed, mustConnect } from './helpers.js';
+import { SERVER_PASSWORD, startBrokerRig, type BrokerRig } from './broker-rig.js';
 
 /**
  * QoS 0 deliveries, which the embedded broker writes itself (server/broker/qos0-delivery.ts):
  * a room's state and agenda go out at QoS 0 (shared/api/topics.ts), so these are the
  * deliveries every display of a room gets.
  */
-const PREFIX = 'doorplate';
-const SERVER_PASSWORD = 'server-internal-password-0123456789';
-
-interface Rig {
-  broker: EmbeddedBroker;
-  dir: MemoryDirectory;
-  server: ServerClient;
-  /** A second server-credentialed connection: publishes any payload, reads everything. */
-  raw: MqttClient;
-  connect(id: string, secret: string): Promise<MqttClient>;
-  close(): Promise<void>;
-}
-
-async function rig(): Promise<Rig> {
-  const dir = new MemoryDirectory(SERVER_PASSWORD);
-  dir.addDevice('d1', 'secret-d1', 'r1');
-  dir.addDevice('d2', 'secret-d2', 'r1');
-  const broker = new EmbeddedBroker({ host: '127.0.0.1', port: 0, prefix: PREFIX, directory: dir, logger: silentLogger() });
-  await broker.start();
-  const url = `mqtt://127.0.0.1:${broker.port}`;
-  const server = new ServerClient({ url, prefix: PREFIX, username: '$server', password: SERVER_PASSWORD, clientId: 'doorplate-server', logger: silentLogger() });
-  await server.start();
-  const raw = await mustConnect(url, { clientId: 'doorplate-server-raw', username: '$server', password: SERVER_PASSWORD });
-  const clients: MqttClient[] = [raw];
-  return {
-    broker,
-    dir,
-    server,
-    raw,
-    async connect(id, secret) {
-      const c = await mustConnect(url, { clientId: id, username: id, password: secret });
-      clients.push(c);
-      return c;
-    },
-    async close() {
-      for (const c of clients) c.end(true);
-      await server.stop();
-      await broker.stop();
-    },
-  };
-}
+const rig = (): Promise<BrokerRig> =>
+  startBrokerRig([
+    ['d1', 'secret-d1', 'r1'],
+    ['d2', 'secret-d2', 'r1'],
+  ]);
 
 interface Received {
   topic: string;
@@ -85,8 +47,8 @@ const agenda = (events: number): PayloadOf<'roomAgenda'> => ({
 test("the server sends a room's agenda at QoS 0; every display gets the same bytes, retained only when read at subscribe", async () => {
   const r = await rig();
   try {
-    const d1 = await r.connect('d1', 'secret-d1');
-    const d2 = await r.connect('d2', 'secret-d2');
+    const d1 = await r.device('d1', 'secret-d1');
+    const d2 = await r.device('d2', 'secret-d2');
     const got1 = record(d1);
     const got2 = record(d2);
     const topic = 'doorplate/rooms/r1/agenda';
@@ -130,8 +92,8 @@ test('a client whose subscriptions overlap gets a QoS 0 message once', async () 
 test('a display moved to another room stops receiving the old room at QoS 0 at once; a revoked one gets nothing more', async () => {
   const r = await rig();
   try {
-    const d1 = await r.connect('d1', 'secret-d1');
-    const d2 = await r.connect('d2', 'secret-d2');
+    const d1 = await r.device('d1', 'secret-d1');
+    const d2 = await r.device('d2', 'secret-d2');
     const got1 = record(d1);
     const got2 = record(d2);
     const old = 'doorplate/rooms/r1/state';

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import type { EnrollmentReply, Hello } from '../../../shared/api/payloads.js';
@@ -25,6 +25,17 @@ async function enrolling(site: Site, id: string, password: string, extra: Partia
   await client.subscribeAsync(`doorplate/devices/${id}/enrollment`, { qos: 1 });
   await client.publishAsync(`doorplate/devices/${id}/hello`, JSON.stringify({ ...HELLO, ...extra }), { qos: 1 });
   return { client, replies };
+}
+
+/** A test server whose enrolling clients are closed with it. */
+async function siteFor(t: TestContext): Promise<{ site: Site; clients: mqtt.MqttClient[] }> {
+  const site = await startTestServer();
+  const clients: mqtt.MqttClient[] = [];
+  t.after(async () => {
+    for (const c of clients) await c.endAsync(true);
+    await site.cleanup();
+  });
+  return { site, clients };
 }
 
 async function reply(replies: EnrollmentReply[], status: EnrollmentReply['status']): Promise<EnrollmentReply> {
@@ -59,13 +70,8 @@ test('sealed enrollment: the secret goes out sealed to the hello\'s key and is t
 });
 
 test('sealed enrollment: a token holder cannot take a pending id; hellos bound to nothing or to a key nothing seals to are refused', async (t) => {
-  const site = await startTestServer();
+  const { site, clients } = await siteFor(t);
   const key = newEnrollmentKey();
-  const clients: mqtt.MqttClient[] = [];
-  t.after(async () => {
-    for (const c of clients) await c.endAsync(true);
-    await site.cleanup();
-  });
   const url = `mqtt://127.0.0.1:${site.server.mqttPort}`;
   const first = await enrolling(site, 'door-t', ...keyed(key));
   clients.push(first.client);
@@ -116,13 +122,8 @@ test('a device of an older agent (a key hash, `secret|key`) still enrolls and lo
 });
 
 test('asking again gets the same sealed reply: a stranger who knows the public keys cannot replace the secret', async (t) => {
-  const site = await startTestServer();
+  const { site, clients } = await siteFor(t);
   const key = newEnrollmentKey();
-  const clients: mqtt.MqttClient[] = [];
-  t.after(async () => {
-    for (const c of clients) await c.endAsync(true);
-    await site.cleanup();
-  });
   const first = await enrolling(site, 'door-r', ...keyed(key));
   clients.push(first.client);
   await reply(first.replies, 'pending');
@@ -149,12 +150,7 @@ test('asking again gets the same sealed reply: a stranger who knows the public k
 });
 
 test('a revoked device approved again waits as pending for its new enrolling hello; no secret goes out before', async (t) => {
-  const site = await startTestServer();
-  const clients: mqtt.MqttClient[] = [];
-  t.after(async () => {
-    for (const c of clients) await c.endAsync(true);
-    await site.cleanup();
-  });
+  const { site, clients } = await siteFor(t);
   const first = await enrolling(site, 'door-q', ...keyed(newEnrollmentKey()));
   clients.push(first.client);
   await reply(first.replies, 'pending');
@@ -183,12 +179,7 @@ test('a revoked device approved again waits as pending for its new enrolling hel
 });
 
 test('hellos that would bind an id weakly are refused: not enrolling from an unknown id, a sealKey without its login key hash, a second spelling of a key', async (t) => {
-  const site = await startTestServer();
-  const clients: mqtt.MqttClient[] = [];
-  t.after(async () => {
-    for (const c of clients) await c.endAsync(true);
-    await site.cleanup();
-  });
+  const { site, clients } = await siteFor(t);
   const refusedBefore = site.server.devices.stats().refused;
   const [plainPassword, plainKeys] = keyed(newEnrollmentKey());
   const notEnrolling = await enrolling(site, 'door-n', plainPassword, { ...plainKeys, enrolling: false });
