@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -58,15 +58,10 @@ function serverPieces(modules: string[]): string[] {
   return modules.filter((m) => m.includes('/dist/server/') || SERVER_PACKAGES.some((p) => m.includes(`/node_modules/${p}/`)));
 }
 
-function writeConfig(dir: string, doc: unknown): string {
-  const file = join(dir, 'config.json');
-  writeFileSync(file, JSON.stringify(doc));
-  return file;
-}
-
-test('doorplate edge, with the edge unit\'s node flags (no JIT): enrolls, draws, stops on SIGTERM, and loads no server module', async (t) => {
+/** A test server and the config of one edge enrolling with it, its panel a PNG file; removed after the test. */
+async function edgeRole(t: TestContext, deviceId: string, tmp: string): Promise<{ server: Awaited<ReturnType<typeof startTestServer>>['server']; dir: string; config: string }> {
   const { server, cleanup } = await startTestServer();
-  const dir = mkdtempSync(join(tmpdir(), 'doorplate-edge-role-'));
+  const dir = mkdtempSync(join(tmpdir(), tmp));
   t.after(async () => {
     await cleanup();
     rmSync(dir, { recursive: true, force: true });
@@ -74,8 +69,19 @@ test('doorplate edge, with the edge unit\'s node flags (no JIT): enrolls, draws,
   const config = writeConfig(dir, {
     role: 'edge',
     site: { timeZone: 'Europe/Berlin' },
-    edge: { deviceId: 'lean-edge', server: { host: '127.0.0.1', port: server.mqttPort }, credentialsFile: join(dir, 'credentials.json'), enrollmentToken: ENROLL_TOKEN, panel: { model: 'png', path: join(dir, 'panel.png') } },
+    edge: { deviceId, server: { host: '127.0.0.1', port: server.mqttPort }, credentialsFile: join(dir, 'credentials.json'), enrollmentToken: ENROLL_TOKEN, panel: { model: 'png', path: join(dir, 'panel.png') } },
   });
+  return { server, dir, config };
+}
+
+function writeConfig(dir: string, doc: unknown): string {
+  const file = join(dir, 'config.json');
+  writeFileSync(file, JSON.stringify(doc));
+  return file;
+}
+
+test('doorplate edge, with the edge unit\'s node flags (no JIT): enrolls, draws, stops on SIGTERM, and loads no server module', async (t) => {
+  const { server, dir, config } = await edgeRole(t, 'lean-edge', 'doorplate-edge-role-');
   const edge = runCli(['edge', '--config', config], dir, unitSettings('edge'));
   await until(() => server.store.devices.get('lean-edge') !== null, 'the edge to enroll over MQTT', 30_000);
   // Drawing goes through sharp, the agent's only native work besides MQTT.
@@ -155,17 +161,7 @@ test('doorplate server: starts, stops on SIGTERM with exit code 0, the store clo
 });
 
 test('the bundled CLI, as the edge unit runs it: enrolls, draws, stops on SIGTERM, and loads no server code', async (t) => {
-  const { server, cleanup } = await startTestServer();
-  const dir = mkdtempSync(join(tmpdir(), 'doorplate-bundled-edge-'));
-  t.after(async () => {
-    await cleanup();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const config = writeConfig(dir, {
-    role: 'edge',
-    site: { timeZone: 'Europe/Berlin' },
-    edge: { deviceId: 'bundled-edge', server: { host: '127.0.0.1', port: server.mqttPort }, credentialsFile: join(dir, 'credentials.json'), enrollmentToken: ENROLL_TOKEN, panel: { model: 'png', path: join(dir, 'panel.png') } },
-  });
+  const { server, dir, config } = await edgeRole(t, 'bundled-edge', 'doorplate-bundled-edge-');
   const edge = runCli(['edge', '--config', config], dir, unitSettings('edge'), BUNDLED_CLI);
   await until(() => server.store.devices.get('bundled-edge') !== null, 'the edge to enroll over MQTT', 30_000);
   await until(() => existsSync(join(dir, 'panel.png')), 'the edge to draw its waiting screen', 30_000);
