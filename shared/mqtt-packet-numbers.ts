@@ -56,3 +56,25 @@ function writerWithCompactLengths(): typeof mqttPacket.writeToStream {
     if (previous) require.cache[path] = previous;
   }
 }
+
+/**
+ * One packet as bytes, written by the lean writer above. mqtt-packet's own `generate` loads the
+ * writer with its defaults and so builds the 65,536-Buffer number cache (6.5 MB) on first use.
+ */
+export function serializePacket(packet: mqttPacket.Packet): Buffer {
+  writePacketNumbersUncached();
+  const chunks: Buffer[] = [];
+  let failure: Error | null = null;
+  const sink = {
+    write(chunk: Buffer | string): boolean {
+      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+      return true;
+    },
+    destroy(err?: Error): void {
+      failure = err ?? new Error('mqtt packet: not written');
+    },
+  };
+  mqttPacket.writeToStream(packet, sink as unknown as NodeJS.WritableStream);
+  if (failure !== null) throw failure;
+  return Buffer.concat(chunks);
+}

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { generate } from 'mqtt-packet';
+import { serializePacket } from '../../shared/mqtt-packet-numbers.js';
 import type { AedesPublishPacket, Client } from 'aedes';
 
 /**
@@ -44,7 +44,7 @@ class FrameCache {
   of(packet: AedesPublishPacket): Buffer {
     if (this.frame !== null && packet.payload === this.payload && packet.topic === this.topic && packet.retain === this.retain) return this.frame;
     // The fields aedes' own QoS 0 write sends (MQTT 3.1.1 framing, as aedes writes to every client).
-    const frame = generate({ cmd: 'publish', topic: packet.topic, payload: packet.payload, qos: 0, retain: packet.retain, dup: false });
+    const frame = serializePacket({ cmd: 'publish', topic: packet.topic, payload: packet.payload, qos: 0, retain: packet.retain, dup: false });
     this.payload = packet.payload;
     this.topic = packet.topic;
     this.retain = packet.retain;
