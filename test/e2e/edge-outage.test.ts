@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { stringify } from 'yaml';
 import { computeRoomState } from '../../shared/state/engine.js';
-import { renderView } from '../../edge/render/renderer.js';
+import { renderStatus, renderView } from '../../edge/render/renderer.js';
+import { STATUS_SCREENS } from '../../edge/render/status-screen.js';
 import { PNG_PANEL_INFO } from '../../edge/hal/png-panel.js';
 import { freePort, until } from '../helpers/wait.js';
 
@@ -45,6 +46,17 @@ async function offlineCorner(): Promise<Buffer> {
   const view = { roomName: 'X', state, agenda: [], now, timeZone: 'UTC', locale: 'en', offline: true, notice: null, pending: null, error: null, showClock: true };
   const raster = await renderView(view, PNG_PANEL_INFO);
   return sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: 3 } }).extract(CORNER).raw().toBuffer();
+}
+
+/** The status screens this display may show before its room (waiting for approval, for a room, ...). */
+async function statusScreens(deviceId: string): Promise<Buffer[]> {
+  const g = { width: PNG_PANEL_INFO.width, height: PNG_PANEL_INFO.height, colors: PNG_PANEL_INFO.colors };
+  return Promise.all(
+    Object.values(STATUS_SCREENS).map(async (screen) => {
+      const r = await renderStatus(screen(deviceId), g);
+      return sharp(r.data, { raw: { width: r.width, height: r.height, channels: 3 } }).raw().toBuffer();
+    }),
+  );
 }
 
 async function api(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
@@ -95,6 +107,14 @@ test('a real doorplate edge outlives its server: it stays up, shows the room off
   });
   const offline = await offlineCorner();
   const markShown = async (): Promise<boolean | null> => (existsSync(panelFile) ? (await cornerOf(panelFile).catch(() => null))?.equals(offline) ?? null : null);
+  // The room itself, not a status screen: a display that has its room but not yet its state
+  // still shows "No room assigned", and would show no offline mark if the server went now.
+  const screens = await statusScreens('door-1');
+  const statusShown = async (): Promise<boolean | null> => {
+    if (!existsSync(panelFile)) return null;
+    const pixels = await sharp(panelFile).removeAlpha().raw().toBuffer().catch(() => null);
+    return pixels === null ? null : screens.some((s) => s.equals(pixels));
+  };
 
   let server = run('server', serverConfig);
   children.push(server.child);
@@ -103,9 +123,10 @@ test('a real doorplate edge outlives its server: it stays up, shows the room off
   children.push(edge.child);
   let exitedAt = 0;
   void edge.exited.then(() => (exitedAt = Date.now()));
+  await until(async () => (await statusShown()) === true, 'a status screen (waiting for approval or a room)', 30_000);
   await until(async () => ((await api(base, 'GET', '/api/v1/devices')).json as { devices?: Array<{ id: string; status: string }> }).devices?.some((d) => d.id === 'door-1' && d.status === 'approved') === true, 'the display approved', 30_000);
   assert.equal((await api(base, 'PUT', '/api/v1/devices/door-1/room', { room: 'ada' })).status, 200);
-  await until(async () => (await markShown()) === false && ((await api(base, 'GET', '/api/v1/devices')).json as { devices: Array<{ id: string; online?: boolean }> }).devices.some((d) => d.id === 'door-1' && d.online === true), 'the room shown online', 30_000);
+  await until(async () => (await statusShown()) === false && (await markShown()) === false && ((await api(base, 'GET', '/api/v1/devices')).json as { devices: Array<{ id: string; online?: boolean }> }).devices.some((d) => d.id === 'door-1' && d.online === true), 'the room shown online', 30_000);
 
   const stoppedAt = Date.now();
   server.child.kill('SIGTERM');
