@@ -6,7 +6,8 @@ import { Aedes, type AedesPublishPacket, type AuthenticateError, type Client, ty
 import { createLogger, type Logger } from '../../shared/logger.js';
 import { topicOf } from '../../shared/api/topics.js';
 import { writePacketNumbersUncached } from '../../shared/mqtt-packet-numbers.js';
-import { describeIdentity, mayPublish, mayReceive, mayRetain, maySubscribe, type Identity } from './acl.js';
+import { describeIdentity, mayPublish, mayRetain, maySubscribe, type Identity } from './acl.js';
+import { ReceiveDecisions } from './receive-decisions.js';
 import { Authenticator, type BrokerDirectory } from './authenticator.js';
 import { Admission } from './admission.js';
 import { PacketFramer } from './packet-framer.js';
@@ -59,8 +60,6 @@ export interface BrokerStats {
  * first, without anyone waiting.
  */
 const DRAIN_TIMEOUT_MS = 5_000;
-/** Topics whose forward decision is remembered per identity (see receives). */
-const MAX_REMEMBERED_TOPICS = 64;
 /** Device ids are up to 64 characters; MQTT 3.1 clients are held to this length. */
 const MAX_CLIENT_ID_LENGTH = 128;
 
@@ -73,8 +72,6 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
   private wsListener: WsListener | null = null;
   /** Identities decided at CONNECT, kept for the client's lifetime. */
   private readonly identities = new WeakMap<Client, Identity>();
-  /** Per identity object, what the ACL answered for each topic delivered to it (see receives). */
-  private readonly received = new WeakMap<Identity, Map<string, boolean>>();
   /** Clients past CONNACK, for counting and for kicking. */
   private readonly connected = new Map<Client, Identity>();
   /** The same clients by client id, to know who holds an id a newcomer asks for. */
@@ -87,6 +84,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
   private readonly limits: BrokerLimits;
   private readonly admission: Admission;
   private readonly qos0 = new Qos0Delivery((client, packet) => this.onAuthorizeForward(client, packet));
+  private readonly receiveDecisions: ReceiveDecisions;
   private boundPort: number | null = null;
   private boundTlsPort: number | null = null;
 
@@ -95,6 +93,7 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
     writePacketNumbersUncached();
     this.log = opts.logger ?? createLogger('server:broker');
     this.authenticator = new Authenticator(opts.directory);
+    this.receiveDecisions = new ReceiveDecisions(opts.prefix);
     this.limits = opts.limits ?? BrokerLimitsSchema.parse({});
     this.admission = new Admission(this.limits);
   }
@@ -393,31 +392,10 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
       return null;
     }
     const identity = this.identityOf(client);
-    if (identity !== null && this.receives(identity, packet.topic)) return packet;
+    if (identity !== null && this.receiveDecisions.receives(identity, packet.topic)) return packet;
     this.refused.forward += 1;
     this.log.debug({ clientId: client.id, topic: packet.topic }, 'delivery withheld');
     return null;
-  }
-
-  /**
-   * The ACL's answer (mayReceive) for this identity and topic, remembered: a room change goes to
-   * every display of the room, each asking the same question about the same few topics. An
-   * identity object is never changed here, only replaced (refreshDevice), so a moved display's
-   * new identity starts with no answers and its old room's topics are decided again.
-   */
-  private receives(identity: Identity, topic: string): boolean {
-    let known = this.received.get(identity);
-    if (known === undefined) {
-      known = new Map();
-      this.received.set(identity, known);
-    }
-    const hit = known.get(topic);
-    if (hit !== undefined) return hit;
-    const answer = mayReceive(identity, topic, this.opts.prefix);
-    // A display reads a handful of topics; an inspector may read any number.
-    if (known.size >= MAX_REMEMBERED_TOPICS) known.clear();
-    known.set(topic, answer);
-    return answer;
   }
 
   private onRegistered(client: Client): void {
