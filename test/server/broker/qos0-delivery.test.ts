@@ -27,6 +27,13 @@ interface Received {
 }
 
 /** Every message a client gets, with its QoS and retain flag as they came on the wire. */
+/** The rig's two displays of room r1, connected, with what each receives recorded. */
+async function bothDisplays(r: BrokerRig): Promise<{ d1: MqttClient; d2: MqttClient; got1: ReturnType<typeof record>; got2: ReturnType<typeof record> }> {
+  const d1 = await r.device('d1', 'secret-d1');
+  const d2 = await r.device('d2', 'secret-d2');
+  return { d1, d2, got1: record(d1), got2: record(d2) };
+}
+
 function record(client: MqttClient): { all: Received[]; next(topic: string): Promise<Received> } {
   const all: Received[] = [];
   const waiters: Array<{ topic: string; resolve: (m: Received) => void }> = [];
@@ -50,10 +57,7 @@ const agenda = (events: number): PayloadOf<'roomAgenda'> => ({
 test("the server sends a room's agenda at QoS 0; every display gets the same bytes, retained only when read at subscribe", async () => {
   const r = await rig();
   try {
-    const d1 = await r.device('d1', 'secret-d1');
-    const d2 = await r.device('d2', 'secret-d2');
-    const got1 = record(d1);
-    const got2 = record(d2);
+    const { d1, d2, got1, got2 } = await bothDisplays(r);
     const topic = 'doorplate/rooms/r1/agenda';
     await r.server.publish('roomAgenda', { room: 'r1' }, agenda(1));
     const retained = got1.next(topic);
@@ -97,10 +101,7 @@ test('a client whose subscriptions overlap gets a QoS 0 message once', async () 
 test('a display moved to another room stops receiving the old room at QoS 0 at once; a revoked one gets nothing more', async () => {
   const r = await rig();
   try {
-    const d1 = await r.device('d1', 'secret-d1');
-    const d2 = await r.device('d2', 'secret-d2');
-    const got1 = record(d1);
-    const got2 = record(d2);
+    const { d1, d2, got1, got2 } = await bothDisplays(r);
     const old = 'doorplate/rooms/r1/state';
     await d1.subscribeAsync([old, 'doorplate/notify/devices/d1'], { qos: 1 });
     await d2.subscribeAsync([old], { qos: 1 });
