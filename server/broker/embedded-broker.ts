@@ -229,20 +229,20 @@ export class EmbeddedBroker extends EventEmitter<BrokerEvents> {
    * moved one stops receiving the old room's messages with the next delivery.
    */
   refreshDevice(deviceId: string): void {
-    let gone = false;
-    for (const [client, identity] of this.connected) {
-      if ((identity.kind !== 'device' && identity.kind !== 'enrolling') || identity.deviceId !== deviceId) continue;
-      const now = this.authenticator.current(identity);
-      if (now === null) {
-        // Nothing more is delivered to it or taken from it, even before its socket closes.
-        this.identities.delete(client);
-        gone = true;
-        continue;
-      }
-      this.connected.set(client, now);
-      this.identities.set(client, now);
+    // A device connects (and enrolls) under its id as client id: one lookup, not a pass over
+    // every connection (a config goes out at every display's hello).
+    const client = this.byClientId.get(deviceId);
+    const identity = client === undefined ? undefined : this.connected.get(client);
+    if (client === undefined || identity === undefined || (identity.kind !== 'device' && identity.kind !== 'enrolling') || identity.deviceId !== deviceId) return;
+    const now = this.authenticator.current(identity);
+    if (now === null) {
+      // Nothing more is delivered to it or taken from it, even before its socket closes.
+      this.identities.delete(client);
+      this.disconnect(deviceId);
+      return;
     }
-    if (gone) this.disconnect(deviceId);
+    this.connected.set(client, now);
+    this.identities.set(client, now);
   }
 
   /**
